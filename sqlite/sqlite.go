@@ -1,0 +1,127 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/hookhub/hookhub/secrets"
+	"github.com/hookhub/hookhub/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Config says which file to open and how.
+type Config struct {
+	Path string // the database file; its folder is created
+	Key  []byte // 32 bytes that encrypt secrets at rest
+	// Synchronous is SQLite's synchronous setting: "NORMAL" (the default:
+	// a commit survives a crash of hookhub, the last ones may be lost if
+	// the machine loses power) or "FULL" (a commit survives power loss).
+	Synchronous string
+}
+
+// DB is the SQLite store.
+type DB struct {
+	*sqlstore.Store
+}
+
+// Dialect is SQLite's part of the store. SQLite has one writer at a time,
+// so a claim is a plain UPDATE over the oldest due rows.
+var Dialect = sqlstore.Dialect{
+	Name: "sqlite",
+	ClaimDeliveries: `UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, run_at = $2, updated_at = $1
+		WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight') AND run_at <= $1 ORDER BY run_at LIMIT $3)
+		RETURNING id, tenant_id, event_id, webhook_id, attempts, created_at`,
+	ClaimMail: `UPDATE mail SET run_at = $2
+		WHERE id IN (SELECT id FROM mail WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at LIMIT $3)
+		RETURNING ` + sqlstore.MailColumns,
+	IsUniqueViolation: func(err error) bool {
+		var e *sqlite.Error
+		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+	},
+}
+
+// Open opens (creating if need be) and migrates the database.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.Path == "" {
+		return nil, errors.New("sqlite: database path is empty")
+	}
+	box, err := secrets.New(cfg.Key)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.Path), 0o700); err != nil {
+		return nil, fmt.Errorf("sqlite: create database folder: %w", err)
+	}
+	sync := cfg.Synchronous
+	switch sync {
+	case "":
+		sync = "NORMAL"
+	case "NORMAL", "FULL", "normal", "full":
+	default:
+		return nil, fmt.Errorf("sqlite: synchronous must be NORMAL or FULL, not %q", sync)
+	}
+	dsn := func(extra string) string {
+		v := url.Values{}
+		v.Add("_pragma", "busy_timeout(10000)")
+		v.Add("_pragma", "journal_mode(WAL)")
+		v.Add("_pragma", "synchronous("+sync+")")
+		v.Add("_pragma", "cache_size(-16000)")
+		v.Add("_pragma", "temp_store(MEMORY)")
+		if extra != "" {
+			v.Add("_pragma", extra)
+		}
+		v.Set("_txlock", "immediate")
+		return "file:" + filepath.ToSlash(cfg.Path) + "?" + v.Encode()
+	}
+	w, err := sql.Open("sqlite", dsn(""))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", cfg.Path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", cfg.Path, err)
+	}
+	r, err := sql.Open("sqlite", dsn("query_only(1)"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0)*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(0)
+	return &DB{Store: &sqlstore.Store{W: w, R: r, Dialect: Dialect, Sealer: box}}, nil
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	ms, err := sqlstore.LoadMigrations(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	if _, err := sqlstore.Migrate(ctx, conn, ms, time.Now()); err != nil {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,423 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+const deliveryColumns = `id, tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at`
+
+func scanDelivery(sc scanner) (*hookhub.Delivery, error) {
+	var d hookhub.Delivery
+	var state string
+	var runAt, created, updated int64
+	if err := sc.Scan(&d.ID, &d.TenantID, &d.EventID, &d.WebhookID, &state, &d.Attempts, &runAt,
+		&d.LastStatus, &d.LastError, &created, &updated); err != nil {
+		return nil, err
+	}
+	d.State = hookhub.DeliveryState(state)
+	d.RunAt, d.CreatedAt, d.UpdatedAt = fromMSv(runAt), fromMSv(created), fromMSv(updated)
+	return &d, nil
+}
+
+// Claim leases due deliveries and returns them with their events.
+func (s *Store) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*hookhub.Claim, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var claims []*hookhub.Claim
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		claims, err = collect(ctx, tx, func(sc scanner) (*hookhub.Claim, error) {
+			c := &hookhub.Claim{}
+			var created int64
+			if err := sc.Scan(&c.ID, &c.TenantID, &c.EventID, &c.WebhookID, &c.Attempts, &created); err != nil {
+				return nil, err
+			}
+			c.State, c.RunAt, c.CreatedAt, c.UpdatedAt = hookhub.DeliveryInFlight, now.Add(lease), fromMSv(created), now
+			return c, nil
+		}, s.Dialect.ClaimDeliveries, msv(now), msv(now.Add(lease)), limit)
+		if err != nil {
+			return fmt.Errorf("claim deliveries: %w", err)
+		}
+		return s.attachEvents(ctx, tx, claims)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return claims, nil
+}
+
+// attachEvents loads the events of claims with one query.
+func (s *Store) attachEvents(ctx context.Context, q queryer, claims []*hookhub.Claim) error {
+	if len(claims) == 0 {
+		return nil
+	}
+	ids := make([]any, 0, len(claims))
+	seen := make(map[int64]bool, len(claims))
+	for _, c := range claims {
+		if !seen[c.EventID] {
+			seen[c.EventID] = true
+			ids = append(ids, c.EventID)
+		}
+	}
+	events, err := collect(ctx, q, scanEvent, `SELECT `+eventColumns+` FROM events WHERE id IN (`+placeholders(1, len(ids))+`)`, ids...)
+	if err != nil {
+		return fmt.Errorf("load claimed events: %w", err)
+	}
+	byID := make(map[int64]*hookhub.Event, len(events))
+	for _, e := range events {
+		byID[e.ID] = e
+	}
+	for _, c := range claims {
+		e, ok := byID[c.EventID]
+		if !ok {
+			return fmt.Errorf("claimed delivery %d: event %d is missing", c.ID, c.EventID)
+		}
+		c.Event = *e
+	}
+	return nil
+}
+
+// webhookTally sums a batch's outcomes for one webhook, in order.
+type webhookTally struct {
+	calls, errs    int64
+	sawSuccess     bool
+	trailing       int // failures after the last success
+	firstTrailing  time.Time
+	lastTriggered  time.Time
+	lastError      string
+	gone           bool
+	failedAttempts []*hookhub.Attempt
+	exhausted      map[*hookhub.Attempt]bool
+}
+
+// Complete applies outcomes in one transaction.
+func (s *Store) Complete(ctx context.Context, now time.Time, outcomes []hookhub.Outcome) error {
+	if len(outcomes) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		tallies := map[int64]*webhookTally{}
+		var order []int64
+		insAttempt, err := tx.PrepareContext(ctx, `INSERT INTO attempts (delivery_id, tenant_id, webhook_id, event_id, number, url,
+			started_at, duration_us, request_headers, request_body, status, response_headers, response_body, error, success)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`)
+		if err != nil {
+			return fmt.Errorf("prepare insert attempt: %w", err)
+		}
+		defer insAttempt.Close()
+		for _, o := range outcomes {
+			if err := s.applyOutcome(ctx, tx, insAttempt, now, o); err != nil {
+				return err
+			}
+			if o.Attempt == nil && !o.Gone {
+				continue
+			}
+			t := tallies[o.WebhookID]
+			if t == nil {
+				t = &webhookTally{exhausted: map[*hookhub.Attempt]bool{}}
+				tallies[o.WebhookID] = t
+				order = append(order, o.WebhookID)
+			}
+			t.gone = t.gone || o.Gone
+			if a := o.Attempt; a != nil {
+				t.calls++
+				t.lastTriggered = a.StartedAt
+				if a.Success {
+					t.sawSuccess, t.trailing = true, 0
+				} else {
+					t.errs++
+					if t.trailing == 0 {
+						t.firstTrailing = a.StartedAt
+					}
+					t.trailing++
+					t.lastError = attemptError(a)
+					t.failedAttempts = append(t.failedAttempts, a)
+					t.exhausted[a] = o.Kind == hookhub.OutcomeFailed
+				}
+			}
+		}
+		for _, id := range order {
+			if err := s.applyTally(ctx, tx, now, id, tallies[id]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func attemptError(a *hookhub.Attempt) string {
+	if a.Error != "" {
+		return a.Error
+	}
+	return fmt.Sprintf("HTTP %d", a.Status)
+}
+
+func (s *Store) applyOutcome(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, now time.Time, o hookhub.Outcome) error {
+	var status int
+	var lastErr string
+	if a := o.Attempt; a != nil {
+		reqH, err := json.Marshal(a.RequestHeaders)
+		if err != nil {
+			return fmt.Errorf("encode request headers: %w", err)
+		}
+		respH, err := json.Marshal(a.ResponseHeaders)
+		if err != nil {
+			return fmt.Errorf("encode response headers: %w", err)
+		}
+		if _, err := ins.ExecContext(ctx, o.DeliveryID, o.TenantID, o.WebhookID, a.EventID, a.Number, a.URL,
+			msv(a.StartedAt), a.Duration.Microseconds(), string(reqH), a.RequestBody, a.Status, string(respH),
+			a.ResponseBody, a.Error, boolInt(a.Success)); err != nil {
+			return fmt.Errorf("insert attempt: %w", err)
+		}
+		status = a.Status
+		if !a.Success {
+			lastErr = attemptError(a)
+		}
+	}
+	var q string
+	args := []any{o.DeliveryID, msv(now)}
+	switch o.Kind {
+	case hookhub.OutcomeSucceeded:
+		q = `state = 'succeeded', last_status = $3, last_error = ''`
+		args = append(args, status)
+	case hookhub.OutcomeRetry:
+		q = `state = 'pending', run_at = $3, last_status = $4, last_error = $5`
+		args = append(args, msv(o.RunAt), status, lastErr)
+	case hookhub.OutcomeFailed:
+		q = `state = 'failed', last_status = $3, last_error = $4`
+		args = append(args, status, lastErr)
+	case hookhub.OutcomeHeld:
+		q = `state = 'held', attempts = attempts - 1`
+	case hookhub.OutcomeReleased:
+		q = `state = 'pending', run_at = $2, attempts = attempts - 1`
+	default:
+		return fmt.Errorf("complete delivery %d: unknown outcome %d", o.DeliveryID, o.Kind)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET `+q+`, updated_at = $2 WHERE id = $1`, args...); err != nil {
+		return fmt.Errorf("update delivery: %w", err)
+	}
+	return nil
+}
+
+// applyTally updates a webhook's statistics, and trips it to
+// too_many_errors when its streak reaches the threshold.
+func (s *Store) applyTally(ctx context.Context, tx *sql.Tx, now time.Time, id int64, t *webhookTally) error {
+	var streak, threshold, eachFailure int
+	var state, email string
+	var failingSince sql.NullInt64
+	err := tx.QueryRowContext(ctx, `UPDATE webhooks SET
+			total_calls = total_calls + $2,
+			total_errors = total_errors + $3,
+			consecutive_failures = CASE WHEN $4 = 1 THEN $5 ELSE consecutive_failures + $5 END,
+			failing_since = CASE WHEN $5 = 0 THEN NULL WHEN $4 = 1 OR failing_since IS NULL THEN $6 ELSE failing_since END,
+			last_error = CASE WHEN $7 = '' THEN last_error ELSE $7 END,
+			last_triggered_at = COALESCE($8, last_triggered_at),
+			state = CASE WHEN $9 = 1 THEN 'stopped' ELSE state END
+		WHERE id = $1
+		RETURNING consecutive_failures, failure_threshold, state, errors_email, email_each_failure, failing_since`,
+		id, t.calls, t.errs, boolInt(t.sawSuccess), t.trailing, ms(t.firstTrailing), t.lastError, ms(t.lastTriggered), boolInt(t.gone)).
+		Scan(&streak, &threshold, &state, &email, &eachFailure, &failingSince)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // deleted meanwhile
+	}
+	if err != nil {
+		return fmt.Errorf("update webhook statistics: %w", err)
+	}
+	trip := state == string(hookhub.StateActive) && streak >= threshold && t.trailing > 0
+	if !trip && (eachFailure == 0 || email == "" || len(t.failedAttempts) == 0) {
+		return nil
+	}
+	var tenantID string
+	if err := tx.QueryRowContext(ctx, `SELECT tenant_id FROM webhooks WHERE id = $1`, id).Scan(&tenantID); err != nil {
+		return fmt.Errorf("get webhook tenant: %w", err)
+	}
+	w, err := s.getWebhook(ctx, tx, tenantID, id)
+	if err != nil {
+		return err
+	}
+	if eachFailure != 0 && email != "" {
+		for _, a := range t.failedAttempts {
+			m := hookhub.FailedTryMail(w, a, t.exhausted[a], now)
+			if err := insertMail(ctx, tx, &m); err != nil {
+				return err
+			}
+		}
+	}
+	if !trip {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE webhooks SET state = 'too_many_errors' WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("trip webhook: %w", err)
+	}
+	if email == "" {
+		return nil
+	}
+	m := hookhub.TooManyErrorsMail(w, t.lastError, now)
+	return insertMail(ctx, tx, &m)
+}
+
+// GetDelivery finds one of a tenant's deliveries.
+func (s *Store) GetDelivery(ctx context.Context, tenantID string, id int64) (*hookhub.Delivery, error) {
+	return s.getDelivery(ctx, s.R, tenantID, id)
+}
+
+func (s *Store) getDelivery(ctx context.Context, q queryer, tenantID string, id int64) (*hookhub.Delivery, error) {
+	d, err := scanDelivery(q.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("delivery", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get delivery: %w", err)
+	}
+	return d, nil
+}
+
+// ListDeliveries lists a tenant's deliveries, newest first.
+func (s *Store) ListDeliveries(ctx context.Context, tenantID string, f hookhub.DeliveryFilter) ([]*hookhub.Delivery, error) {
+	var w where
+	w.add("tenant_id = %s", tenantID)
+	if f.WebhookID != 0 {
+		w.add("webhook_id = %s", f.WebhookID)
+	}
+	if f.EventID != 0 {
+		w.add("event_id = %s", f.EventID)
+	}
+	if f.State != "" {
+		w.add("state = %s", string(f.State))
+	}
+	if !f.Since.IsZero() {
+		w.add("created_at >= %s", msv(f.Since))
+	}
+	if !f.Until.IsZero() {
+		w.add("created_at < %s", msv(f.Until))
+	}
+	tail := w.page(f.Page, "id")
+	ds, err := collect(ctx, s.R, scanDelivery, `SELECT `+deliveryColumns+` FROM deliveries`+tail, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list deliveries: %w", err)
+	}
+	return ds, nil
+}
+
+const attemptColumns = `id, delivery_id, tenant_id, webhook_id, event_id, number, url, started_at, duration_us,
+	request_headers, request_body, status, response_headers, response_body, error, success`
+
+func scanAttempt(sc scanner) (*hookhub.Attempt, error) {
+	var a hookhub.Attempt
+	var started, durUS int64
+	var reqH, respH string
+	var success int
+	if err := sc.Scan(&a.ID, &a.DeliveryID, &a.TenantID, &a.WebhookID, &a.EventID, &a.Number, &a.URL, &started, &durUS,
+		&reqH, &a.RequestBody, &a.Status, &respH, &a.ResponseBody, &a.Error, &success); err != nil {
+		return nil, err
+	}
+	a.StartedAt, a.Duration, a.Success = fromMSv(started), time.Duration(durUS)*time.Microsecond, success != 0
+	if err := json.Unmarshal([]byte(reqH), &a.RequestHeaders); err != nil {
+		return nil, fmt.Errorf("decode request headers: %w", err)
+	}
+	if err := json.Unmarshal([]byte(respH), &a.ResponseHeaders); err != nil {
+		return nil, fmt.Errorf("decode response headers: %w", err)
+	}
+	if a.RequestHeaders == nil {
+		a.RequestHeaders = http.Header{}
+	}
+	return &a, nil
+}
+
+// ListAttempts lists a tenant's attempts, newest first.
+func (s *Store) ListAttempts(ctx context.Context, tenantID string, f hookhub.AttemptFilter) ([]*hookhub.Attempt, error) {
+	var w where
+	w.add("tenant_id = %s", tenantID)
+	if f.DeliveryID != 0 {
+		w.add("delivery_id = %s", f.DeliveryID)
+	}
+	if f.WebhookID != 0 {
+		w.add("webhook_id = %s", f.WebhookID)
+	}
+	if f.FailedOnly {
+		w.add("success = %s", 0)
+	}
+	if !f.Since.IsZero() {
+		w.add("started_at >= %s", msv(f.Since))
+	}
+	if !f.Until.IsZero() {
+		w.add("started_at < %s", msv(f.Until))
+	}
+	tail := w.page(f.Page, "id")
+	as, err := collect(ctx, s.R, scanAttempt, `SELECT `+attemptColumns+` FROM attempts`+tail, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list attempts: %w", err)
+	}
+	return as, nil
+}
+
+// RetryDelivery makes a delivery due now.
+func (s *Store) RetryDelivery(ctx context.Context, tenantID string, id int64, now time.Time) (*hookhub.Delivery, error) {
+	var d *hookhub.Delivery
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if d, err = s.getDelivery(ctx, tx, tenantID, id); err != nil {
+			return err
+		}
+		if d.State == hookhub.DeliveryInFlight && d.RunAt.After(now) {
+			return hookhub.Errorf(hookhub.ECONFLICT, "delivery %d is being sent right now", id)
+		}
+		state := hookhub.DeliveryPending
+		var wstate string
+		if err := tx.QueryRowContext(ctx, `SELECT state FROM webhooks WHERE id = $1`, d.WebhookID).Scan(&wstate); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return hookhub.Errorf(hookhub.ECONFLICT, "delivery %d: its webhook was deleted", id)
+			}
+			return fmt.Errorf("get webhook state: %w", err)
+		}
+		if wstate != string(hookhub.StateActive) {
+			state = hookhub.DeliveryHeld
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = $1, run_at = $2, updated_at = $2 WHERE id = $3`,
+			string(state), msv(now), id); err != nil {
+			return fmt.Errorf("retry delivery: %w", err)
+		}
+		d.State, d.RunAt, d.UpdatedAt = state, now, now
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// RecoverDeliveries makes a webhook's failed deliveries since a time due now.
+func (s *Store) RecoverDeliveries(ctx context.Context, tenantID string, webhookID int64, since, now time.Time) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var wstate string
+		err := tx.QueryRowContext(ctx, `SELECT state FROM webhooks WHERE tenant_id = $1 AND id = $2`, tenantID, webhookID).Scan(&wstate)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("webhook", webhookID)
+		}
+		if err != nil {
+			return fmt.Errorf("get webhook state: %w", err)
+		}
+		state := hookhub.DeliveryPending
+		if wstate != string(hookhub.StateActive) {
+			state = hookhub.DeliveryHeld
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = $1, run_at = $2, updated_at = $2
+			WHERE webhook_id = $3 AND state = 'failed' AND created_at >= $4`, string(state), msv(now), webhookID, msv(since))
+		if err != nil {
+			return fmt.Errorf("recover deliveries: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return int(n), err
+}

@@ -1,0 +1,178 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+const eventColumns = `id, tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at`
+
+func scanEvent(sc scanner) (*hookhub.Event, error) {
+	var e hookhub.Event
+	var data []byte
+	var modified, key sql.NullString
+	var created int64
+	if err := sc.Scan(&e.ID, &e.TenantID, &e.Type, &e.EntityType, &e.EntityID, &data, &modified, &key, &created); err != nil {
+		return nil, err
+	}
+	e.Data = data
+	if modified.Valid {
+		if err := json.Unmarshal([]byte(modified.String), &e.ModifiedFields); err != nil {
+			return nil, fmt.Errorf("decode modified fields: %w", err)
+		}
+	}
+	e.IdempotencyKey, e.CreatedAt = key.String, fromMSv(created)
+	return &e, nil
+}
+
+// subscriber is what fan-out needs of a webhook.
+type subscriber struct {
+	id     int64
+	events []string
+	active bool
+}
+
+func (s subscriber) subscribes(t string) bool {
+	for _, p := range s.events {
+		if hookhub.MatchEvent(p, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// Publish stores events and their deliveries in one transaction.
+func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
+	results := make([]hookhub.PublishResult, len(reqs))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		insEvent, err := tx.PrepareContext(ctx, `INSERT INTO events (tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`)
+		if err != nil {
+			return fmt.Errorf("prepare insert event: %w", err)
+		}
+		defer insEvent.Close()
+		insDelivery, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, 0, $5, 0, '', $5, $5)`)
+		if err != nil {
+			return fmt.Errorf("prepare insert delivery: %w", err)
+		}
+		defer insDelivery.Close()
+		subs := map[string][]subscriber{}
+		for i, r := range reqs {
+			e := r.Event
+			if e.CreatedAt.IsZero() {
+				e.CreatedAt = now
+			}
+			if err := s.insertEvent(ctx, tx, insEvent, e, &results[i]); err != nil {
+				return err
+			}
+			if results[i].Duplicate {
+				continue
+			}
+			list, ok := subs[e.TenantID]
+			if !ok {
+				if list, err = loadSubscribers(ctx, tx, e.TenantID); err != nil {
+					return err
+				}
+				subs[e.TenantID] = list
+			}
+			for _, sub := range list {
+				if r.WebhookID != 0 && sub.id != r.WebhookID || r.WebhookID == 0 && !sub.subscribes(e.Type) {
+					continue
+				}
+				state := hookhub.DeliveryHeld
+				if sub.active {
+					state = hookhub.DeliveryPending
+				}
+				if _, err := insDelivery.ExecContext(ctx, e.TenantID, e.ID, sub.id, string(state), msv(now)); err != nil {
+					return fmt.Errorf("insert delivery: %w", err)
+				}
+				results[i].Deliveries++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, e *hookhub.Event, res *hookhub.PublishResult) error {
+	modified, err := nullJSON(e.ModifiedFields, len(e.ModifiedFields) == 0)
+	if err != nil {
+		return fmt.Errorf("encode modified fields: %w", err)
+	}
+	key := sql.NullString{String: e.IdempotencyKey, Valid: e.IdempotencyKey != ""}
+	err = ins.QueryRowContext(ctx, e.TenantID, e.Type, e.EntityType, e.EntityID, []byte(e.Data), modified, key, msv(e.CreatedAt)).Scan(&e.ID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		first, err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE tenant_id = $1 AND idempotency_key = $2`,
+			e.TenantID, e.IdempotencyKey))
+		if err != nil {
+			return fmt.Errorf("get event by idempotency key: %w", err)
+		}
+		res.Event, res.Duplicate = *first, true
+		return nil
+	case err != nil:
+		return fmt.Errorf("insert event: %w", err)
+	}
+	res.Event = *e
+	return nil
+}
+
+func loadSubscribers(ctx context.Context, tx *sql.Tx, tenantID string) ([]subscriber, error) {
+	subs, err := collect(ctx, tx, func(sc scanner) (subscriber, error) {
+		var sub subscriber
+		var events, state string
+		if err := sc.Scan(&sub.id, &events, &state); err != nil {
+			return sub, err
+		}
+		sub.active = state == string(hookhub.StateActive)
+		return sub, json.Unmarshal([]byte(events), &sub.events)
+	}, `SELECT id, events, state FROM webhooks WHERE tenant_id = $1`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("load subscribers: %w", err)
+	}
+	return subs, nil
+}
+
+// GetEvent finds one of a tenant's events.
+func (s *Store) GetEvent(ctx context.Context, tenantID string, id int64) (*hookhub.Event, error) {
+	e, err := scanEvent(s.R.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("event", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get event: %w", err)
+	}
+	return e, nil
+}
+
+// ListEvents lists a tenant's events, newest first.
+func (s *Store) ListEvents(ctx context.Context, tenantID string, f hookhub.EventFilter) ([]*hookhub.Event, error) {
+	var w where
+	w.add("tenant_id = %s", tenantID)
+	if f.Type != "" {
+		w.add("type = %s", f.Type)
+	}
+	if !f.Since.IsZero() {
+		w.add("created_at >= %s", msv(f.Since))
+	}
+	if !f.Until.IsZero() {
+		w.add("created_at < %s", msv(f.Until))
+	}
+	tail := w.page(f.Page, "id")
+	es, err := collect(ctx, s.R, scanEvent, `SELECT `+eventColumns+` FROM events`+tail, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	return es, nil
+}

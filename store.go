@@ -1,0 +1,156 @@
+package hookhub
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps everything: objects, the delivery queue and the outbox, in one
+// database so that a change and the work it causes commit together. SQLite
+// and PostgreSQL implement it and pass the same test suite (storetest).
+//
+// Every method that takes a tenantID only sees that tenant's objects: an id
+// of another tenant's object is ENOTFOUND, exactly like an unknown one.
+// Methods return *Error with ENOTFOUND or ECONFLICT where the caller can act
+// on it; other errors are internal.
+type Store interface {
+	CreateTenant(ctx context.Context, t *Tenant) error
+	GetTenant(ctx context.Context, id string) (*Tenant, error)
+
+	CreateToken(ctx context.Context, t *Token) error
+	// TokenByHash finds a token of any tenant by the hash of its secret.
+	TokenByHash(ctx context.Context, hash []byte) (*Token, error)
+	ListTokens(ctx context.Context, tenantID string) ([]*Token, error)
+	RevokeToken(ctx context.Context, tenantID, id string, at time.Time) error
+
+	// PutEventType creates or replaces a tenant-defined event type.
+	PutEventType(ctx context.Context, t *EventType) error
+	ListEventTypes(ctx context.Context, tenantID string) ([]*EventType, error)
+	DeleteEventType(ctx context.Context, tenantID, name string) error
+
+	// CreateWebhook stores w and sets w.ID.
+	CreateWebhook(ctx context.Context, w *Webhook) error
+	GetWebhook(ctx context.Context, tenantID string, id int64) (*Webhook, error)
+	ListWebhooks(ctx context.Context, tenantID string, f WebhookFilter) ([]*Webhook, error)
+	// UpdateWebhook saves w's settings (not its statistics). When w becomes
+	// active, its held deliveries are released and its failure streak is
+	// cleared in the same transaction.
+	UpdateWebhook(ctx context.Context, w *Webhook) error
+	// DeleteWebhook removes the webhook and its unsent deliveries; the
+	// events and past attempts stay until retention removes them.
+	DeleteWebhook(ctx context.Context, tenantID string, id int64) error
+
+	// Publish stores events and a delivery for each subscribed webhook, all
+	// in one transaction: a pending delivery for an active webhook, a held
+	// one for any other. An event whose idempotency key its tenant used
+	// before is not stored again; its result names the first event.
+	Publish(ctx context.Context, now time.Time, reqs ...PublishRequest) ([]PublishResult, error)
+	GetEvent(ctx context.Context, tenantID string, id int64) (*Event, error)
+	ListEvents(ctx context.Context, tenantID string, f EventFilter) ([]*Event, error)
+
+	// Claim leases up to limit due deliveries (pending ones whose time has
+	// come, and in-flight ones whose lease ran out) for lease, counting a
+	// try on each. Concurrent claimers never get the same delivery.
+	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*Claim, error)
+	// Complete applies workers' outcomes: records attempts, moves the
+	// deliveries on, updates the webhooks' statistics, and switches a
+	// webhook to too_many_errors (queueing its e-mail) when its streak of
+	// failures reaches its threshold, in one transaction.
+	Complete(ctx context.Context, now time.Time, outcomes []Outcome) error
+	GetDelivery(ctx context.Context, tenantID string, id int64) (*Delivery, error)
+	ListDeliveries(ctx context.Context, tenantID string, f DeliveryFilter) ([]*Delivery, error)
+	ListAttempts(ctx context.Context, tenantID string, f AttemptFilter) ([]*Attempt, error)
+	// RetryDelivery makes a finished or waiting delivery due now. An in-flight
+	// one is ECONFLICT.
+	RetryDelivery(ctx context.Context, tenantID string, id int64, now time.Time) (*Delivery, error)
+	// RecoverDeliveries makes every failed delivery of a webhook created
+	// since the given time due now, and returns how many.
+	RecoverDeliveries(ctx context.Context, tenantID string, webhookID int64, since, now time.Time) (int, error)
+
+	EnqueueMail(ctx context.Context, m *Mail) error
+	// ClaimMail leases queued e-mails for sending.
+	ClaimMail(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*Mail, error)
+	// FinishMail records how sending went. A MailQueued state with an error
+	// means try again at retryAt.
+	FinishMail(ctx context.Context, id int64, state MailState, errMsg string, now, retryAt time.Time) error
+	ListMail(ctx context.Context, tenantID string, p Page) ([]*Mail, error)
+
+	// Purge deletes attempts, finished deliveries and events created before
+	// the given time; events with unfinished deliveries stay.
+	Purge(ctx context.Context, before time.Time) (PurgeResult, error)
+	// Stats counts a tenant's deliveries by state since the given time, and
+	// the queue depth.
+	Stats(ctx context.Context, tenantID string, since time.Time) (Stats, error)
+
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// PublishRequest is one event to publish. WebhookID, when set, sends the
+// event to that webhook only, subscribed or not (test events).
+type PublishRequest struct {
+	Event     *Event
+	WebhookID int64
+}
+
+// Page selects a page of a list ordered newest first: at most Limit items
+// with an id below Before (0: from the newest).
+type Page struct {
+	Limit  int
+	Before int64
+}
+
+// Limited returns the page's limit within [1, max], def when unset.
+func (p Page) Limited(def, max int) int {
+	switch {
+	case p.Limit <= 0:
+		return def
+	case p.Limit > max:
+		return max
+	}
+	return p.Limit
+}
+
+// WebhookFilter narrows a list of webhooks. Empty fields match anything.
+type WebhookFilter struct {
+	Name   string // substring, case-insensitive
+	Event  string // webhooks subscribed to this event type
+	State  WebhookState
+	Format string
+}
+
+// EventFilter narrows a list of events.
+type EventFilter struct {
+	Type         string
+	Since, Until time.Time
+	Page
+}
+
+// DeliveryFilter narrows a list of deliveries.
+type DeliveryFilter struct {
+	WebhookID    int64
+	EventID      int64
+	State        DeliveryState
+	Since, Until time.Time
+	Page
+}
+
+// AttemptFilter narrows a list of attempts.
+type AttemptFilter struct {
+	DeliveryID   int64
+	WebhookID    int64
+	FailedOnly   bool
+	Since, Until time.Time
+	Page
+}
+
+// PurgeResult counts what Purge deleted.
+type PurgeResult struct {
+	Attempts, Deliveries, Events, Mail int64
+}
+
+// Stats are a tenant's delivery figures.
+type Stats struct {
+	Succeeded, Failed, Pending, Held, InFlight int64 // deliveries updated since the given time, by state
+	QueueDepth                                 int64 // pending and in-flight deliveries, any age
+}

@@ -1,0 +1,93 @@
+package hookhub
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Tenant is an account. Every other object belongs to exactly one tenant and
+// is never visible to another.
+type Tenant struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+}
+
+// Scope is a permission a token carries.
+type Scope string
+
+// The native scopes. Adapters map their own names onto these (SalesIQ's
+// "SalesIQ.webhooks.READ" is ScopeWebhooksRead).
+const (
+	ScopeWebhooksRead   Scope = "webhooks.read"
+	ScopeWebhooksCreate Scope = "webhooks.create"
+	ScopeWebhooksUpdate Scope = "webhooks.update"
+	ScopeWebhooksDelete Scope = "webhooks.delete"
+	ScopeEventsRead     Scope = "events.read"
+	ScopeEventsPublish  Scope = "events.publish"
+	ScopeEventTypes     Scope = "event_types.write"
+	ScopeTokens         Scope = "tokens.manage"
+	ScopeIntegrations   Scope = "integrations.manage"
+	ScopeRecordsRead    Scope = "records.read"
+	ScopeMailRead       Scope = "mail.read"
+)
+
+// AllScopes lists every scope; a tenant's first token carries all of them.
+var AllScopes = []Scope{
+	ScopeWebhooksRead, ScopeWebhooksCreate, ScopeWebhooksUpdate, ScopeWebhooksDelete,
+	ScopeEventsRead, ScopeEventsPublish, ScopeEventTypes, ScopeTokens,
+	ScopeIntegrations, ScopeRecordsRead, ScopeMailRead,
+}
+
+// ValidScope reports whether s is a known scope.
+func ValidScope(s Scope) bool { return slices.Contains(AllScopes, s) }
+
+// Token is an API token. Only the SHA-256 of its secret is stored; the secret
+// itself is shown once, when the token is made.
+type Token struct {
+	ID        string
+	TenantID  string
+	Name      string
+	Hash      []byte
+	Scopes    []Scope
+	CreatedAt time.Time
+	ExpiresAt time.Time // zero: never
+	RevokedAt time.Time // zero: not revoked
+}
+
+// Has reports whether the token carries scope.
+func (t Token) Has(s Scope) bool { return slices.Contains(t.Scopes, s) }
+
+// Usable reports whether the token may be used at now.
+func (t Token) Usable(now time.Time) bool {
+	return t.RevokedAt.IsZero() && (t.ExpiresAt.IsZero() || now.Before(t.ExpiresAt))
+}
+
+// tokenPrefix marks hookhub tokens so that secret scanners can find them.
+const tokenPrefix = "hh_"
+
+// NewTokenSecret returns a new random token secret and its hash.
+func NewTokenSecret() (secret string, hash []byte) {
+	secret = tokenPrefix + RandomString(32)
+	return secret, HashToken(secret)
+}
+
+// HashToken returns the stored form of a token secret.
+func HashToken(secret string) []byte {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(secret)))
+	return sum[:]
+}
+
+// NewID returns a random identifier with a type prefix ("ten_…", "tok_…").
+func NewID(prefix string) string { return prefix + "_" + RandomString(16) }
+
+// RandomString returns n random bytes as unpadded URL-safe base64.
+func RandomString(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}
