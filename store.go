@@ -154,3 +154,19 @@ type Stats struct {
 	Succeeded, Failed, Pending, Held, InFlight int64 // deliveries updated since the given time, by state
 	QueueDepth                                 int64 // pending and in-flight deliveries, any age
 }
+
+// Notifier is implemented by stores shared by several nodes that can wake
+// the others when work becomes due (PostgreSQL's LISTEN/NOTIFY). The store
+// notifies by itself when it commits new due work; Listen calls wake each
+// time any node did, until ctx ends. Polling stays the fallback.
+type Notifier interface {
+	Listen(ctx context.Context, wake func()) error
+}
+
+// Leader is implemented by stores shared by several nodes, to choose the one
+// node that runs periodic upkeep. Lead reports whether this node leads now,
+// taking the leadership when nobody holds it; a dead leader's leadership
+// passes on.
+type Leader interface {
+	Lead(ctx context.Context) bool
+}

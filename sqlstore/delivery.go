@@ -198,7 +198,12 @@ func (s *Store) applyOutcome(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, now
 	case hookhub.OutcomeHeld:
 		q = `state = 'held', attempts = attempts - 1`
 	case hookhub.OutcomeReleased:
-		q = `state = 'pending', run_at = $2, attempts = attempts - 1`
+		q = `state = 'pending', run_at = $3, attempts = attempts - 1`
+		runAt := o.RunAt
+		if runAt.IsZero() {
+			runAt = now
+		}
+		args = append(args, msv(runAt))
 	default:
 		return fmt.Errorf("complete delivery %d: unknown outcome %d", o.DeliveryID, o.Kind)
 	}

@@ -1,0 +1,149 @@
+package delivery
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/signature"
+)
+
+// Formatter turns a claimed delivery into the body and headers of its
+// webhook's wire format. attempt is the try number, 1 for the first.
+// Adapters provide one for their product; Standard is the native one.
+type Formatter interface {
+	Format(w *hookhub.Webhook, c *hookhub.Claim, now time.Time) (body []byte, header http.Header, err error)
+}
+
+// UserAgent names hookhub in every request.
+const UserAgent = "hookhub/1.0 (+webhooks)"
+
+// Standard is the Standard Webhooks format: the body is
+// {"type", "timestamp", "data"} with the webhook's properties merged in at
+// the top level, signed in webhook-id, webhook-timestamp and
+// webhook-signature with the webhook's secret (and, during a rotation's
+// grace period, the previous one too).
+type Standard struct {
+	signers sync.Map // signerKey → signature.Signer
+}
+
+type signerKey struct {
+	secret, previous string
+}
+
+// Format builds the request.
+func (f *Standard) Format(w *hookhub.Webhook, c *hookhub.Claim, now time.Time) ([]byte, http.Header, error) {
+	body, err := StandardBody(w, &c.Event)
+	if err != nil {
+		return nil, nil, err
+	}
+	signer, err := f.signer(w, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	h := make(http.Header, 6+len(w.Headers))
+	for k, v := range w.Headers {
+		h.Set(k, v)
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("User-Agent", UserAgent)
+	id := c.Event.MessageID()
+	signature.Headers(h, id, now, signer.Sign(id, now, body))
+	return body, h, nil
+}
+
+func (f *Standard) signer(w *hookhub.Webhook, now time.Time) (signature.Signer, error) {
+	k := signerKey{secret: w.Secret}
+	if w.PreviousSecret != "" && now.Before(w.PreviousUntil) {
+		k.previous = w.PreviousSecret
+	}
+	if s, ok := f.signers.Load(k); ok {
+		return s.(signature.Signer), nil
+	}
+	var keys []signature.Key
+	for _, secret := range []string{k.secret, k.previous} {
+		if secret == "" {
+			continue
+		}
+		key, err := ParseKey(secret)
+		if err != nil {
+			return signature.Signer{}, fmt.Errorf("webhook %d: %w", w.ID, err)
+		}
+		keys = append(keys, key)
+	}
+	s := signature.NewSigner(keys...)
+	f.signers.Store(k, s)
+	return s, nil
+}
+
+// ParseKey reads a whsec_ (HMAC) or whsk_ (ed25519) secret.
+func ParseKey(secret string) (signature.Key, error) {
+	if len(secret) > len(signature.SigningKeyPrefix) && secret[:len(signature.SigningKeyPrefix)] == signature.SigningKeyPrefix {
+		k, err := signature.ParseSigningKey(secret)
+		if err != nil {
+			return signature.Key{}, fmt.Errorf("parse signing key: %w", err)
+		}
+		return signature.Ed25519Key(k), nil
+	}
+	b, err := signature.ParseSecret(secret)
+	if err != nil {
+		return signature.Key{}, fmt.Errorf("parse secret: %w", err)
+	}
+	return signature.HMACKey(b), nil
+}
+
+// StandardBody renders the Standard Webhooks envelope without decoding the
+// event's data: it is copied as published.
+func StandardBody(w *hookhub.Webhook, e *hookhub.Event) ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(len(e.Data) + len(w.Properties) + 96)
+	b.WriteString(`{"type":`)
+	b.WriteString(strconv.Quote(e.Type))
+	b.WriteString(`,"timestamp":"`)
+	b.WriteString(e.CreatedAt.UTC().Format(time.RFC3339Nano))
+	b.WriteString(`","data":`)
+	b.Write(e.Data)
+	if err := MergeProperties(&b, w.Properties, "type", "timestamp", "data"); err != nil {
+		return nil, err
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// MergeProperties appends the members of the JSON object props to an object
+// being written to b (after at least one member), skipping the reserved
+// names, which the format owns.
+func MergeProperties(b *bytes.Buffer, props json.RawMessage, reserved ...string) error {
+	if len(props) == 0 {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(props, &obj); err != nil {
+		return fmt.Errorf("decode properties: %w", err)
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+next:
+	for _, k := range keys {
+		for _, r := range reserved {
+			if k == r {
+				continue next
+			}
+		}
+		b.WriteByte(',')
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(obj[k])
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package delivery
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/mail"
+)
+
+// Mailer sends the outbox's e-mails. Without a Sender it writes them to
+// the log and marks them logged, so they stay readable through the API.
+type Mailer struct {
+	Store    hookhub.Store
+	Sender   mail.Sender // nil: log only
+	Now      func() time.Time
+	Logger   *slog.Logger
+	Interval time.Duration // how often the outbox is looked at (default 500 ms)
+	MaxTries int           // tries before an e-mail is failed (default 8)
+}
+
+// Run sends e-mails until ctx ends.
+func (m *Mailer) Run(ctx context.Context) {
+	interval := m.Interval
+	if interval <= 0 {
+		interval = 500 * time.Millisecond
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		for m.sendDue(ctx) {
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// sendDue sends one batch and reports whether it was full.
+func (m *Mailer) sendDue(ctx context.Context) bool {
+	const batch = 20
+	ms, err := m.Store.ClaimMail(ctx, m.Now(), batch, 2*time.Minute)
+	if err != nil {
+		if ctx.Err() == nil {
+			m.Logger.Error("claim mail", "err", err)
+		}
+		return false
+	}
+	for _, msg := range ms {
+		m.send(ctx, msg)
+	}
+	return len(ms) == batch
+}
+
+func (m *Mailer) send(ctx context.Context, msg *hookhub.Mail) {
+	maxTries := m.MaxTries
+	if maxTries <= 0 {
+		maxTries = 8
+	}
+	state, errMsg, retryAt := hookhub.MailSent, "", time.Time{}
+	if m.Sender == nil {
+		m.Logger.Info("e-mail (no SMTP server configured)", "to", msg.To, "subject", msg.Subject, "text", msg.Text)
+		state = hookhub.MailLogged
+	} else {
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := m.Sender.Send(sctx, mail.Message{To: []string{msg.To}, Subject: msg.Subject, Text: msg.Text})
+		cancel()
+		if err != nil {
+			errMsg = err.Error()
+			if msg.Attempts+1 >= maxTries {
+				state = hookhub.MailFailed
+				m.Logger.Error("send e-mail: giving up", "id", msg.ID, "to", msg.To, "err", err)
+			} else {
+				state = hookhub.MailQueued
+				retryAt = m.Now().Add(time.Duration(1<<min(msg.Attempts, 10)) * 10 * time.Second)
+				m.Logger.Warn("send e-mail: will try again", "id", msg.ID, "to", msg.To, "err", err, "at", retryAt)
+			}
+		}
+	}
+	if err := m.Store.FinishMail(context.WithoutCancel(ctx), msg.ID, state, errMsg, m.Now(), retryAt); err != nil {
+		m.Logger.Error("finish mail", "id", msg.ID, "err", err)
+	}
+}

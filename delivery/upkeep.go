@@ -1,0 +1,61 @@
+package delivery
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// DefaultRetention is how long attempts and event payloads are kept.
+const DefaultRetention = 60 * 24 * time.Hour
+
+// Upkeep runs periodic maintenance: it deletes what is older than the
+// retention period. With several nodes, Lead decides which one does it.
+type Upkeep struct {
+	Store     hookhub.Store
+	Now       func() time.Time
+	Logger    *slog.Logger
+	Retention time.Duration                  // default DefaultRetention
+	Interval  time.Duration                  // default 1 h
+	Lead      func(ctx context.Context) bool // nil: this node always leads
+}
+
+// Run purges once at start and then every Interval until ctx ends.
+func (u *Upkeep) Run(ctx context.Context) {
+	interval := u.Interval
+	if interval <= 0 {
+		interval = time.Hour
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if u.Lead == nil || u.Lead(ctx) {
+			u.Once(ctx)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Once purges what is older than the retention period.
+func (u *Upkeep) Once(ctx context.Context) {
+	retention := u.Retention
+	if retention <= 0 {
+		retention = DefaultRetention
+	}
+	r, err := u.Store.Purge(ctx, u.Now().Add(-retention))
+	if err != nil {
+		if ctx.Err() == nil {
+			u.Logger.Error("purge", "err", err)
+		}
+		return
+	}
+	if r != (hookhub.PurgeResult{}) {
+		u.Logger.Info("purged old data", "attempts", r.Attempts, "deliveries", r.Deliveries, "events", r.Events, "mail", r.Mail)
+	}
+}
