@@ -107,6 +107,7 @@ func (s *Store) Complete(ctx context.Context, now time.Time, outcomes []hookhub.
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		tallies := map[int64]*webhookTally{}
 		var order []int64
+		due := false
 		insAttempt, err := tx.PrepareContext(ctx, `INSERT INTO attempts (delivery_id, tenant_id, webhook_id, event_id, number, url,
 			started_at, duration_us, request_headers, request_body, status, response_headers, response_body, error, success)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`)
@@ -117,6 +118,9 @@ func (s *Store) Complete(ctx context.Context, now time.Time, outcomes []hookhub.
 		for _, o := range outcomes {
 			if err := s.applyOutcome(ctx, tx, insAttempt, now, o); err != nil {
 				return err
+			}
+			if (o.Kind == hookhub.OutcomeRetry || o.Kind == hookhub.OutcomeReleased) && !o.RunAt.After(now) {
+				due = true
 			}
 			if o.Attempt == nil && !o.Gone {
 				continue
@@ -149,6 +153,9 @@ func (s *Store) Complete(ctx context.Context, now time.Time, outcomes []hookhub.
 			if err := s.applyTally(ctx, tx, now, id, tallies[id]); err != nil {
 				return err
 			}
+		}
+		if due {
+			return s.notifyDue(ctx, tx)
 		}
 		return nil
 	})
@@ -392,6 +399,9 @@ func (s *Store) RetryDelivery(ctx context.Context, tenantID string, id int64, no
 			return fmt.Errorf("retry delivery: %w", err)
 		}
 		d.State, d.RunAt, d.UpdatedAt = state, now, now
+		if state == hookhub.DeliveryPending {
+			return s.notifyDue(ctx, tx)
+		}
 		return nil
 	})
 	if err != nil {
@@ -422,6 +432,9 @@ func (s *Store) RecoverDeliveries(ctx context.Context, tenantID string, webhookI
 			return fmt.Errorf("recover deliveries: %w", err)
 		}
 		n, _ = res.RowsAffected()
+		if n > 0 && state == hookhub.DeliveryPending {
+			return s.notifyDue(ctx, tx)
+		}
 		return nil
 	})
 	return int(n), err

@@ -65,6 +65,7 @@ func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.Publ
 		}
 		defer insDelivery.Close()
 		subs := map[string][]subscriber{}
+		due := false
 		for i, r := range reqs {
 			e := r.Event
 			if e.CreatedAt.IsZero() {
@@ -95,7 +96,11 @@ func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.Publ
 					return fmt.Errorf("insert delivery: %w", err)
 				}
 				results[i].Deliveries++
+				due = due || sub.active
 			}
+		}
+		if due {
+			return s.notifyDue(ctx, tx)
 		}
 		return nil
 	})

@@ -22,6 +22,10 @@ type Dialect struct {
 	ClaimMail string
 	// IsUniqueViolation reports whether err is a unique-constraint error.
 	IsUniqueViolation func(err error) bool
+	// NotifyDue, when not empty, runs in every transaction that makes
+	// deliveries due now, so that other nodes wake up when it commits
+	// (PostgreSQL's NOTIFY). SQLite leaves it empty.
+	NotifyDue string
 }
 
 // Sealer encrypts secrets at rest (secrets.Box).
@@ -70,6 +74,17 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// notifyDue runs the dialect's NotifyDue in tx, if it has one.
+func (s *Store) notifyDue(ctx context.Context, tx *sql.Tx) error {
+	if s.Dialect.NotifyDue == "" {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, s.Dialect.NotifyDue); err != nil {
+		return fmt.Errorf("notify due deliveries: %w", err)
 	}
 	return nil
 }

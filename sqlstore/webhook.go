@@ -203,9 +203,6 @@ func (s *Store) ListWebhooks(ctx context.Context, tenantID string, f hookhub.Web
 func (s *Store) listWebhooks(ctx context.Context, q queryer, tenantID string, f hookhub.WebhookFilter) ([]*hookhub.Webhook, error) {
 	var w where
 	w.add("tenant_id = %s", tenantID)
-	if f.Name != "" {
-		w.add("lower(name) LIKE %s", "%"+strings.ToLower(f.Name)+"%")
-	}
 	if f.State != "" {
 		w.add("state = %s", string(f.State))
 	}
@@ -216,12 +213,15 @@ func (s *Store) listWebhooks(ctx context.Context, q queryer, tenantID string, f 
 	if err != nil {
 		return nil, fmt.Errorf("list webhooks: %w", err)
 	}
-	if f.Event == "" {
+	if f.Event == "" && f.Name == "" {
 		return all, nil
 	}
+	// Matched here rather than in SQL: wildcards are patterns of ours, and
+	// SQLite's lower() and LIKE fold ASCII only.
+	name := strings.ToLower(f.Name)
 	var out []*hookhub.Webhook
 	for _, wh := range all {
-		if wh.Subscribes(f.Event) {
+		if (f.Event == "" || wh.Subscribes(f.Event)) && strings.Contains(strings.ToLower(wh.Name), name) {
 			out = append(out, wh)
 		}
 	}
@@ -262,11 +262,15 @@ func (s *Store) UpdateWebhook(ctx context.Context, w *hookhub.Webhook) error {
 			return fmt.Errorf("clear failures: %w", err)
 		}
 		now := msv(w.UpdatedAt)
-		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', run_at = $1, updated_at = $1
-			WHERE webhook_id = $2 AND state = 'held'`, now, w.ID); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', run_at = $1, updated_at = $1
+			WHERE webhook_id = $2 AND state = 'held'`, now, w.ID)
+		if err != nil {
 			return fmt.Errorf("release held deliveries: %w", err)
 		}
 		w.ConsecutiveFailures, w.FailingSince = 0, time.Time{}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return s.notifyDue(ctx, tx)
+		}
 		return nil
 	})
 }
