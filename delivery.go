@@ -83,7 +83,7 @@ const (
 	OutcomeRetry                 // try again at Outcome.RunAt
 	OutcomeFailed                // no tries left
 	OutcomeHeld                  // the webhook is not active; no try was made
-	OutcomeReleased              // the worker gave the delivery back unsent (shutdown)
+	OutcomeReleased              // given back unsent, due again at RunAt (or at once when zero): no try counted
 )
 
 // Outcome is a worker's verdict on one claimed delivery, with the attempt it
@@ -93,7 +93,7 @@ type Outcome struct {
 	TenantID   string
 	WebhookID  int64
 	Kind       OutcomeKind
-	RunAt      time.Time // for OutcomeRetry
+	RunAt      time.Time // for OutcomeRetry and OutcomeReleased
 	Attempt    *Attempt
 	Gone       bool // the receiver answered 410 Gone: stop the webhook
 }

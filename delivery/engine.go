@@ -13,12 +13,13 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/egress"
 )
 
 // Config is what an Engine needs.
 type Config struct {
 	Store   hookhub.Store
-	Client  *http.Client         // egress.Policy.Client: no redirects, safe dialer
+	Client  *http.Client         // egress.Policy.Client: no redirects, safe dialer (default: public targets only)
 	Formats map[string]Formatter // by hookhub.Webhook.Format; FormatStandard is added when absent
 	Now     func() time.Time
 	Logger  *slog.Logger
@@ -48,6 +49,9 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Client == nil {
+		cfg.Client = egress.Policy{}.Client(nil) // safe by default: public targets only
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 128
@@ -213,7 +217,7 @@ func (e *Engine) dispatch(ctx context.Context, claims []*hookhub.Claim, slots ch
 		wg.Add(1)
 		go func(c *hookhub.Claim, w *hookhub.Webhook) {
 			defer func() {
-				e.limits.release(w.ID)
+				e.limits.release(w, e.cfg.Now())
 				<-slots
 				select {
 				case freed <- struct{}{}:

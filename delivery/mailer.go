@@ -13,11 +13,11 @@ import (
 // the log and marks them logged, so they stay readable through the API.
 type Mailer struct {
 	Store    hookhub.Store
-	Sender   mail.Sender // nil: log only
-	Now      func() time.Time
-	Logger   *slog.Logger
-	Interval time.Duration // how often the outbox is looked at (default 500 ms)
-	MaxTries int           // tries before an e-mail is failed (default 8)
+	Sender   mail.Sender      // nil: log only
+	Now      func() time.Time // default time.Now
+	Logger   *slog.Logger     // default slog.Default()
+	Interval time.Duration    // how often the outbox is looked at (default 500 ms)
+	MaxTries int              // tries before an e-mail is failed (default 8)
 }
 
 // Run sends e-mails until ctx ends.
@@ -42,10 +42,10 @@ func (m *Mailer) Run(ctx context.Context) {
 // sendDue sends one batch and reports whether it was full.
 func (m *Mailer) sendDue(ctx context.Context) bool {
 	const batch = 20
-	ms, err := m.Store.ClaimMail(ctx, m.Now(), batch, 2*time.Minute)
+	ms, err := m.Store.ClaimMail(ctx, m.now(), batch, 2*time.Minute)
 	if err != nil {
 		if ctx.Err() == nil {
-			m.Logger.Error("claim mail", "err", err)
+			m.logger().Error("claim mail", "err", err)
 		}
 		return false
 	}
@@ -62,7 +62,7 @@ func (m *Mailer) send(ctx context.Context, msg *hookhub.Mail) {
 	}
 	state, errMsg, retryAt := hookhub.MailSent, "", time.Time{}
 	if m.Sender == nil {
-		m.Logger.Info("e-mail (no SMTP server configured)", "to", msg.To, "subject", msg.Subject, "text", msg.Text)
+		m.logger().Info("e-mail (no SMTP server configured)", "to", msg.To, "subject", msg.Subject, "text", msg.Text)
 		state = hookhub.MailLogged
 	} else {
 		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -72,15 +72,29 @@ func (m *Mailer) send(ctx context.Context, msg *hookhub.Mail) {
 			errMsg = err.Error()
 			if msg.Attempts+1 >= maxTries {
 				state = hookhub.MailFailed
-				m.Logger.Error("send e-mail: giving up", "id", msg.ID, "to", msg.To, "err", err)
+				m.logger().Error("send e-mail: giving up", "id", msg.ID, "to", msg.To, "err", err)
 			} else {
 				state = hookhub.MailQueued
-				retryAt = m.Now().Add(time.Duration(1<<min(msg.Attempts, 10)) * 10 * time.Second)
-				m.Logger.Warn("send e-mail: will try again", "id", msg.ID, "to", msg.To, "err", err, "at", retryAt)
+				retryAt = m.now().Add(time.Duration(1<<min(msg.Attempts, 10)) * 10 * time.Second)
+				m.logger().Warn("send e-mail: will try again", "id", msg.ID, "to", msg.To, "err", err, "at", retryAt)
 			}
 		}
 	}
-	if err := m.Store.FinishMail(context.WithoutCancel(ctx), msg.ID, state, errMsg, m.Now(), retryAt); err != nil {
-		m.Logger.Error("finish mail", "id", msg.ID, "err", err)
+	if err := m.Store.FinishMail(context.WithoutCancel(ctx), msg.ID, state, errMsg, m.now(), retryAt); err != nil {
+		m.logger().Error("finish mail", "id", msg.ID, "err", err)
 	}
+}
+
+func (m *Mailer) now() time.Time {
+	if m.Now == nil {
+		return time.Now()
+	}
+	return m.Now()
+}
+
+func (m *Mailer) logger() *slog.Logger {
+	if m.Logger == nil {
+		return slog.Default()
+	}
+	return m.Logger
 }

@@ -15,8 +15,8 @@ const DefaultRetention = 60 * 24 * time.Hour
 // retention period. With several nodes, Lead decides which one does it.
 type Upkeep struct {
 	Store     hookhub.Store
-	Now       func() time.Time
-	Logger    *slog.Logger
+	Now       func() time.Time               // default time.Now
+	Logger    *slog.Logger                   // default slog.Default()
 	Retention time.Duration                  // default DefaultRetention
 	Interval  time.Duration                  // default 1 h
 	Lead      func(ctx context.Context) bool // nil: this node always leads
@@ -48,14 +48,21 @@ func (u *Upkeep) Once(ctx context.Context) {
 	if retention <= 0 {
 		retention = DefaultRetention
 	}
-	r, err := u.Store.Purge(ctx, u.Now().Add(-retention))
+	now, logger := time.Now, slog.Default()
+	if u.Now != nil {
+		now = u.Now
+	}
+	if u.Logger != nil {
+		logger = u.Logger
+	}
+	r, err := u.Store.Purge(ctx, now().Add(-retention))
 	if err != nil {
 		if ctx.Err() == nil {
-			u.Logger.Error("purge", "err", err)
+			logger.Error("purge", "err", err)
 		}
 		return
 	}
 	if r != (hookhub.PurgeResult{}) {
-		u.Logger.Info("purged old data", "attempts", r.Attempts, "deliveries", r.Deliveries, "events", r.Events, "mail", r.Mail)
+		logger.Info("purged old data", "attempts", r.Attempts, "deliveries", r.Deliveries, "events", r.Events, "mail", r.Mail)
 	}
 }

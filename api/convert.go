@@ -1,0 +1,535 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/service"
+)
+
+// This file holds the JSON shapes of the API (their schema names drop the
+// JSON suffix) and the conversions between them and the core's types.
+
+// listJSON is the shape of every list answer.
+type listJSON[T any] struct {
+	Data       []T    `json:"data"`
+	NextCursor string `json:"next_cursor" doc:"Pass as cursor for the next page; empty when there is none."`
+}
+
+// IDParam is the numeric id in a route's path.
+type IDParam struct {
+	ID int64 `path:"id"`
+}
+
+// PageParams are the paging query parameters of every list. It, IDParam
+// and TimeRange are exported only because huma reads the fields of embedded
+// structs when they are exported.
+type PageParams struct {
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"Most items in the page."`
+	Cursor string `query:"cursor" doc:"The next_cursor of the previous page."`
+	before int64
+}
+
+// Resolve checks the cursor once huma has read the parameters.
+func (p *PageParams) Resolve(huma.Context) []error {
+	if p.Cursor == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(p.Cursor, 10, 64)
+	if err != nil || n <= 0 {
+		return []error{&huma.ErrorDetail{Location: "query.cursor", Message: "must be the next_cursor of a previous page"}}
+	}
+	p.before = n
+	return nil
+}
+
+// page asks the store for one item more than the caller wants, to know
+// whether there is a next page.
+func (p *PageParams) page() hookhub.Page {
+	return hookhub.Page{Limit: p.limit() + 1, Before: p.before}
+}
+
+func (p *PageParams) limit() int {
+	if p.Limit <= 0 {
+		return 50
+	}
+	return p.Limit
+}
+
+// pageOf converts a page of items, newest first (fetched with p.page, so
+// one more than wanted when more follow), and sets the cursor when more
+// follow.
+func pageOf[S any, T any](p *PageParams, items []S, id func(S) int64, conv func(S) T) *struct{ Body listJSON[T] } {
+	out := &struct{ Body listJSON[T] }{}
+	if len(items) > p.limit() {
+		items = items[:p.limit()]
+		out.Body.NextCursor = strconv.FormatInt(id(items[len(items)-1]), 10)
+	}
+	out.Body.Data = make([]T, len(items))
+	for i, it := range items {
+		out.Body.Data[i] = conv(it)
+	}
+	return out
+}
+
+// all converts a whole list, which has no next page.
+func all[S any, T any](items []S, conv func(S) T) *struct{ Body listJSON[T] } {
+	out := &struct{ Body listJSON[T] }{Body: listJSON[T]{Data: make([]T, len(items))}}
+	for i, it := range items {
+		out.Body.Data[i] = conv(it)
+	}
+	return out
+}
+
+// TimeRange are the since/until query parameters of a list.
+type TimeRange struct {
+	Since time.Time `query:"since" doc:"Only items at or after this time (RFC 3339)."`
+	Until time.Time `query:"until" doc:"Only items before this time (RFC 3339)."`
+}
+
+// timeOrNil is nil for the zero time, so that JSON says null.
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// --- tokens ---
+
+type tokenCreateJSON struct {
+	Name      string          `json:"name,omitempty" maxLength:"255"`
+	Scopes    []hookhub.Scope `json:"scopes" doc:"Scopes the token carries; only scopes the caller has: webhooks.read, webhooks.create, webhooks.update, webhooks.delete, events.read, events.publish, event_types.write, tokens.manage, integrations.manage, records.read, mail.read."`
+	ExpiresAt time.Time       `json:"expires_at,omitzero" doc:"When the token stops working; never when absent."`
+}
+
+type tokenJSON struct {
+	ID        string          `json:"id"`
+	Name      string          `json:"name"`
+	Scopes    []hookhub.Scope `json:"scopes"`
+	Token     string          `json:"token,omitempty" doc:"The secret to send as Authorization: Bearer; only in the answer that creates the token."`
+	CreatedAt time.Time       `json:"created_at"`
+	ExpiresAt *time.Time      `json:"expires_at"`
+	RevokedAt *time.Time      `json:"revoked_at"`
+}
+
+func toToken(t *hookhub.Token) tokenJSON {
+	return tokenJSON{
+		ID: t.ID, Name: t.Name, Scopes: t.Scopes, CreatedAt: t.CreatedAt,
+		ExpiresAt: timeOrNil(t.ExpiresAt), RevokedAt: timeOrNil(t.RevokedAt),
+	}
+}
+
+// --- event types ---
+
+type eventTypePutJSON struct {
+	Name        string          `json:"name" doc:"entity.action, lower case, like order.created; not a built-in name."`
+	Description string          `json:"description,omitempty" maxLength:"1000"`
+	Example     json.RawMessage `json:"example,omitempty" doc:"An example of the event's data."`
+}
+
+type eventTypeJSON struct {
+	Name        string          `json:"name" doc:"entity.action, lower case, like order.created"`
+	Description string          `json:"description,omitempty"`
+	Example     json.RawMessage `json:"example,omitempty" doc:"An example of the event's data."`
+	BuiltIn     bool            `json:"built_in" readOnly:"true"`
+	CreatedAt   *time.Time      `json:"created_at,omitempty" readOnly:"true"`
+}
+
+func toEventType(t *hookhub.EventType) eventTypeJSON {
+	return eventTypeJSON{
+		Name: t.Name, Description: t.Description, Example: t.Example,
+		BuiltIn: t.TenantID == "", CreatedAt: timeOrNil(t.CreatedAt),
+	}
+}
+
+// --- webhooks ---
+
+type retryJSON struct {
+	ScheduleSeconds []float64 `json:"schedule_seconds" doc:"Delay before each try in seconds; the first is normally 0. After the last try the delivery has failed."`
+	Jitter          float64   `json:"jitter" doc:"Each delay moves at random by up to this share of itself (0 to 0.5)."`
+}
+
+type retryInJSON struct {
+	ScheduleSeconds []float64 `json:"schedule_seconds,omitempty" doc:"Delay before each try in seconds; the first is normally 0."`
+	Jitter          *float64  `json:"jitter,omitempty" doc:"0 to 0.5"`
+}
+
+// webhookCreateJSON is the body that registers a webhook. Zero values get
+// hookhub's defaults.
+type webhookCreateJSON struct {
+	Name             string            `json:"name,omitempty" maxLength:"255"`
+	URL              string            `json:"url" doc:"The http or https URL hookhub posts to. Private and loopback addresses are refused unless the server allows them."`
+	Events           []string          `json:"events" doc:"Event types (contact.created), prefixes (contact.*) or * for all."`
+	State            string            `json:"state,omitempty" enum:"active,stopped" doc:"active (the default) or stopped."`
+	SigningScheme    string            `json:"signing_scheme,omitempty" enum:"v1,v1a" doc:"v1: HMAC-SHA256 with a whsec_ secret (the default); v1a: ed25519 with a whsk_ key."`
+	Secret           string            `json:"secret,omitempty" doc:"The signing secret; made for you when absent, and shown once in the answer."`
+	Headers          map[string]string `json:"headers,omitempty" doc:"Headers added to every request."`
+	Properties       json.RawMessage   `json:"properties,omitempty" doc:"A JSON object merged into every body."`
+	TimeoutMS        int64             `json:"timeout_ms,omitempty" doc:"100 to 60000; default 5000."`
+	Retry            *retryInJSON      `json:"retry,omitempty" doc:"The retry policy; default 0 s, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h with 20 % jitter."`
+	SuccessCodes     []int             `json:"success_codes,omitempty" doc:"Statuses that count as success; any 2xx when empty."`
+	RateLimitPerS    float64           `json:"rate_limit_per_s,omitempty" doc:"Most requests a second; 0 for no limit."`
+	MaxInFlight      int               `json:"max_in_flight,omitempty" doc:"Most requests at once (1 to 1000); default 32."`
+	FailureThreshold int               `json:"failure_threshold,omitempty" doc:"Consecutive failures that switch the webhook to too_many_errors; default 9."`
+	ErrorsEmail      string            `json:"errors_email,omitempty" doc:"Told by e-mail when the webhook fails too often."`
+	EmailEachFailure bool              `json:"email_each_failure,omitempty" doc:"Also tell errors_email of every failed try."`
+}
+
+func (in *webhookCreateJSON) webhook() *hookhub.Webhook {
+	w := &hookhub.Webhook{
+		Name: in.Name, URL: in.URL, Events: in.Events, State: hookhub.WebhookState(in.State),
+		SigningScheme: in.SigningScheme, Secret: in.Secret, Headers: in.Headers, Properties: in.Properties,
+		Timeout: millis(in.TimeoutMS), SuccessCodes: in.SuccessCodes, RateLimitPerS: in.RateLimitPerS,
+		MaxInFlight: in.MaxInFlight, FailureThreshold: in.FailureThreshold,
+		ErrorsEmail: in.ErrorsEmail, EmailEachFailure: in.EmailEachFailure,
+	}
+	if in.Retry != nil {
+		in.Retry.apply(&w.Retry)
+	}
+	return w
+}
+
+type rotateJSON struct {
+	GraceSeconds *int64 `json:"grace_seconds,omitempty" minimum:"0" maximum:"604800" doc:"How long the old secret keeps signing beside the new one: a day when absent, at most 7 days, 0 drops it at once."`
+}
+
+type recoverJSON struct {
+	Since time.Time `json:"since" doc:"Failed deliveries created at or after this time (RFC 3339) are sent again."`
+}
+
+type recoveredJSON struct {
+	Recovered int `json:"recovered" doc:"How many failed deliveries will be sent again."`
+}
+
+// webhookPatchJSON changes the settings it names and leaves the others.
+type webhookPatchJSON struct {
+	Name             *string           `json:"name,omitempty" maxLength:"255"`
+	URL              *string           `json:"url,omitempty"`
+	Events           []string          `json:"events,omitempty"`
+	State            *string           `json:"state,omitempty" enum:"active,stopped" doc:"Setting active re-activates a stopped webhook or one with too many errors; its held deliveries go out."`
+	SigningScheme    *string           `json:"signing_scheme,omitempty" enum:"v1,v1a" doc:"Changing it makes a new secret, shown in the answer."`
+	Headers          map[string]string `json:"headers,omitempty" doc:"Replaces all headers; {} removes them."`
+	Properties       json.RawMessage   `json:"properties,omitempty" doc:"Replaces the properties; null removes them."`
+	TimeoutMS        *int64            `json:"timeout_ms,omitempty"`
+	Retry            *retryInJSON      `json:"retry,omitempty"`
+	SuccessCodes     []int             `json:"success_codes,omitempty" doc:"[] means any 2xx."`
+	RateLimitPerS    *float64          `json:"rate_limit_per_s,omitempty"`
+	MaxInFlight      *int              `json:"max_in_flight,omitempty"`
+	FailureThreshold *int              `json:"failure_threshold,omitempty"`
+	ErrorsEmail      *string           `json:"errors_email,omitempty"`
+	EmailEachFailure *bool             `json:"email_each_failure,omitempty"`
+}
+
+// apply sets what the patch names on w.
+func (p *webhookPatchJSON) apply(w *hookhub.Webhook) {
+	set(&w.Name, p.Name)
+	set(&w.URL, p.URL)
+	set(&w.ErrorsEmail, p.ErrorsEmail)
+	set(&w.SigningScheme, p.SigningScheme)
+	set(&w.RateLimitPerS, p.RateLimitPerS)
+	set(&w.MaxInFlight, p.MaxInFlight)
+	set(&w.FailureThreshold, p.FailureThreshold)
+	set(&w.EmailEachFailure, p.EmailEachFailure)
+	if p.State != nil {
+		w.State = hookhub.WebhookState(*p.State)
+	}
+	if p.Events != nil {
+		w.Events = p.Events
+	}
+	if p.Headers != nil {
+		w.Headers = p.Headers
+	}
+	if p.Properties != nil {
+		w.Properties = p.Properties
+		if string(p.Properties) == "null" {
+			w.Properties = nil
+		}
+	}
+	if p.TimeoutMS != nil {
+		w.Timeout = millis(*p.TimeoutMS)
+	}
+	if p.Retry != nil {
+		p.Retry.apply(&w.Retry)
+	}
+	if p.SuccessCodes != nil {
+		w.SuccessCodes = p.SuccessCodes
+	}
+}
+
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func (r *retryInJSON) apply(p *hookhub.RetryPolicy) {
+	if r.ScheduleSeconds != nil {
+		p.Schedule = make([]time.Duration, len(r.ScheduleSeconds))
+		for i, s := range r.ScheduleSeconds {
+			p.Schedule[i] = seconds(s)
+		}
+	}
+	set(&p.Jitter, r.Jitter)
+}
+
+// seconds converts float seconds to a duration, keeping values far out of
+// range out of range (instead of overflowing) for the service to report.
+func seconds(s float64) time.Duration {
+	const limit = 100 * 365 * 24 * 3600
+	return time.Duration(math.Max(-limit, math.Min(limit, s)) * float64(time.Second))
+}
+
+func millis(ms int64) time.Duration { return seconds(float64(ms) / 1000) }
+
+type webhookJSON struct {
+	ID                  int64             `json:"id"`
+	Name                string            `json:"name"`
+	URL                 string            `json:"url"`
+	Events              []string          `json:"events"`
+	State               string            `json:"state" enum:"active,stopped,too_many_errors"`
+	Format              string            `json:"format" doc:"The wire format: standard for Standard Webhooks."`
+	SigningScheme       string            `json:"signing_scheme"`
+	Secret              string            `json:"secret,omitempty" doc:"Only in the answers that make a secret: create, rotate-secret, and a change of signing_scheme."`
+	PublicKey           string            `json:"public_key,omitempty" doc:"whpk_ key to verify v1a signatures with."`
+	PreviousSecretUntil *time.Time        `json:"previous_secret_until,omitempty" doc:"Until when the previous secret also signs, after a rotation."`
+	Headers             map[string]string `json:"headers"`
+	Properties          json.RawMessage   `json:"properties"`
+	TimeoutMS           int64             `json:"timeout_ms"`
+	Retry               retryJSON         `json:"retry"`
+	SuccessCodes        []int             `json:"success_codes"`
+	RateLimitPerS       float64           `json:"rate_limit_per_s"`
+	MaxInFlight         int               `json:"max_in_flight"`
+	FailureThreshold    int               `json:"failure_threshold"`
+	ErrorsEmail         string            `json:"errors_email"`
+	EmailEachFailure    bool              `json:"email_each_failure"`
+	ConsecutiveFailures int               `json:"consecutive_failures"`
+	TotalCalls          int64             `json:"total_calls"`
+	TotalErrors         int64             `json:"total_errors"`
+	LastError           string            `json:"last_error"`
+	LastTriggeredAt     *time.Time        `json:"last_triggered_at"`
+	FailingSince        *time.Time        `json:"failing_since"`
+	RegisteredAt        time.Time         `json:"registered_at"`
+	RegisteredBy        string            `json:"registered_by"`
+	UpdatedAt           time.Time         `json:"updated_at"`
+	UpdatedBy           string            `json:"updated_by"`
+}
+
+// toWebhook converts w; its secret only when showSecret.
+func toWebhook(w *hookhub.Webhook, showSecret bool) webhookJSON {
+	out := webhookJSON{
+		ID: w.ID, Name: w.Name, URL: w.URL, Events: w.Events, State: string(w.State), Format: w.Format,
+		SigningScheme: w.SigningScheme, PublicKey: service.PublicKey(w),
+		Headers: w.Headers, Properties: w.Properties, TimeoutMS: w.Timeout.Milliseconds(),
+		Retry:        retryJSON{ScheduleSeconds: make([]float64, len(w.Retry.Schedule)), Jitter: w.Retry.Jitter},
+		SuccessCodes: w.SuccessCodes, RateLimitPerS: w.RateLimitPerS, MaxInFlight: w.MaxInFlight,
+		FailureThreshold: w.FailureThreshold, ErrorsEmail: w.ErrorsEmail, EmailEachFailure: w.EmailEachFailure,
+		ConsecutiveFailures: w.ConsecutiveFailures, TotalCalls: w.TotalCalls, TotalErrors: w.TotalErrors,
+		LastError: w.LastError, LastTriggeredAt: timeOrNil(w.LastTriggeredAt), FailingSince: timeOrNil(w.FailingSince),
+		RegisteredAt: w.RegisteredAt, RegisteredBy: w.RegisteredBy, UpdatedAt: w.UpdatedAt, UpdatedBy: w.UpdatedBy,
+	}
+	if showSecret {
+		out.Secret = w.Secret
+	}
+	if w.PreviousSecret != "" {
+		out.PreviousSecretUntil = timeOrNil(w.PreviousUntil)
+	}
+	for i, d := range w.Retry.Schedule {
+		out.Retry.ScheduleSeconds[i] = d.Seconds()
+	}
+	if out.Events == nil {
+		out.Events = []string{}
+	}
+	if out.Headers == nil {
+		out.Headers = map[string]string{}
+	}
+	if out.SuccessCodes == nil {
+		out.SuccessCodes = []int{}
+	}
+	return out
+}
+
+// --- events ---
+
+type eventPublishJSON struct {
+	Type           string          `json:"type" doc:"An event type of the catalogue."`
+	EntityType     string          `json:"entity_type,omitempty" doc:"What kind of thing the event is about (contact)."`
+	EntityID       string          `json:"entity_id,omitempty" doc:"Which one."`
+	Data           json.RawMessage `json:"data" doc:"The event's data: any JSON value, at most 512 KiB."`
+	ModifiedFields []string        `json:"modified_fields,omitempty" doc:"The fields that changed."`
+	IdempotencyKey string          `json:"idempotency_key,omitempty" doc:"Publishing again with the same key stores nothing and answers the first event's id. The Idempotency-Key header does the same."`
+}
+
+func (in *eventPublishJSON) event() *hookhub.Event {
+	return &hookhub.Event{
+		Type: in.Type, EntityType: in.EntityType, EntityID: in.EntityID, Data: in.Data,
+		ModifiedFields: in.ModifiedFields, IdempotencyKey: in.IdempotencyKey,
+	}
+}
+
+type publishResultJSON struct {
+	ID         int64 `json:"id" doc:"The event's id."`
+	Duplicate  bool  `json:"duplicate" doc:"The idempotency key was used before: nothing new was stored and id is the first event's."`
+	Deliveries int   `json:"deliveries" doc:"Deliveries created: one per webhook that subscribes."`
+}
+
+func toPublishResult(r hookhub.PublishResult) publishResultJSON {
+	return publishResultJSON{ID: r.Event.ID, Duplicate: r.Duplicate, Deliveries: r.Deliveries}
+}
+
+type eventJSON struct {
+	ID             int64           `json:"id"`
+	Type           string          `json:"type"`
+	EntityType     string          `json:"entity_type"`
+	EntityID       string          `json:"entity_id"`
+	Data           json.RawMessage `json:"data"`
+	ModifiedFields []string        `json:"modified_fields"`
+	IdempotencyKey string          `json:"idempotency_key"`
+	CreatedAt      time.Time       `json:"created_at"`
+}
+
+func toEvent(e *hookhub.Event) eventJSON {
+	out := eventJSON{
+		ID: e.ID, Type: e.Type, EntityType: e.EntityType, EntityID: e.EntityID, Data: e.Data,
+		ModifiedFields: e.ModifiedFields, IdempotencyKey: e.IdempotencyKey, CreatedAt: e.CreatedAt,
+	}
+	if out.ModifiedFields == nil {
+		out.ModifiedFields = []string{}
+	}
+	return out
+}
+
+func eventID(e *hookhub.Event) int64 { return e.ID }
+
+// --- deliveries and attempts ---
+
+type deliveryJSON struct {
+	ID            int64      `json:"id"`
+	EventID       int64      `json:"event_id"`
+	WebhookID     int64      `json:"webhook_id"`
+	State         string     `json:"state" enum:"pending,in_flight,succeeded,failed,held"`
+	Attempts      int        `json:"attempts" doc:"Tries made so far, counting one in flight."`
+	NextAttemptAt *time.Time `json:"next_attempt_at" doc:"When a pending delivery is tried next."`
+	LastStatus    int        `json:"last_status"`
+	LastError     string     `json:"last_error"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+}
+
+func toDelivery(d *hookhub.Delivery) deliveryJSON {
+	out := deliveryJSON{
+		ID: d.ID, EventID: d.EventID, WebhookID: d.WebhookID, State: string(d.State), Attempts: d.Attempts,
+		LastStatus: d.LastStatus, LastError: d.LastError, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+	if d.State == hookhub.DeliveryPending {
+		out.NextAttemptAt = timeOrNil(d.RunAt)
+	}
+	return out
+}
+
+func deliveryID(d *hookhub.Delivery) int64 { return d.ID }
+
+type requestJSON struct {
+	Headers      map[string]string `json:"headers"`
+	Body         string            `json:"body"`
+	BodyEncoding string            `json:"body_encoding,omitempty" enum:"base64" doc:"base64 when the body is not UTF-8 text."`
+}
+
+type responseJSON struct {
+	Status       int               `json:"status" doc:"0 when no answer came."`
+	Headers      map[string]string `json:"headers"`
+	Body         string            `json:"body" doc:"At most the first 4 KiB."`
+	BodyEncoding string            `json:"body_encoding,omitempty" enum:"base64" doc:"base64 when the body is not UTF-8 text."`
+}
+
+type attemptJSON struct {
+	ID         int64        `json:"id"`
+	DeliveryID int64        `json:"delivery_id"`
+	WebhookID  int64        `json:"webhook_id"`
+	EventID    int64        `json:"event_id"`
+	Number     int          `json:"number"`
+	URL        string       `json:"url"`
+	StartedAt  time.Time    `json:"started_at"`
+	DurationMS float64      `json:"duration_ms"`
+	Request    requestJSON  `json:"request"`
+	Response   responseJSON `json:"response"`
+	Error      string       `json:"error"`
+	Success    bool         `json:"success"`
+}
+
+func toAttempt(a *hookhub.Attempt) attemptJSON {
+	out := attemptJSON{
+		ID: a.ID, DeliveryID: a.DeliveryID, WebhookID: a.WebhookID, EventID: a.EventID, Number: a.Number,
+		URL: a.URL, StartedAt: a.StartedAt, DurationMS: float64(a.Duration.Microseconds()) / 1000,
+		Request:  requestJSON{Headers: flatten(a.RequestHeaders)},
+		Response: responseJSON{Status: a.Status, Headers: flatten(a.ResponseHeaders)},
+		Error:    a.Error, Success: a.Success,
+	}
+	out.Request.Body, out.Request.BodyEncoding = text(a.RequestBody)
+	out.Response.Body, out.Response.BodyEncoding = text(a.ResponseBody)
+	return out
+}
+
+func attemptID(a *hookhub.Attempt) int64 { return a.ID }
+
+// flatten joins each header's values with commas.
+func flatten(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, vs := range h {
+		out[k] = strings.Join(vs, ", ")
+	}
+	return out
+}
+
+// text returns a body as a string, or as base64 with its encoding when it
+// is not UTF-8.
+func text(b []byte) (string, string) {
+	if utf8.Valid(b) {
+		return string(b), ""
+	}
+	return base64.StdEncoding.EncodeToString(b), "base64"
+}
+
+// --- mail and stats ---
+
+type mailJSON struct {
+	ID        int64      `json:"id"`
+	WebhookID int64      `json:"webhook_id"`
+	Kind      string     `json:"kind"`
+	To        string     `json:"to"`
+	Subject   string     `json:"subject"`
+	Text      string     `json:"text"`
+	State     string     `json:"state" enum:"queued,sent,failed,logged"`
+	Attempts  int        `json:"attempts"`
+	LastError string     `json:"last_error"`
+	CreatedAt time.Time  `json:"created_at"`
+	SentAt    *time.Time `json:"sent_at"`
+}
+
+func toMail(m *hookhub.Mail) mailJSON {
+	return mailJSON{
+		ID: m.ID, WebhookID: m.WebhookID, Kind: m.Kind, To: m.To, Subject: m.Subject, Text: m.Text,
+		State: string(m.State), Attempts: m.Attempts, LastError: m.LastError, CreatedAt: m.CreatedAt,
+		SentAt: timeOrNil(m.SentAt),
+	}
+}
+
+func mailID(m *hookhub.Mail) int64 { return m.ID }
+
+type statsJSON struct {
+	Succeeded  int64 `json:"succeeded"`
+	Failed     int64 `json:"failed"`
+	Pending    int64 `json:"pending"`
+	Held       int64 `json:"held"`
+	InFlight   int64 `json:"in_flight"`
+	QueueDepth int64 `json:"queue_depth" doc:"Pending and in-flight deliveries of any age."`
+}

@@ -1,0 +1,140 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/hookhub/hookhub"
+)
+
+// statusOf maps each error code to its HTTP status. Every rule broken by a
+// well-formed request is 422, whether huma's schema check or the service
+// finds it, so that one status means "fix these fields"; 400 is kept for a
+// body that is not JSON at all.
+var statusOf = map[string]int{
+	hookhub.EINVALID:      http.StatusUnprocessableEntity,
+	hookhub.ENOTFOUND:     http.StatusNotFound,
+	hookhub.ECONFLICT:     http.StatusConflict,
+	hookhub.EUNAUTHORIZED: http.StatusUnauthorized,
+	hookhub.EFORBIDDEN:    http.StatusForbidden,
+	hookhub.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	hookhub.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	hookhub.EINTERNAL:     http.StatusInternalServerError,
+	hookhub.EUNSUPPORTED:  http.StatusNotImplemented,
+	hookhub.ERATELIMITED:  http.StatusTooManyRequests,
+	hookhub.EGONE:         http.StatusGone,
+	hookhub.EUPSTREAM:     http.StatusBadGateway,
+	hookhub.EMETHOD:       http.StatusMethodNotAllowed,
+	hookhub.EMEDIATYPE:    http.StatusUnsupportedMediaType,
+	hookhub.ENOTACCEPT:    http.StatusNotAcceptable,
+}
+
+// problem turns a service error into a problem-details answer. Field errors
+// name request body fields ("body.url"). Internal errors are logged and
+// answered with a generic message.
+func (h *handlers) problem(ctx context.Context, err error) huma.StatusError {
+	var se huma.StatusError
+	if errors.As(err, &se) {
+		return se // made by this package already
+	}
+	status, ok := statusOf[hookhub.ErrorCode(err)]
+	if !ok || status == http.StatusInternalServerError {
+		if errors.Is(err, context.Canceled) {
+			return huma.NewError(499, "request canceled")
+		}
+		h.log.ErrorContext(ctx, "api: internal error", "err", err)
+		return huma.NewError(http.StatusInternalServerError, "internal error")
+	}
+	var e *hookhub.Error
+	errors.As(err, &e)
+	details := make([]error, len(e.Fields))
+	for i, f := range e.Fields {
+		details[i] = &huma.ErrorDetail{Location: "body." + f.Field, Message: f.Reason}
+	}
+	return huma.NewError(status, e.Error(), details...)
+}
+
+// writeProblem answers err from a middleware.
+func (h *handlers) writeProblem(api huma.API, ctx huma.Context, err error) {
+	p := h.problem(ctx.Context(), err)
+	var m *huma.ErrorModel
+	if errors.As(p, &m) {
+		errs := make([]error, len(m.Errors))
+		for i, d := range m.Errors {
+			errs[i] = d
+		}
+		_ = huma.WriteErr(api, ctx, m.Status, m.Detail, errs...)
+		return
+	}
+	_ = huma.WriteErr(api, ctx, p.GetStatus(), p.Error())
+}
+
+// tidyProblem edits huma's own problems before they are written: it drops
+// the echoed values (a whole body, or a secret, sent back to the caller) and
+// moves a missing property's name into its location ("body.url": "is
+// required").
+func tidyProblem(_ huma.Context, _ string, v any) (any, error) {
+	m, ok := v.(*huma.ErrorModel)
+	if !ok {
+		return v, nil
+	}
+	var b strings.Builder
+	for _, d := range m.Errors {
+		if d == nil {
+			continue
+		}
+		d.Value = nil
+		if rest, ok := strings.CutPrefix(d.Message, "expected required property "); ok {
+			if name, ok := strings.CutSuffix(rest, " to be present"); ok {
+				d.Location, d.Message = d.Location+"."+name, "is required"
+			}
+		}
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		if d.Location != "body" {
+			b.WriteString(strings.TrimPrefix(d.Location, "body.") + ": ")
+		}
+		b.WriteString(d.Message)
+	}
+	switch {
+	case m.Detail != "validation failed" || b.Len() == 0:
+	case len(m.Errors) == 1 && m.Errors[0] != nil && m.Errors[0].Location == "body":
+		m.Detail = m.Errors[0].Message // the body is not JSON
+	default:
+		// the same shape as the service's "invalid request: url: is required"
+		m.Detail = "invalid request: " + b.String()
+	}
+	return m, nil
+}
+
+// jsonFormat is huma's JSON format with a clearer message for a body that is
+// not JSON: where the syntax breaks.
+var jsonFormat = huma.Format{
+	Marshal: func(w io.Writer, v any) error {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(v)
+	},
+	Unmarshal: func(data []byte, v any) error {
+		err := json.Unmarshal(data, v)
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
+			return fmt.Errorf("body is not valid JSON: %s (line %d, byte %d)", syn.Error(), line, syn.Offset)
+		case errors.As(err, &typ) && typ.Field != "":
+			return fmt.Errorf("%s must be %s, not %s", typ.Field, typ.Type.Kind(), typ.Value)
+		}
+		return err
+	},
+}

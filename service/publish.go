@@ -1,0 +1,214 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// MaxPublish is the most events one Publish call takes.
+const MaxPublish = 1000
+
+// commitTimeout bounds one group commit.
+const commitTimeout = 30 * time.Second
+
+// Publish checks events, stamps them with the actor's tenant and the time,
+// and stores them with their deliveries. It returns only after the store
+// has committed them. Concurrent calls are committed together (see
+// commitLoop); each caller gets its own results, in the order of its
+// events, or the error of the batch it was in.
+func (s *Service) Publish(ctx context.Context, actor *hookhub.Token, events ...*hookhub.Event) ([]hookhub.PublishResult, error) {
+	if err := s.authorize(actor, hookhub.ScopeEventsPublish); err != nil {
+		return nil, err
+	}
+	if len(events) == 0 {
+		return nil, nil
+	}
+	if len(events) > MaxPublish {
+		return nil, hookhub.Invalid("events", "must have at most %d entries", MaxPublish)
+	}
+	now := s.now()
+	cat := s.catalogue(actor.TenantID)
+	var p hookhub.Problems
+	reqs := make([]hookhub.PublishRequest, len(events))
+	for i, e := range events {
+		prefix := ""
+		if len(events) > 1 {
+			prefix = "events[" + strconv.Itoa(i) + "]."
+		}
+		if err := e.Validate(); err != nil {
+			fields, ok := fieldsOf(err)
+			if !ok {
+				return nil, err
+			}
+			for _, f := range fields {
+				p.Add(prefix+f.Field, "%s", f.Reason)
+			}
+		} else if ok, err := cat.has(ctx, e.Type); err != nil {
+			return nil, err
+		} else if !ok {
+			p.Add(prefix+"type", "%s", unknownType(e.Type))
+		}
+		c := *e
+		c.ID, c.TenantID, c.CreatedAt = 0, actor.TenantID, now
+		c.ModifiedFields = slices.Clone(e.ModifiedFields)
+		reqs[i] = hookhub.PublishRequest{Event: &c}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return s.commit(ctx, reqs)
+}
+
+// SendTest publishes a webhook.test event to one of the tenant's webhooks
+// only, subscribed to it or not. Testing a webhook is managing it, so it
+// needs webhooks.update (not events.publish). A webhook that is not active
+// gets the delivery held, like any other.
+func (s *Service) SendTest(ctx context.Context, actor *hookhub.Token, webhookID int64) (hookhub.PublishResult, error) {
+	if err := s.authorize(actor, hookhub.ScopeWebhooksUpdate); err != nil {
+		return hookhub.PublishResult{}, err
+	}
+	w, err := s.store.GetWebhook(ctx, actor.TenantID, webhookID)
+	if err != nil {
+		return hookhub.PublishResult{}, fmt.Errorf("send test: %w", err)
+	}
+	id := strconv.FormatInt(w.ID, 10)
+	e := &hookhub.Event{
+		TenantID: actor.TenantID, Type: hookhub.TestEventType, EntityType: "webhook", EntityID: id,
+		Data:      []byte(`{"webhook_id":` + id + `,"message":"This is a test event sent by hookhub."}`),
+		CreatedAt: s.now(),
+	}
+	res, err := s.commit(ctx, []hookhub.PublishRequest{{Event: e, WebhookID: w.ID}})
+	if err != nil {
+		return hookhub.PublishResult{}, err
+	}
+	return res[0], nil
+}
+
+// publishCall is one caller's part of a group commit.
+type publishCall struct {
+	ctx   context.Context
+	reqs  []hookhub.PublishRequest
+	reply chan publishReply // buffered: the committer never waits on a caller
+}
+
+type publishReply struct {
+	results []hookhub.PublishResult
+	err     error
+}
+
+// commit hands reqs to the committer and waits for their outcome.
+func (s *Service) commit(ctx context.Context, reqs []hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
+	call := &publishCall{ctx: ctx, reqs: reqs, reply: make(chan publishReply, 1)}
+	select {
+	case s.publishes <- call:
+	case <-s.quit:
+		return nil, hookhub.Errorf(hookhub.EUNAVAILABLE, "hookhub is shutting down; publish again shortly")
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case r := <-call.reply:
+		return r.results, r.err
+	case <-ctx.Done():
+		// The batch may still commit; the caller's retry with the same
+		// idempotency key will find it.
+		return nil, ctx.Err()
+	}
+}
+
+// commitLoop is the committer: it takes the first waiting call, then every
+// other call already waiting, without waiting on a timer, until the batch
+// holds MaxBatch events, and writes them all with one Store.Publish. A call
+// that would overflow the batch starts the next one. Under load, batches
+// grow by themselves: while one commits, the next callers queue up.
+func (s *Service) commitLoop() {
+	defer close(s.done)
+	var next *publishCall // a call taken but left for the next batch
+	for {
+		first := next
+		next = nil
+		if first == nil {
+			select {
+			case first = <-s.publishes:
+			case <-s.quit:
+				s.drain()
+				return
+			}
+		}
+		batch, n := []*publishCall{first}, len(first.reqs)
+	gather:
+		for n < s.maxBatch {
+			select {
+			case c := <-s.publishes:
+				if n+len(c.reqs) > s.maxBatch {
+					next = c
+					break gather
+				}
+				batch, n = append(batch, c), n+len(c.reqs)
+			default:
+				break gather
+			}
+		}
+		s.write(batch)
+	}
+}
+
+// drain commits the calls that are handed over while the service closes.
+// The channel is unbuffered, so once no sender is waiting, every later
+// Publish sees quit closed instead.
+func (s *Service) drain() {
+	for {
+		select {
+		case c := <-s.publishes:
+			s.write([]*publishCall{c})
+		default:
+			return
+		}
+	}
+}
+
+// write stores a batch in one transaction and answers each of its callers.
+func (s *Service) write(batch []*publishCall) {
+	live := batch[:0]
+	var reqs []hookhub.PublishRequest
+	for _, c := range batch {
+		if err := c.ctx.Err(); err != nil {
+			c.reply <- publishReply{err: err} // gave up before its turn: not written
+			continue
+		}
+		live = append(live, c)
+		reqs = append(reqs, c.reqs...)
+	}
+	if len(reqs) == 0 {
+		return
+	}
+	// The batch is everyone's, so no caller's context may cancel it.
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
+	results, err := s.store.Publish(ctx, s.now(), reqs...)
+	if err != nil {
+		err = fmt.Errorf("publish %d events: %w", len(reqs), err)
+		s.log.Error("group commit failed", "events", len(reqs), "callers", len(live), "err", err)
+		for _, c := range live {
+			c.reply <- publishReply{err: err}
+		}
+		return
+	}
+	deliveries := 0
+	for _, c := range live {
+		mine := results[:len(c.reqs):len(c.reqs)]
+		results = results[len(c.reqs):]
+		for _, r := range mine {
+			deliveries += r.Deliveries
+		}
+		c.reply <- publishReply{results: mine}
+	}
+	if deliveries > 0 {
+		s.wake()
+	}
+}

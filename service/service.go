@@ -1,0 +1,124 @@
+package service
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/egress"
+)
+
+// Config is what a Service needs.
+type Config struct {
+	Store  hookhub.Store
+	Egress egress.Policy    // which target URLs webhooks may have
+	Now    func() time.Time // the clock; time.Now when nil
+	// Wake tells the delivery workers that work is due now (after a
+	// publish, a retry, a recovery or a re-activation). Nil: nobody is told.
+	Wake   func()
+	Logger *slog.Logger // slog.Default() when nil
+	// MaxBatch is the most events one group commit writes (default 256).
+	MaxBatch int
+}
+
+// DefaultMaxBatch is the default Config.MaxBatch.
+const DefaultMaxBatch = 256
+
+// Service runs hookhub's use cases. Its methods are safe for concurrent use.
+type Service struct {
+	store    hookhub.Store
+	egress   egress.Policy
+	clock    func() time.Time
+	wakeFn   func()
+	log      *slog.Logger
+	maxBatch int
+
+	publishes chan *publishCall // unbuffered: a send succeeds only when the committer takes it
+	quit      chan struct{}     // closed by Close
+	done      chan struct{}     // closed when the committer has returned
+	closeOnce sync.Once
+}
+
+// New returns a Service and starts its committer. Call Close when done.
+func New(cfg Config) *Service {
+	s := &Service{
+		store:     cfg.Store,
+		egress:    cfg.Egress,
+		clock:     cfg.Now,
+		wakeFn:    cfg.Wake,
+		log:       cfg.Logger,
+		maxBatch:  cfg.MaxBatch,
+		publishes: make(chan *publishCall),
+		quit:      make(chan struct{}),
+		done:      make(chan struct{}),
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.maxBatch <= 0 {
+		s.maxBatch = DefaultMaxBatch
+	}
+	go s.commitLoop()
+	return s
+}
+
+// Close stops taking publishes, commits those already handed over, and
+// waits for the committer to finish. It does not close the store, which
+// belongs to the caller. Publishing after Close is EUNAVAILABLE.
+func (s *Service) Close() {
+	s.closeOnce.Do(func() { close(s.quit) })
+	<-s.done
+}
+
+// Logger returns the service's logger, for adapters that log beside it.
+func (s *Service) Logger() *slog.Logger { return s.log }
+
+// now is the clock at the store's precision (milliseconds), in UTC, so that
+// what a method returns equals what a later read gives.
+func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Millisecond) }
+
+func (s *Service) wake() {
+	if s.wakeFn != nil {
+		s.wakeFn()
+	}
+}
+
+// errInvalidToken is the one answer for every token that cannot be used, so
+// that callers learn nothing about which tokens exist.
+func errInvalidToken() error {
+	return hookhub.Errorf(hookhub.EUNAUTHORIZED, "invalid or expired token")
+}
+
+// authenticated checks that actor is a usable token.
+func (s *Service) authenticated(actor *hookhub.Token) error {
+	if actor == nil || actor.TenantID == "" || !actor.Usable(s.clock()) {
+		return errInvalidToken()
+	}
+	return nil
+}
+
+// authorize checks that actor is a usable token carrying scope.
+func (s *Service) authorize(actor *hookhub.Token, scope hookhub.Scope) error {
+	if err := s.authenticated(actor); err != nil {
+		return err
+	}
+	if !actor.Has(scope) {
+		return hookhub.Errorf(hookhub.EFORBIDDEN, "this token lacks the %s scope", scope)
+	}
+	return nil
+}
+
+// fieldsOf returns the field errors of an EINVALID error, and whether err is
+// one, so that problems from several checks can be reported together.
+func fieldsOf(err error) (hookhub.Problems, bool) {
+	var e *hookhub.Error
+	if errors.As(err, &e) && e.Code == hookhub.EINVALID {
+		return hookhub.Problems(e.Fields), true
+	}
+	return nil, false
+}

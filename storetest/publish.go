@@ -1,0 +1,311 @@
+package storetest
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+func testPublishFanOut(t *testing.T, s hookhub.Store) {
+	ten := newTenant(t, s)
+	mk := func(state hookhub.WebhookState, events ...string) *hookhub.Webhook {
+		return newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) { w.State, w.Events = state, events })
+	}
+	exact := mk(hookhub.StateActive, "conversation.created")
+	prefix := mk(hookhub.StateActive, "conversation.*")
+	star := mk(hookhub.StateActive, "*")
+	contacts := mk(hookhub.StateActive, "contact.*", "sale.sold")
+	stopped := mk(hookhub.StateStopped, "*")
+	tooMany := mk(hookhub.StateTooManyErrors, "conversation.*")
+
+	for _, tt := range []struct {
+		typ  string
+		want map[int64]hookhub.DeliveryState
+	}{
+		{"conversation.created", map[int64]hookhub.DeliveryState{
+			exact.ID: hookhub.DeliveryPending, prefix.ID: hookhub.DeliveryPending, star.ID: hookhub.DeliveryPending,
+			stopped.ID: hookhub.DeliveryHeld, tooMany.ID: hookhub.DeliveryHeld,
+		}},
+		{"conversation.visitor.replied", map[int64]hookhub.DeliveryState{
+			prefix.ID: hookhub.DeliveryPending, star.ID: hookhub.DeliveryPending,
+			stopped.ID: hookhub.DeliveryHeld, tooMany.ID: hookhub.DeliveryHeld,
+		}},
+		{"sale.sold", map[int64]hookhub.DeliveryState{
+			star.ID: hookhub.DeliveryPending, contacts.ID: hookhub.DeliveryPending, stopped.ID: hookhub.DeliveryHeld,
+		}},
+		{"sale.lost", map[int64]hookhub.DeliveryState{
+			star.ID: hookhub.DeliveryPending, stopped.ID: hookhub.DeliveryHeld,
+		}},
+	} {
+		t.Run(tt.typ, func(t *testing.T) {
+			r := publish(t, s, now, ten.ID, tt.typ)
+			if got, want := r.Deliveries, len(tt.want); got != want {
+				t.Errorf("PublishResult.Deliveries = %d, want %d", got, want)
+			}
+			if r.Duplicate {
+				t.Error("PublishResult.Duplicate = true for a new event")
+			}
+			got := map[int64]hookhub.DeliveryState{}
+			for _, d := range deliveriesOf(t, s, ten.ID, r.Event.ID) {
+				got[d.WebhookID] = d.State
+				if d.EventID != r.Event.ID || d.TenantID != ten.ID || d.Attempts != 0 || !sameTime(d.CreatedAt, now) {
+					t.Errorf("delivery = %+v, want event %d, tenant %s, 0 attempts, created %v", d, r.Event.ID, ten.ID, now)
+				}
+				if d.State == hookhub.DeliveryPending && !sameTime(d.RunAt, now) {
+					t.Errorf("pending delivery RunAt = %v, want %v", d.RunAt, now)
+				}
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("deliveries by webhook = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func testPublishIdempotency(t *testing.T, s hookhub.Store) {
+	ctx := t.Context()
+	a, b := setup(t, s), setup(t, s)
+
+	first := newEvent(a.tenant.ID, "contact.created", now)
+	first.IdempotencyKey = "key-1"
+	first.Data = json.RawMessage(`{"v":1}`)
+	rs, err := s.Publish(ctx, now, hookhub.PublishRequest{Event: first})
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	orig := rs[0]
+	if orig.Duplicate || orig.Deliveries != 1 {
+		t.Fatalf("first publish = duplicate %v, %d deliveries, want false, 1", orig.Duplicate, orig.Deliveries)
+	}
+	if got, want := orig.Event.IdempotencyKey, "key-1"; got != want {
+		t.Errorf("IdempotencyKey = %q, want %q", got, want)
+	}
+
+	// The same key later, with other data: the first event, nothing new.
+	again := newEvent(a.tenant.ID, "contact.changed", now.Add(time.Minute))
+	again.IdempotencyKey = "key-1"
+	again.Data = json.RawMessage(`{"v":2}`)
+	rs, err = s.Publish(ctx, now.Add(time.Minute), hookhub.PublishRequest{Event: again})
+	if err != nil {
+		t.Fatalf("Publish(duplicate): %v", err)
+	}
+	dup := rs[0]
+	if !dup.Duplicate || dup.Deliveries != 0 {
+		t.Errorf("duplicate publish = duplicate %v, %d deliveries, want true, 0", dup.Duplicate, dup.Deliveries)
+	}
+	if dup.Event.ID != orig.Event.ID || dup.Event.Type != "contact.created" || !sameJSON(dup.Event.Data, first.Data) {
+		t.Errorf("duplicate's event = %d %s %s, want the first: %d contact.created %s",
+			dup.Event.ID, dup.Event.Type, dup.Event.Data, orig.Event.ID, first.Data)
+	}
+
+	// Twice the same key in one call: one event.
+	x := newEvent(a.tenant.ID, "sale.created", now)
+	x.IdempotencyKey = "key-2"
+	y := newEvent(a.tenant.ID, "sale.created", now)
+	y.IdempotencyKey = "key-2"
+	rs, err = s.Publish(ctx, now, hookhub.PublishRequest{Event: x}, hookhub.PublishRequest{Event: y})
+	if err != nil {
+		t.Fatalf("Publish(same key twice): %v", err)
+	}
+	if len(rs) != 2 {
+		t.Fatalf("Publish returned %d results, want 2", len(rs))
+	}
+	if rs[0].Duplicate || rs[0].Deliveries != 1 {
+		t.Errorf("first of the pair = duplicate %v, %d deliveries, want false, 1", rs[0].Duplicate, rs[0].Deliveries)
+	}
+	if !rs[1].Duplicate || rs[1].Deliveries != 0 || rs[1].Event.ID != rs[0].Event.ID {
+		t.Errorf("second of the pair = duplicate %v, %d deliveries, event %d, want true, 0, %d",
+			rs[1].Duplicate, rs[1].Deliveries, rs[1].Event.ID, rs[0].Event.ID)
+	}
+
+	// The same key in another tenant is another event.
+	z := newEvent(b.tenant.ID, "contact.created", now)
+	z.IdempotencyKey = "key-1"
+	rs, err = s.Publish(ctx, now, hookhub.PublishRequest{Event: z})
+	if err != nil {
+		t.Fatalf("Publish(other tenant): %v", err)
+	}
+	if rs[0].Duplicate || rs[0].Deliveries != 1 || rs[0].Event.ID == orig.Event.ID || rs[0].Event.TenantID != b.tenant.ID {
+		t.Errorf("other tenant's publish = duplicate %v, %d deliveries, event %d of %s; want a new event of %s",
+			rs[0].Duplicate, rs[0].Deliveries, rs[0].Event.ID, rs[0].Event.TenantID, b.tenant.ID)
+	}
+
+	// Events without a key are never duplicates.
+	publish(t, s, now, a.tenant.ID, "contact.created")
+	if r := publish(t, s, now, a.tenant.ID, "contact.created"); r.Duplicate {
+		t.Error("an event without idempotency key is a duplicate")
+	}
+
+	evs, err := s.ListEvents(ctx, a.tenant.ID, hookhub.EventFilter{Page: hookhub.Page{Limit: 100}})
+	if err != nil {
+		t.Fatalf("ListEvents: %v", err)
+	}
+	if got, want := len(evs), 4; got != want {
+		t.Errorf("tenant a has %d events, want %d", got, want)
+	}
+	ds, err := s.ListDeliveries(ctx, a.tenant.ID, hookhub.DeliveryFilter{Page: hookhub.Page{Limit: 100}})
+	if err != nil {
+		t.Fatalf("ListDeliveries: %v", err)
+	}
+	if got, want := len(ds), 4; got != want {
+		t.Errorf("tenant a has %d deliveries, want %d", got, want)
+	}
+}
+
+func testPublishToWebhook(t *testing.T, s hookhub.Store) {
+	ctx := t.Context()
+	b := setup(t, s) // its webhook subscribes to "*"
+	target := newWebhook(t, s, b.tenant.ID, func(w *hookhub.Webhook) { w.Events = []string{"contact.*"} })
+
+	rs, err := s.Publish(ctx, now, hookhub.PublishRequest{
+		Event:     newEvent(b.tenant.ID, hookhub.TestEventType, now),
+		WebhookID: target.ID,
+	})
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	if got, want := rs[0].Deliveries, 1; got != want {
+		t.Errorf("Deliveries = %d, want %d", got, want)
+	}
+	ds := deliveriesOf(t, s, b.tenant.ID, rs[0].Event.ID)
+	if len(ds) != 1 || ds[0].WebhookID != target.ID || ds[0].State != hookhub.DeliveryPending {
+		t.Errorf("deliveries = %v, want one pending for webhook %d", ds, target.ID)
+	}
+}
+
+func testPublishTenants(t *testing.T, s hookhub.Store) {
+	ctx := t.Context()
+	a, b := setup(t, s), setup(t, s)
+
+	r := publish(t, s, now, a.tenant.ID, "contact.created")
+	if got, want := r.Deliveries, 1; got != want {
+		t.Errorf("Deliveries = %d, want %d (b's webhook must not count)", got, want)
+	}
+	if got, want := r.Event.TenantID, a.tenant.ID; got != want {
+		t.Errorf("event TenantID = %s, want %s", got, want)
+	}
+
+	// Aimed at another tenant's webhook: refused, or sent to nobody.
+	rs, err := s.Publish(ctx, now, hookhub.PublishRequest{
+		Event:     newEvent(a.tenant.ID, hookhub.TestEventType, now),
+		WebhookID: b.webhook.ID,
+	})
+	switch hookhub.ErrorCode(err) {
+	case hookhub.ENOTFOUND:
+	case "":
+		if rs[0].Deliveries != 0 {
+			t.Errorf("Publish to another tenant's webhook made %d deliveries", rs[0].Deliveries)
+		}
+	default:
+		t.Errorf("Publish to another tenant's webhook: %v, want ENOTFOUND or no delivery", err)
+	}
+
+	ds, err := s.ListDeliveries(ctx, b.tenant.ID, hookhub.DeliveryFilter{Page: hookhub.Page{Limit: 100}})
+	if err != nil {
+		t.Fatalf("ListDeliveries: %v", err)
+	}
+	if len(ds) != 0 {
+		t.Errorf("tenant b has %d deliveries of a's events", len(ds))
+	}
+	for _, c := range claim(t, s, now, 100) {
+		if c.WebhookID == b.webhook.ID || c.TenantID != a.tenant.ID || c.Event.TenantID != a.tenant.ID {
+			t.Errorf("claimed delivery %d: tenant %s, webhook %d, event of %s", c.ID, c.TenantID, c.WebhookID, c.Event.TenantID)
+		}
+	}
+
+	_, err = s.GetEvent(ctx, b.tenant.ID, r.Event.ID)
+	wantCode(t, "GetEvent(other tenant's)", err, hookhub.ENOTFOUND)
+	evs, err := s.ListEvents(ctx, b.tenant.ID, hookhub.EventFilter{})
+	if err != nil {
+		t.Fatalf("ListEvents: %v", err)
+	}
+	if len(evs) != 0 {
+		t.Errorf("ListEvents(b) = %d events of a", len(evs))
+	}
+}
+
+func testEventList(t *testing.T, s hookhub.Store) {
+	ctx := t.Context()
+	a, b := setup(t, s), setup(t, s)
+
+	// Five events of a a minute apart, alternating types; one of b.
+	var evs []hookhub.Event
+	for i := range 5 {
+		typ := "contact.created"
+		if i%2 == 1 {
+			typ = "sale.sold"
+		}
+		at := now.Add(time.Duration(i) * time.Minute)
+		e := newEvent(a.tenant.ID, typ, at)
+		e.Data = json.RawMessage(`{"i":` + string(rune('0'+i)) + `}`)
+		e.IdempotencyKey = "k" + string(rune('0'+i))
+		rs, err := s.Publish(ctx, at, hookhub.PublishRequest{Event: e})
+		if err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+		evs = append(evs, rs[0].Event)
+	}
+	publish(t, s, now, b.tenant.ID, "contact.created")
+
+	// GetEvent round-trips every field.
+	want := evs[1]
+	got, err := s.GetEvent(ctx, a.tenant.ID, want.ID)
+	if err != nil {
+		t.Fatalf("GetEvent: %v", err)
+	}
+	if got.ID != want.ID || got.TenantID != want.TenantID || got.Type != want.Type || got.EntityType != want.EntityType ||
+		got.EntityID != want.EntityID || got.IdempotencyKey != want.IdempotencyKey || !sameTime(got.CreatedAt, want.CreatedAt) ||
+		!sameJSON(got.Data, want.Data) || !slices.Equal(got.ModifiedFields, want.ModifiedFields) {
+		t.Errorf("GetEvent = %+v\nwant %+v", got, want)
+	}
+	if !sameTime(want.CreatedAt, now.Add(time.Minute)) || !sameJSON(want.Data, []byte(`{"i":1}`)) {
+		t.Errorf("PublishResult.Event = %+v, want the published event", want)
+	}
+	_, err = s.GetEvent(ctx, a.tenant.ID, evs[4].ID+1000)
+	wantCode(t, "GetEvent(unknown)", err, hookhub.ENOTFOUND)
+
+	id := func(i ...int) []int64 {
+		var out []int64
+		for _, j := range i {
+			out = append(out, evs[j].ID)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name string
+		f    hookhub.EventFilter
+		want []int64 // newest first
+	}{
+		{"all", hookhub.EventFilter{}, id(4, 3, 2, 1, 0)},
+		{"type", hookhub.EventFilter{Type: "sale.sold"}, id(3, 1)},
+		{"since", hookhub.EventFilter{Since: now.Add(90 * time.Second)}, id(4, 3, 2)},
+		{"until", hookhub.EventFilter{Until: now.Add(90 * time.Second)}, id(1, 0)},
+		{"since until", hookhub.EventFilter{Since: now.Add(30 * time.Second), Until: now.Add(150 * time.Second)}, id(2, 1)},
+		{"type since", hookhub.EventFilter{Type: "contact.created", Since: now.Add(30 * time.Second)}, id(4, 2)},
+		{"limit", hookhub.EventFilter{Page: hookhub.Page{Limit: 2}}, id(4, 3)},
+		{"before", hookhub.EventFilter{Page: hookhub.Page{Limit: 2, Before: evs[3].ID}}, id(2, 1)},
+		{"last page", hookhub.EventFilter{Page: hookhub.Page{Limit: 2, Before: evs[1].ID}}, id(0)},
+		{"type page", hookhub.EventFilter{Type: "contact.created", Page: hookhub.Page{Limit: 1, Before: evs[4].ID}}, id(2)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			es, err := s.ListEvents(ctx, a.tenant.ID, tt.f)
+			if err != nil {
+				t.Fatalf("ListEvents: %v", err)
+			}
+			var got []int64
+			for _, e := range es {
+				got = append(got, e.ID)
+				if e.TenantID != a.tenant.ID {
+					t.Errorf("event %d of tenant %s", e.ID, e.TenantID)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("ListEvents(%+v) = %v, want %v", tt.f, got, tt.want)
+			}
+		})
+	}
+}
