@@ -1,0 +1,79 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Config is everything an operator can set. cmd/hookhub fills it from flags
+// and HOOKHUB_* environment variables.
+type Config struct {
+	Addr                string        // listen address
+	DB                  string        // SQLite file path, or postgres:// URL
+	AllowPrivateTargets bool          // deliver to loopback, private and link-local addresses
+	RetryScale          float64       // multiplies every retry and queue delay
+	SMTPURL             string        // smtp://user:pass@host:port; empty: e-mails go to the log
+	MailFrom            string        // sender address of e-mails
+	EncryptionKey       string        // 32 bytes, hex or base64; empty: a key file beside the SQLite file
+	MaxBody             int64         // request body limit in bytes
+	Retention           time.Duration // how long attempts and events are kept
+	Workers             int           // requests in flight at once
+	SQLiteSync          string        // NORMAL or FULL
+	ShutdownTimeout     time.Duration // how long shutdown waits for requests in flight
+	PollInterval        time.Duration // how often the queue is looked at without a wake-up
+	MaxConns            int           // PostgreSQL connections per node
+}
+
+// Defaults returns the configuration hookhub starts with.
+func Defaults() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DB:              "./hookhub-data/hookhub.db",
+		RetryScale:      1,
+		MailFrom:        "hookhub@localhost",
+		MaxBody:         1 << 20,
+		Retention:       60 * 24 * time.Hour,
+		Workers:         128,
+		SQLiteSync:      "NORMAL",
+		ShutdownTimeout: 10 * time.Second,
+		PollInterval:    time.Second,
+		MaxConns:        20,
+	}
+}
+
+// Validate says, in plain sentences, what is wrong with c.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Addr == "" {
+		errs = append(errs, errors.New("addr must not be empty"))
+	}
+	if c.DB == "" {
+		errs = append(errs, errors.New("db must name a SQLite file or a postgres:// URL"))
+	}
+	if c.RetryScale <= 0 {
+		errs = append(errs, fmt.Errorf("retry scale must be greater than 0, not %g", c.RetryScale))
+	}
+	if c.MaxBody < 1024 {
+		errs = append(errs, fmt.Errorf("max body must be at least 1024 bytes, not %d", c.MaxBody))
+	}
+	if c.Retention < time.Hour {
+		errs = append(errs, fmt.Errorf("retention must be at least 1h, not %s", c.Retention))
+	}
+	if c.Workers < 1 || c.Workers > 10000 {
+		errs = append(errs, fmt.Errorf("workers must be between 1 and 10000, not %d", c.Workers))
+	}
+	if c.MaxConns < 2 || c.MaxConns > 1000 {
+		errs = append(errs, fmt.Errorf("max conns must be between 2 and 1000, not %d", c.MaxConns))
+	}
+	if s := strings.ToUpper(c.SQLiteSync); s != "NORMAL" && s != "FULL" {
+		errs = append(errs, fmt.Errorf("sqlite sync must be NORMAL or FULL, not %q", c.SQLiteSync))
+	}
+	return errors.Join(errs...)
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}

@@ -1,0 +1,181 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/delivery"
+	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/mail"
+	"github.com/hookhub/hookhub/service"
+)
+
+// Server is a running hookhub: HTTP surfaces, delivery engine, mailer and
+// upkeep over one store.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	store   hookhub.Store
+	svc     *service.Service
+	engine  *delivery.Engine
+	mailer  *delivery.Mailer
+	upkeep  *delivery.Upkeep
+	handler http.Handler
+	ln      net.Listener
+	Now     func() time.Time
+}
+
+// New opens the store and builds every part; Run starts them.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	store, err := OpenStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: log, store: store, Now: time.Now}
+	if err := s.build(); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) build() error {
+	policy := egress.Policy{AllowPrivate: s.cfg.AllowPrivateTargets}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	now := func() time.Time { return s.Now() }
+	s.engine = delivery.New(delivery.Config{
+		Store:        s.store,
+		Client:       policy.Client(policy.Transport()),
+		Now:          now,
+		Logger:       s.log.With("part", "delivery"),
+		Metrics:      delivery.NewMetrics(reg),
+		Workers:      s.cfg.Workers,
+		RetryScale:   s.cfg.RetryScale,
+		DrainTimeout: s.cfg.ShutdownTimeout,
+		PollInterval: s.cfg.PollInterval,
+	})
+	s.svc = service.New(service.Config{
+		Store:  s.store,
+		Egress: policy,
+		Now:    now,
+		Wake:   s.engine.Wake,
+		Logger: s.log.With("part", "service"),
+	})
+	var sender mail.Sender
+	if s.cfg.SMTPURL != "" {
+		mc, err := mail.ParseURL(s.cfg.SMTPURL)
+		if err != nil {
+			return fmt.Errorf("smtp url: %w", err)
+		}
+		sender = mail.NewSMTP(mc, s.cfg.MailFrom)
+	}
+	s.mailer = &delivery.Mailer{Store: s.store, Sender: sender, Now: now, Logger: s.log.With("part", "mail")}
+	s.upkeep = &delivery.Upkeep{Store: s.store, Now: now, Logger: s.log.With("part", "upkeep"), Retention: s.cfg.Retention}
+	if l, ok := s.store.(hookhub.Leader); ok {
+		s.upkeep.Lead = l.Lead
+	}
+	s.handler = s.routes(reg)
+	return nil
+}
+
+// Service returns the service, for commands that act without HTTP.
+func (s *Server) Service() *service.Service { return s.svc }
+
+// Handler returns the HTTP handler of every surface.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Listen binds the configured address; Addr then tells the real one.
+func (s *Server) Listen() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.ln = ln
+	return nil
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Run serves until ctx ends, then shuts down in order: stop taking
+// requests, let the engine finish or give back its claims, stop the
+// mailer and upkeep, close the store.
+func (s *Server) Run(ctx context.Context) error {
+	if s.ln == nil {
+		if err := s.Listen(); err != nil {
+			return err
+		}
+	}
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := s.engine.Run(workCtx); err != nil {
+			s.log.Error("delivery engine", "err", err)
+		}
+	})
+	wg.Go(func() { s.mailer.Run(workCtx) })
+	if n, ok := s.store.(hookhub.Notifier); ok {
+		// Other nodes' new work wakes this one at once; polling stays the fallback.
+		wg.Go(func() {
+			if err := n.Listen(workCtx, s.engine.Wake); err != nil {
+				s.log.Error("listen for due work", "err", err)
+			}
+		})
+	}
+	wg.Go(func() { s.upkeep.Run(workCtx) })
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(s.ln) }()
+	s.log.Info("hookhub serving", "addr", s.Addr(), "db", redact(s.cfg.DB))
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	s.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if e := srv.Shutdown(sctx); e != nil && !errors.Is(e, context.DeadlineExceeded) {
+		err = errors.Join(err, e)
+	}
+	s.svc.Close()
+	stopWork()
+	wg.Wait()
+	if e := s.store.Close(); e != nil {
+		err = errors.Join(err, e)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	s.log.Info("stopped")
+	return err
+}
+
+// Close releases the store of a server that never ran.
+func (s *Server) Close() error {
+	s.svc.Close()
+	return s.store.Close()
+}
