@@ -24,6 +24,8 @@ type Config struct {
 	ShutdownTimeout     time.Duration // how long shutdown waits for requests in flight
 	PollInterval        time.Duration // how often the queue is looked at without a wake-up
 	MaxConns            int           // PostgreSQL connections per node
+	Lease               time.Duration // how long a claimed delivery is held before other workers may take it
+	DebugAddr           string        // where /debug/pprof listens; empty: nowhere
 }
 
 // Defaults returns the configuration hookhub starts with.
@@ -40,6 +42,7 @@ func Defaults() Config {
 		ShutdownTimeout: 10 * time.Second,
 		PollInterval:    time.Second,
 		MaxConns:        20,
+		Lease:           2 * time.Minute,
 	}
 }
 
@@ -63,6 +66,9 @@ func (c Config) Validate() error {
 	}
 	if c.Workers < 1 || c.Workers > 10000 {
 		errs = append(errs, fmt.Errorf("workers must be between 1 and 10000, not %d", c.Workers))
+	}
+	if c.Lease < time.Second {
+		errs = append(errs, fmt.Errorf("lease must be at least 1s, not %s", c.Lease))
 	}
 	if c.MaxConns < 2 || c.MaxConns > 1000 {
 		errs = append(errs, fmt.Errorf("max conns must be between 2 and 1000, not %d", c.MaxConns))

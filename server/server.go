@@ -67,6 +67,7 @@ func (s *Server) build() error {
 		RetryScale:   s.cfg.RetryScale,
 		DrainTimeout: s.cfg.ShutdownTimeout,
 		PollInterval: s.cfg.PollInterval,
+		Lease:        s.cfg.Lease,
 	})
 	s.svc = service.New(service.Config{
 		Store:  s.store,
@@ -147,6 +148,15 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	wg.Go(func() { s.upkeep.Run(workCtx) })
 
+	if s.cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(s.cfg.DebugAddr, s.log)
+		if err != nil {
+			stopWork()
+			wg.Wait()
+			return err
+		}
+		defer stopDebug()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(s.ln) }()
 	s.log.Info("hookhub serving", "addr", s.Addr(), "db", redact(s.cfg.DB))
