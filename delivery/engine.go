@@ -264,8 +264,8 @@ func (e *Engine) deliver(ctx context.Context, w *hookhub.Webhook, c *hookhub.Cla
 	return o
 }
 
-// send posts the request and returns the attempt, and the receiver's
-// Retry-After if it gave one.
+// send formats the claim for w, posts it and returns the attempt, and the
+// receiver's Retry-After if it gave one.
 func (e *Engine) send(ctx context.Context, w *hookhub.Webhook, c *hookhub.Claim, start time.Time) (*hookhub.Attempt, time.Duration) {
 	a := &hookhub.Attempt{
 		DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: w.ID, EventID: c.EventID,
@@ -281,31 +281,55 @@ func (e *Engine) send(ctx context.Context, w *hookhub.Webhook, c *hookhub.Claim,
 		a.Error = "build request: " + err.Error()
 		return a, 0
 	}
+	return a, e.post(ctx, w, a, body, header)
+}
+
+// post sends body to w's URL with w's timeout, fills a with the request
+// and the answer, and returns the receiver's Retry-After.
+func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attempt, body []byte, header http.Header) time.Duration {
 	a.RequestHeaders, a.RequestBody = header, body
 	rctx, cancel := context.WithTimeout(ctx, w.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodPost, w.URL, bytes.NewReader(body))
 	if err != nil {
 		a.Error = "build request: " + err.Error()
-		return a, 0
+		return 0
 	}
 	req.Header = header.Clone()
 	resp, err := e.cfg.Client.Do(req)
 	if err != nil {
-		a.Duration = e.cfg.Now().Sub(start)
+		a.Duration = e.cfg.Now().Sub(a.StartedAt)
 		a.Error = describe(err, w.Timeout)
-		return a, 0
+		return 0
 	}
 	defer resp.Body.Close()
 	a.ResponseBody, _ = io.ReadAll(io.LimitReader(resp.Body, hookhub.MaxResponseBody))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
-	a.Duration = e.cfg.Now().Sub(start)
+	a.Duration = e.cfg.Now().Sub(a.StartedAt)
 	a.Status, a.ResponseHeaders = resp.StatusCode, resp.Header
 	a.Success = w.Succeeded(resp.StatusCode)
 	if !a.Success {
 		a.Error = fmt.Sprintf("receiver answered %d", resp.StatusCode)
 	}
-	return a, hookhub.ParseRetryAfter(resp.Header.Get("Retry-After"), e.cfg.Now())
+	return hookhub.ParseRetryAfter(resp.Header.Get("Retry-After"), e.cfg.Now())
+}
+
+// Try sends ev to w once, now, in w's format and signed, as try number 1,
+// without queueing or recording anything: for test calls that must answer
+// with the receiver's reply. w need not be saved yet.
+func (e *Engine) Try(ctx context.Context, w *hookhub.Webhook, ev *hookhub.Event) *hookhub.Attempt {
+	c := &hookhub.Claim{Delivery: hookhub.Delivery{TenantID: w.TenantID, WebhookID: w.ID, EventID: ev.ID, Attempts: 1}, Event: *ev}
+	a, _ := e.send(ctx, w, c, e.cfg.Now())
+	return a
+}
+
+// Post sends a body of the caller's making to w's URL once, now, with w's
+// timeout and the same safe client as deliveries (handshakes such as
+// Tilby's SUBSCRIBED request).
+func (e *Engine) Post(ctx context.Context, w *hookhub.Webhook, body []byte, header http.Header) *hookhub.Attempt {
+	a := &hookhub.Attempt{TenantID: w.TenantID, WebhookID: w.ID, Number: 1, URL: w.URL, StartedAt: e.cfg.Now()}
+	e.post(ctx, w, a, body, header)
+	return a
 }
 
 func describe(err error, timeout time.Duration) string {

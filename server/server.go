@@ -74,6 +74,7 @@ func (s *Server) build() error {
 		Egress: policy,
 		Now:    now,
 		Wake:   s.engine.Wake,
+		Sender: s.engine,
 		Logger: s.log.With("part", "service"),
 	})
 	var sender mail.Sender

@@ -1,8 +1,10 @@
 package service
 
 import (
+	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -21,6 +23,16 @@ type Config struct {
 	Logger *slog.Logger // slog.Default() when nil
 	// MaxBatch is the most events one group commit writes (default 256).
 	MaxBatch int
+	// Sender makes immediate, unrecorded requests to a webhook's URL (test
+	// calls, handshakes): the delivery engine. Nil: such calls are
+	// EUNAVAILABLE.
+	Sender Sender
+}
+
+// Sender sends one request now, outside the queue.
+type Sender interface {
+	Try(ctx context.Context, w *hookhub.Webhook, ev *hookhub.Event) *hookhub.Attempt
+	Post(ctx context.Context, w *hookhub.Webhook, body []byte, header http.Header) *hookhub.Attempt
 }
 
 // DefaultMaxBatch is the default Config.MaxBatch.
@@ -34,6 +46,7 @@ type Service struct {
 	wakeFn   func()
 	log      *slog.Logger
 	maxBatch int
+	sender   Sender
 
 	publishes chan *publishCall // unbuffered: a send succeeds only when the committer takes it
 	quit      chan struct{}     // closed by Close
@@ -50,6 +63,7 @@ func New(cfg Config) *Service {
 		wakeFn:    cfg.Wake,
 		log:       cfg.Logger,
 		maxBatch:  cfg.MaxBatch,
+		sender:    cfg.Sender,
 		publishes: make(chan *publishCall),
 		quit:      make(chan struct{}),
 		done:      make(chan struct{}),

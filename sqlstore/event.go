@@ -49,8 +49,23 @@ func (s subscriber) subscribes(t string) bool {
 
 // Publish stores events and their deliveries in one transaction.
 func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
-	results := make([]hookhub.PublishResult, len(reqs))
+	var results []hookhub.PublishResult
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		results, err = s.publishTx(ctx, tx, now, reqs)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// publishTx is Publish inside the caller's transaction, so that a change to
+// a record and the events it raises commit together.
+func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, reqs []hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
+	results := make([]hookhub.PublishResult, len(reqs))
+	err := func() error {
 		insEvent, err := tx.PrepareContext(ctx, `INSERT INTO events (tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`)
@@ -71,6 +86,7 @@ func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.Publ
 			if e.CreatedAt.IsZero() {
 				e.CreatedAt = now
 			}
+			e.CreatedAt = fromMSv(msv(e.CreatedAt)) // what a read will give back
 			if err := s.insertEvent(ctx, tx, insEvent, e, &results[i]); err != nil {
 				return err
 			}
@@ -103,7 +119,7 @@ func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.Publ
 			return s.notifyDue(ctx, tx)
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,57 @@
+package service
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/hookhub/hookhub"
+)
+
+// TryWebhook sends a webhook.test event to w at once, in w's format and
+// signed, and returns the receiver's answer; nothing is queued or recorded.
+// w may be one about to be saved: its URL is checked against the egress
+// policy first. Adapters use it where their product answers a test call or
+// a save with the receiver's reply.
+func (s *Service) TryWebhook(ctx context.Context, actor *hookhub.Token, w *hookhub.Webhook, ev *hookhub.Event) (*hookhub.Attempt, error) {
+	if err := s.tryable(actor, w); err != nil {
+		return nil, err
+	}
+	if ev == nil {
+		id := strconv.FormatInt(w.ID, 10)
+		ev = &hookhub.Event{
+			TenantID: actor.TenantID, Type: hookhub.TestEventType, EntityType: "webhook", EntityID: id,
+			Data:      []byte(`{"webhook_id":` + id + `,"message":"This is a test event sent by hookhub."}`),
+			CreatedAt: s.now(),
+		}
+	}
+	return s.sender.Try(ctx, w, ev), nil
+}
+
+// Probe posts a body of the caller's making to w's URL at once and returns
+// the answer: handshakes such as Tilby's SUBSCRIBED request.
+func (s *Service) Probe(ctx context.Context, actor *hookhub.Token, w *hookhub.Webhook, body []byte, header http.Header) (*hookhub.Attempt, error) {
+	if err := s.tryable(actor, w); err != nil {
+		return nil, err
+	}
+	return s.sender.Post(ctx, w, body, header), nil
+}
+
+func (s *Service) tryable(actor *hookhub.Token, w *hookhub.Webhook) error {
+	if err := s.authenticated(actor); err != nil {
+		return err
+	}
+	if w.TenantID != "" && w.TenantID != actor.TenantID {
+		return hookhub.Errorf(hookhub.ENOTFOUND, "webhook %d not found", w.ID)
+	}
+	if s.sender == nil {
+		return hookhub.Errorf(hookhub.EUNAVAILABLE, "test calls are not available in this process")
+	}
+	if _, err := s.egress.CheckURL(w.URL); err != nil {
+		return hookhub.Invalid("url", "%s", err.Error())
+	}
+	if w.Timeout == 0 {
+		w.Timeout = hookhub.DefaultTimeout
+	}
+	return nil
+}
