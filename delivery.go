@@ -96,6 +96,10 @@ type Outcome struct {
 	RunAt      time.Time // for OutcomeRetry and OutcomeReleased
 	Attempt    *Attempt
 	Gone       bool // the receiver answered 410 Gone: stop the webhook
+	// Try is the claim's try count (Claim.Attempts). When set, the outcome
+	// applies only if the delivery is still in flight at that try: a stale
+	// worker whose lease ran out changes nothing.
+	Try int
 }
 
 // NextTry returns when try number next (1-based) of a delivery is due, and

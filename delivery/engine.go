@@ -197,19 +197,19 @@ func (e *Engine) dispatch(ctx context.Context, claims []*hookhub.Claim, slots ch
 		switch {
 		case w == deleted:
 			// Its unsent deliveries went with it; this one was in flight.
-			out <- hookhub.Outcome{DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: c.WebhookID, Kind: hookhub.OutcomeFailed}
+			out <- hookhub.Outcome{DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: c.WebhookID, Try: c.Attempts, Kind: hookhub.OutcomeFailed}
 			continue
 		case w == nil:
 			// Unreadable just now: give it back for later.
-			out <- hookhub.Outcome{DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: c.WebhookID, Kind: hookhub.OutcomeReleased, RunAt: now.Add(e.cfg.PollInterval)}
+			out <- hookhub.Outcome{DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: c.WebhookID, Try: c.Attempts, Kind: hookhub.OutcomeReleased, RunAt: now.Add(e.cfg.PollInterval)}
 			continue
 		case w.State != hookhub.StateActive:
-			out <- hookhub.Outcome{DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: c.WebhookID, Kind: hookhub.OutcomeHeld}
+			out <- hookhub.Outcome{DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: c.WebhookID, Try: c.Attempts, Kind: hookhub.OutcomeHeld}
 			e.cfg.Metrics.outcome("held")
 			continue
 		}
 		if wait, ok := e.limits.acquire(w, now); !ok {
-			out <- hookhub.Outcome{DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: c.WebhookID, Kind: hookhub.OutcomeReleased, RunAt: now.Add(wait)}
+			out <- hookhub.Outcome{DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: c.WebhookID, Try: c.Attempts, Kind: hookhub.OutcomeReleased, RunAt: now.Add(wait)}
 			e.noteDue(now.Add(wait))
 			continue
 		}
@@ -235,7 +235,7 @@ var deleted = &hookhub.Webhook{}
 
 // deliver makes one try and judges it.
 func (e *Engine) deliver(ctx context.Context, w *hookhub.Webhook, c *hookhub.Claim) hookhub.Outcome {
-	o := hookhub.Outcome{DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: w.ID}
+	o := hookhub.Outcome{DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: w.ID, Try: c.Attempts}
 	start := e.cfg.Now()
 	a, retryAfter := e.send(ctx, w, c, start)
 	if ctx.Err() != nil && a.Status == 0 {

@@ -116,8 +116,12 @@ func (s *Store) Complete(ctx context.Context, now time.Time, outcomes []hookhub.
 		}
 		defer insAttempt.Close()
 		for _, o := range outcomes {
-			if err := s.applyOutcome(ctx, tx, insAttempt, now, o); err != nil {
+			applied, err := s.applyOutcome(ctx, tx, insAttempt, now, o)
+			if err != nil {
 				return err
+			}
+			if !applied {
+				continue // stale: another worker holds the delivery now
 			}
 			if (o.Kind == hookhub.OutcomeRetry || o.Kind == hookhub.OutcomeReleased) && !o.RunAt.After(now) {
 				due = true
@@ -168,23 +172,15 @@ func attemptError(a *hookhub.Attempt) string {
 	return fmt.Sprintf("HTTP %d", a.Status)
 }
 
-func (s *Store) applyOutcome(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, now time.Time, o hookhub.Outcome) error {
+// applyOutcome moves one delivery on and records its attempt. An outcome
+// that carries its claim's Try is fenced: it applies only while the delivery
+// is still in flight with that try, so a worker whose lease ran out (and
+// whose delivery another worker claimed since) cannot overwrite the newer
+// state. It reports whether the outcome applied.
+func (s *Store) applyOutcome(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, now time.Time, o hookhub.Outcome) (bool, error) {
 	var status int
 	var lastErr string
 	if a := o.Attempt; a != nil {
-		reqH, err := json.Marshal(a.RequestHeaders)
-		if err != nil {
-			return fmt.Errorf("encode request headers: %w", err)
-		}
-		respH, err := json.Marshal(a.ResponseHeaders)
-		if err != nil {
-			return fmt.Errorf("encode response headers: %w", err)
-		}
-		if _, err := ins.ExecContext(ctx, o.DeliveryID, o.TenantID, o.WebhookID, a.EventID, a.Number, a.URL,
-			msv(a.StartedAt), a.Duration.Microseconds(), string(reqH), a.RequestBody, a.Status, string(respH),
-			a.ResponseBody, a.Error, boolInt(a.Success)); err != nil {
-			return fmt.Errorf("insert attempt: %w", err)
-		}
 		status = a.Status
 		if !a.Success {
 			lastErr = attemptError(a)
@@ -200,8 +196,13 @@ func (s *Store) applyOutcome(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, now
 		q = `state = 'pending', run_at = $3, last_status = $4, last_error = $5`
 		args = append(args, msv(o.RunAt), status, lastErr)
 	case hookhub.OutcomeFailed:
-		q = `state = 'failed', last_status = $3, last_error = $4`
-		args = append(args, status, lastErr)
+		if o.Attempt == nil {
+			q = `state = 'failed', attempts = attempts - 1, last_error = $3`
+			args = append(args, "its webhook was deleted")
+		} else {
+			q = `state = 'failed', last_status = $3, last_error = $4`
+			args = append(args, status, lastErr)
+		}
 	case hookhub.OutcomeHeld:
 		q = `state = 'held', attempts = attempts - 1`
 	case hookhub.OutcomeReleased:
@@ -212,12 +213,36 @@ func (s *Store) applyOutcome(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, now
 		}
 		args = append(args, msv(runAt))
 	default:
-		return fmt.Errorf("complete delivery %d: unknown outcome %d", o.DeliveryID, o.Kind)
+		return false, fmt.Errorf("complete delivery %d: unknown outcome %d", o.DeliveryID, o.Kind)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET `+q+`, updated_at = $2 WHERE id = $1`, args...); err != nil {
-		return fmt.Errorf("update delivery: %w", err)
+	fence := ""
+	if o.Try > 0 {
+		args = append(args, o.Try)
+		fence = fmt.Sprintf(` AND state = 'in_flight' AND attempts = $%d`, len(args))
 	}
-	return nil
+	res, err := tx.ExecContext(ctx, `UPDATE deliveries SET `+q+`, updated_at = $2 WHERE id = $1`+fence, args...)
+	if err != nil {
+		return false, fmt.Errorf("update delivery: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	if a := o.Attempt; a != nil {
+		reqH, err := json.Marshal(a.RequestHeaders)
+		if err != nil {
+			return false, fmt.Errorf("encode request headers: %w", err)
+		}
+		respH, err := json.Marshal(a.ResponseHeaders)
+		if err != nil {
+			return false, fmt.Errorf("encode response headers: %w", err)
+		}
+		if _, err := ins.ExecContext(ctx, o.DeliveryID, o.TenantID, o.WebhookID, a.EventID, a.Number, a.URL,
+			msv(a.StartedAt), a.Duration.Microseconds(), string(reqH), a.RequestBody, a.Status, string(respH),
+			a.ResponseBody, a.Error, boolInt(a.Success)); err != nil {
+			return false, fmt.Errorf("insert attempt: %w", err)
+		}
+	}
+	return true, nil
 }
 
 // applyTally updates a webhook's statistics, and trips it to

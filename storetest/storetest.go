@@ -73,6 +73,7 @@ var tests = []struct {
 	{"CompleteTooManyErrors", testCompleteTooManyErrors},
 	{"CompleteEmailEachFailure", testCompleteEmailEachFailure},
 	{"CompleteMany", testCompleteMany},
+	{"CompleteFenced", testCompleteFenced},
 	{"HeldReactivated", testHeldReactivated},
 
 	{"RetryDelivery", testRetryDelivery},
