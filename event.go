@@ -10,6 +10,7 @@ type Event struct {
 	ID             int64
 	TenantID       string
 	Type           string
+	AppID          string // the app the event comes from (a SalesIQ embed); "" for none
 	EntityType     string
 	EntityID       string
 	Data           json.RawMessage // a JSON value, as published
@@ -44,6 +45,11 @@ func (e *Event) Validate() error {
 		p.Add("data", "must be at most %d bytes", MaxEventData)
 	} else if !json.Valid(e.Data) {
 		p.Add("data", "must be valid JSON")
+	}
+	if e.AppID != "" {
+		if r := CheckAppID(e.AppID); r != "" {
+			p.Add("app_id", "%s", r)
+		}
 	}
 	if len(e.EntityType) > 128 {
 		p.Add("entity_type", "must be at most 128 characters")

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"net/mail"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // WebhookState says whether hookhub posts to a webhook.
@@ -71,6 +73,11 @@ type Webhook struct {
 	State    WebhookState
 	Format   string // FormatStandard or an adapter's format
 
+	// Apps limits the webhook to events from these apps (Event.AppID): an
+	// event of another app, or of no app, does not reach it. Empty: no
+	// limit, events of any app or of none.
+	Apps []string
+
 	// Secret signs requests; its meaning belongs to the format (whsec_ or
 	// whsk_ for the standard format, any string for SuperOffice's HMAC). It
 	// is encrypted at rest. PreviousSecret still signs until PreviousUntil.
@@ -92,7 +99,8 @@ type Webhook struct {
 	EmailEachFailure bool   // also tell ErrorsEmail of every failed try
 
 	// Meta is data an adapter keeps to show the webhook in its product's
-	// shape (SuperOffice's Type, SalesIQ's apps); the core does not read it.
+	// shape (SuperOffice's Type, SalesIQ's module and key); the core does
+	// not read it.
 	Meta json.RawMessage
 
 	ConsecutiveFailures int
@@ -116,6 +124,34 @@ func (w *Webhook) Subscribes(t string) bool {
 		}
 	}
 	return false
+}
+
+// TakesApp reports whether the webhook takes events of app ("" for an
+// event of no app); see Apps.
+func (w *Webhook) TakesApp(app string) bool {
+	return len(w.Apps) == 0 || app != "" && slices.Contains(w.Apps, app)
+}
+
+// Wants reports whether the webhook subscribes to e: its type and its app.
+func (w *Webhook) Wants(e *Event) bool { return w.Subscribes(e.Type) && w.TakesApp(e.AppID) }
+
+// MaxApps is the most apps a webhook may be limited to.
+const MaxApps = 100
+
+// CheckAppID returns a reason when id is not a valid app id: 1 to 128
+// printable characters without spaces.
+func CheckAppID(id string) string {
+	switch {
+	case id == "":
+		return "must not be empty"
+	case len(id) > 128:
+		return "must be at most 128 characters"
+	case !utf8.ValidString(id):
+		return "must be UTF-8 text"
+	case strings.IndexFunc(id, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0:
+		return "must not contain spaces or control characters"
+	}
+	return ""
 }
 
 // Succeeded reports whether an HTTP status counts as success for w.
@@ -187,6 +223,16 @@ func (w *Webhook) Validate() error {
 	for i, e := range w.Events {
 		if r := CheckEventPattern(e); r != "" {
 			p.Add(indexed("events", i), "%q %s", e, r)
+		}
+	}
+	if len(w.Apps) > MaxApps {
+		p.Add("apps", "must have at most %d entries", MaxApps)
+	}
+	for i, a := range w.Apps {
+		if r := CheckAppID(a); r != "" {
+			p.Add(indexed("apps", i), "%q %s", a, r)
+		} else if slices.Index(w.Apps, a) < i {
+			p.Add(indexed("apps", i), "%q is listed twice", a)
 		}
 	}
 	if !w.State.Valid() {

@@ -87,7 +87,7 @@ var routes = []struct {
 	{"GET", "/v1/tokens", nil},
 	{"DELETE", "/v1/tokens/{id}", nil},
 	{"GET", "/v1/event-types", nil},
-	{"POST", "/v1/event-types", map[string]any{"name": "order.created"}},
+	{"POST", "/v1/event-types", map[string]any{"name": "invoice.created"}},
 	{"DELETE", "/v1/event-types/{id}", nil},
 	{"POST", "/v1/webhooks", map[string]any{"url": "https://r.example.com", "events": []string{"*"}}},
 	{"GET", "/v1/webhooks", nil},

@@ -132,13 +132,13 @@ func toToken(t *hookhub.Token) tokenJSON {
 // --- event types ---
 
 type eventTypePutJSON struct {
-	Name        string          `json:"name" doc:"entity.action, lower case, like order.created; not a built-in name."`
+	Name        string          `json:"name" doc:"entity.action, lower case, like invoice.created; not a built-in name."`
 	Description string          `json:"description,omitempty" maxLength:"1000"`
 	Example     json.RawMessage `json:"example,omitempty" doc:"An example of the event's data."`
 }
 
 type eventTypeJSON struct {
-	Name        string          `json:"name" doc:"entity.action, lower case, like order.created"`
+	Name        string          `json:"name" doc:"entity.action, lower case, like invoice.created"`
 	Description string          `json:"description,omitempty"`
 	Example     json.RawMessage `json:"example,omitempty" doc:"An example of the event's data."`
 	BuiltIn     bool            `json:"built_in" readOnly:"true"`
@@ -170,6 +170,7 @@ type webhookCreateJSON struct {
 	Name             string            `json:"name,omitempty" maxLength:"255"`
 	URL              string            `json:"url" doc:"The http or https URL hookhub posts to. Private and loopback addresses are refused unless the server allows them."`
 	Events           []string          `json:"events" doc:"Event types (contact.created), prefixes (contact.*) or * for all."`
+	Apps             []string          `json:"apps,omitempty" doc:"Only events of these apps (their app_id); events of any app or of none when absent."`
 	State            string            `json:"state,omitempty" enum:"active,stopped" doc:"active (the default) or stopped."`
 	SigningScheme    string            `json:"signing_scheme,omitempty" enum:"v1,v1a" doc:"v1: HMAC-SHA256 with a whsec_ secret (the default); v1a: ed25519 with a whsk_ key."`
 	Secret           string            `json:"secret,omitempty" doc:"The signing secret; made for you when absent, and shown once in the answer."`
@@ -187,7 +188,7 @@ type webhookCreateJSON struct {
 
 func (in *webhookCreateJSON) webhook() *hookhub.Webhook {
 	w := &hookhub.Webhook{
-		Name: in.Name, URL: in.URL, Events: in.Events, State: hookhub.WebhookState(in.State),
+		Name: in.Name, URL: in.URL, Events: in.Events, Apps: in.Apps, State: hookhub.WebhookState(in.State),
 		SigningScheme: in.SigningScheme, Secret: in.Secret, Headers: in.Headers, Properties: in.Properties,
 		Timeout: millis(in.TimeoutMS), SuccessCodes: in.SuccessCodes, RateLimitPerS: in.RateLimitPerS,
 		MaxInFlight: in.MaxInFlight, FailureThreshold: in.FailureThreshold,
@@ -216,6 +217,7 @@ type webhookPatchJSON struct {
 	Name             *string           `json:"name,omitempty" maxLength:"255"`
 	URL              *string           `json:"url,omitempty"`
 	Events           []string          `json:"events,omitempty"`
+	Apps             []string          `json:"apps,omitempty" doc:"Replaces the app limit; [] removes it."`
 	State            *string           `json:"state,omitempty" enum:"active,stopped" doc:"Setting active re-activates a stopped webhook or one with too many errors; its held deliveries go out."`
 	SigningScheme    *string           `json:"signing_scheme,omitempty" enum:"v1,v1a" doc:"Changing it makes a new secret, shown in the answer."`
 	Headers          map[string]string `json:"headers,omitempty" doc:"Replaces all headers; {} removes them."`
@@ -245,6 +247,9 @@ func (p *webhookPatchJSON) apply(w *hookhub.Webhook) {
 	}
 	if p.Events != nil {
 		w.Events = p.Events
+	}
+	if p.Apps != nil {
+		w.Apps = p.Apps
 	}
 	if p.Headers != nil {
 		w.Headers = p.Headers
@@ -296,6 +301,7 @@ type webhookJSON struct {
 	Name                string            `json:"name"`
 	URL                 string            `json:"url"`
 	Events              []string          `json:"events"`
+	Apps                []string          `json:"apps" doc:"The apps whose events the webhook takes; any app when empty."`
 	State               string            `json:"state" enum:"active,stopped,too_many_errors"`
 	Format              string            `json:"format" doc:"The wire format: standard for Standard Webhooks."`
 	SigningScheme       string            `json:"signing_scheme"`
@@ -327,7 +333,7 @@ type webhookJSON struct {
 // toWebhook converts w; its secret only when showSecret.
 func toWebhook(w *hookhub.Webhook, showSecret bool) webhookJSON {
 	out := webhookJSON{
-		ID: w.ID, Name: w.Name, URL: w.URL, Events: w.Events, State: string(w.State), Format: w.Format,
+		ID: w.ID, Name: w.Name, URL: w.URL, Events: w.Events, Apps: w.Apps, State: string(w.State), Format: w.Format,
 		SigningScheme: w.SigningScheme, PublicKey: service.PublicKey(w),
 		Headers: w.Headers, Properties: w.Properties, TimeoutMS: w.Timeout.Milliseconds(),
 		Retry:        retryJSON{ScheduleSeconds: make([]float64, len(w.Retry.Schedule)), Jitter: w.Retry.Jitter},
@@ -349,6 +355,9 @@ func toWebhook(w *hookhub.Webhook, showSecret bool) webhookJSON {
 	if out.Events == nil {
 		out.Events = []string{}
 	}
+	if out.Apps == nil {
+		out.Apps = []string{}
+	}
 	if out.Headers == nil {
 		out.Headers = map[string]string{}
 	}
@@ -362,6 +371,7 @@ func toWebhook(w *hookhub.Webhook, showSecret bool) webhookJSON {
 
 type eventPublishJSON struct {
 	Type           string          `json:"type" doc:"An event type of the catalogue."`
+	AppID          string          `json:"app_id,omitempty" doc:"The app the event comes from (a SalesIQ embed id); it reaches only webhooks without an app limit or limited to this app."`
 	EntityType     string          `json:"entity_type,omitempty" doc:"What kind of thing the event is about (contact)."`
 	EntityID       string          `json:"entity_id,omitempty" doc:"Which one."`
 	Data           json.RawMessage `json:"data" doc:"The event's data: any JSON value, at most 512 KiB."`
@@ -371,7 +381,7 @@ type eventPublishJSON struct {
 
 func (in *eventPublishJSON) event() *hookhub.Event {
 	return &hookhub.Event{
-		Type: in.Type, EntityType: in.EntityType, EntityID: in.EntityID, Data: in.Data,
+		Type: in.Type, AppID: in.AppID, EntityType: in.EntityType, EntityID: in.EntityID, Data: in.Data,
 		ModifiedFields: in.ModifiedFields, IdempotencyKey: in.IdempotencyKey,
 	}
 }
@@ -389,6 +399,7 @@ func toPublishResult(r hookhub.PublishResult) publishResultJSON {
 type eventJSON struct {
 	ID             int64           `json:"id"`
 	Type           string          `json:"type"`
+	AppID          string          `json:"app_id"`
 	EntityType     string          `json:"entity_type"`
 	EntityID       string          `json:"entity_id"`
 	Data           json.RawMessage `json:"data"`
@@ -399,7 +410,7 @@ type eventJSON struct {
 
 func toEvent(e *hookhub.Event) eventJSON {
 	out := eventJSON{
-		ID: e.ID, Type: e.Type, EntityType: e.EntityType, EntityID: e.EntityID, Data: e.Data,
+		ID: e.ID, Type: e.Type, AppID: e.AppID, EntityType: e.EntityType, EntityID: e.EntityID, Data: e.Data,
 		ModifiedFields: e.ModifiedFields, IdempotencyKey: e.IdempotencyKey, CreatedAt: e.CreatedAt,
 	}
 	if out.ModifiedFields == nil {

@@ -383,11 +383,11 @@ func TestEventTypes(t *testing.T) {
 	t.Parallel()
 	e := setup(t, options{})
 	var et map[string]any
-	e.must(t, 200, "POST", "/v1/event-types", e.a, map[string]any{"name": "order.created", "description": "An order", "example": map[string]any{"id": 1}}, &et)
-	if et["name"] != "order.created" || et["built_in"] != false {
+	e.must(t, 200, "POST", "/v1/event-types", e.a, map[string]any{"name": "invoice.created", "description": "An order", "example": map[string]any{"id": 1}}, &et)
+	if et["name"] != "invoice.created" || et["built_in"] != false {
 		t.Errorf("event type = %v", et)
 	}
-	e.publish(t, e.a, "order.created")
+	e.publish(t, e.a, "invoice.created")
 	s, h, b := e.do(t, "POST", "/v1/event-types", e.a, map[string]any{"name": "contact.created"})
 	wantProblem(t, s, h, b, 409, "")
 	s, h, b = e.do(t, "POST", "/v1/event-types", e.a, map[string]any{"name": "Order Created"})
@@ -404,11 +404,11 @@ func TestEventTypes(t *testing.T) {
 	for _, t := range l.Data {
 		found[t.Name] = t.BuiltIn
 	}
-	if b, ok := found["order.created"]; !ok || b || !found["contact.created"] {
+	if b, ok := found["invoice.created"]; !ok || b || !found["contact.created"] {
 		t.Errorf("catalogue = %v", found)
 	}
-	e.must(t, 204, "DELETE", "/v1/event-types/order.created", e.a, nil, nil)
-	s, h, b = e.do(t, "POST", "/v1/events", e.a, map[string]any{"type": "order.created", "data": 1})
+	e.must(t, 204, "DELETE", "/v1/event-types/invoice.created", e.a, nil, nil)
+	s, h, b = e.do(t, "POST", "/v1/events", e.a, map[string]any{"type": "invoice.created", "data": 1})
 	p := wantProblem(t, s, h, b, 422, "body.type")
 	if !strings.Contains(p.Errors[0].Message, "unknown event type") {
 		t.Errorf("message = %q", p.Errors[0].Message)

@@ -30,6 +30,19 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*hookhub.Tok
 	return t, nil
 }
 
+// Tenant returns the actor's own tenant; any usable token may read it
+// (adapters whose paths name the tenant, like SalesIQ's screen name).
+func (s *Service) Tenant(ctx context.Context, actor *hookhub.Token) (*hookhub.Tenant, error) {
+	if err := s.authenticated(actor); err != nil {
+		return nil, err
+	}
+	t, err := s.store.GetTenant(ctx, actor.TenantID)
+	if err != nil {
+		return nil, fmt.Errorf("get tenant: %w", err)
+	}
+	return t, nil
+}
+
 // CreateTenant makes a tenant and its first token, which carries every
 // scope, and returns the token's secret (shown once). It is the operator's
 // command, so it takes no actor.
@@ -77,9 +90,10 @@ func (s *Service) CreateToken(ctx context.Context, actor *hookhub.Token, name st
 		p.Add("scopes", "must name at least one scope")
 	}
 	var granted []hookhub.Scope
-	for i, sc := range scopes {
-		if !hookhub.ValidScope(sc) {
-			p.Add(fmt.Sprintf("scopes[%d]", i), "%q is not a scope", sc)
+	for i, given := range scopes {
+		sc, ok := hookhub.ParseScope(string(given)) // a native scope or an adapter's alias of one
+		if !ok {
+			p.Add(fmt.Sprintf("scopes[%d]", i), "%q is not a scope", given)
 		} else if !slices.Contains(granted, sc) {
 			granted = append(granted, sc)
 		}

@@ -166,10 +166,10 @@ func TestScopes(t *testing.T) {
 		{"ListTokens", hookhub.ScopeTokens, func() error { _, err := svc.ListTokens(ctx, none); return err }},
 		{"RevokeToken", hookhub.ScopeTokens, func() error { return svc.RevokeToken(ctx, none, none.ID) }},
 		{"PutEventType", hookhub.ScopeEventTypes, func() error {
-			_, err := svc.PutEventType(ctx, none, &hookhub.EventType{Name: "order.created"})
+			_, err := svc.PutEventType(ctx, none, &hookhub.EventType{Name: "invoice.created"})
 			return err
 		}},
-		{"DeleteEventType", hookhub.ScopeEventTypes, func() error { return svc.DeleteEventType(ctx, none, "order.created") }},
+		{"DeleteEventType", hookhub.ScopeEventTypes, func() error { return svc.DeleteEventType(ctx, none, "invoice.created") }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -191,7 +191,7 @@ func TestEventTypes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, b := setup(t, options{})
-	if _, err := svc.PutEventType(ctx, b.a, &hookhub.EventType{Name: "order.created", Description: "An order came in.", Example: []byte(`{"id":1}`)}); err != nil {
+	if _, err := svc.PutEventType(ctx, b.a, &hookhub.EventType{Name: "invoice.created", Description: "An order came in.", Example: []byte(`{"id":1}`)}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := svc.PutEventType(ctx, b.a, &hookhub.EventType{Name: "contact.created"})
@@ -201,7 +201,7 @@ func TestEventTypes(t *testing.T) {
 	_, err = svc.PutEventType(ctx, b.a, &hookhub.EventType{Name: "order.x", Example: []byte(`{`)})
 	wantCode(t, err, hookhub.EINVALID, "example")
 	wantCode(t, svc.DeleteEventType(ctx, b.a, "contact.created"), hookhub.ECONFLICT, "")
-	wantCode(t, svc.DeleteEventType(ctx, b.b, "order.created"), hookhub.ENOTFOUND, "")
+	wantCode(t, svc.DeleteEventType(ctx, b.b, "invoice.created"), hookhub.ENOTFOUND, "")
 
 	names := func(tok *hookhub.Token) map[string]bool {
 		ts, err := svc.ListEventTypes(ctx, tok)
@@ -214,22 +214,22 @@ func TestEventTypes(t *testing.T) {
 		}
 		return m
 	}
-	if a := names(b.a); !a["order.created"] || !a["contact.created"] || !a[hookhub.TestEventType] {
+	if a := names(b.a); !a["invoice.created"] || !a["contact.created"] || !a[hookhub.TestEventType] {
 		t.Errorf("tenant A's catalogue = %v", a)
 	}
-	if names(b.b)["order.created"] {
+	if names(b.b)["invoice.created"] {
 		t.Error("tenant B sees tenant A's event type")
 	}
 	// A's own type can be published by A, not by B.
-	if _, err := svc.Publish(ctx, b.a, event("order.created")); err != nil {
+	if _, err := svc.Publish(ctx, b.a, event("invoice.created")); err != nil {
 		t.Errorf("publish own type: %v", err)
 	}
-	_, err = svc.Publish(ctx, b.b, event("order.created"))
+	_, err = svc.Publish(ctx, b.b, event("invoice.created"))
 	wantCode(t, err, hookhub.EINVALID, "type")
-	if err := svc.DeleteEventType(ctx, b.a, "order.created"); err != nil {
+	if err := svc.DeleteEventType(ctx, b.a, "invoice.created"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = svc.Publish(ctx, b.a, event("order.created"))
+	_, err = svc.Publish(ctx, b.a, event("invoice.created"))
 	wantCode(t, err, hookhub.EINVALID, "type")
 }
 

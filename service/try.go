@@ -2,8 +2,10 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/hookhub/hookhub"
 )
@@ -55,3 +57,36 @@ func (s *Service) tryable(actor *hookhub.Token, w *hookhub.Webhook) error {
 	}
 	return nil
 }
+
+// CheckWebhook reports every problem that saving w would meet, without
+// saving anything or calling the receiver: the problems CreateWebhook finds
+// when w.ID is 0, and those UpdateWebhook finds when webhook w.ID is given
+// w's settings. It needs the scope the save would need. Adapters whose
+// product makes a test call before a save use it to report bad fields
+// together with the receiver's answer.
+func (s *Service) CheckWebhook(ctx context.Context, actor *hookhub.Token, w *hookhub.Webhook) error {
+	scope := hookhub.ScopeWebhooksCreate
+	if w.ID != 0 {
+		scope = hookhub.ScopeWebhooksUpdate
+	}
+	if err := s.authorize(actor, scope); err != nil {
+		return err
+	}
+	var old *hookhub.Webhook
+	if w.ID != 0 {
+		var err error
+		if old, err = s.store.GetWebhook(ctx, actor.TenantID, w.ID); err != nil {
+			return fmt.Errorf("check webhook: %w", err)
+		}
+	}
+	c := clone(w)
+	c.TenantID, c.Name, c.URL, c.ErrorsEmail = actor.TenantID, strings.TrimSpace(c.Name), strings.TrimSpace(c.URL), strings.TrimSpace(c.ErrorsEmail)
+	c.ApplyDefaults()
+	return s.check(ctx, c, old)
+}
+
+// AllowsPrivateTargets reports whether the egress policy lets webhooks post
+// to loopback, private and link-local addresses (a development or test
+// setup), for adapters whose product has rules that only hold in
+// production, such as https-only targets.
+func (s *Service) AllowsPrivateTargets() bool { return s.egress.AllowPrivate }

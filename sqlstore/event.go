@@ -11,14 +11,14 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-const eventColumns = `id, tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at`
+const eventColumns = `id, tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id`
 
 func scanEvent(sc scanner) (*hookhub.Event, error) {
 	var e hookhub.Event
 	var data []byte
 	var modified, key sql.NullString
 	var created int64
-	if err := sc.Scan(&e.ID, &e.TenantID, &e.Type, &e.EntityType, &e.EntityID, &data, &modified, &key, &created); err != nil {
+	if err := sc.Scan(&e.ID, &e.TenantID, &e.Type, &e.EntityType, &e.EntityID, &data, &modified, &key, &created, &e.AppID); err != nil {
 		return nil, err
 	}
 	e.Data = data
@@ -33,18 +33,8 @@ func scanEvent(sc scanner) (*hookhub.Event, error) {
 
 // subscriber is what fan-out needs of a webhook.
 type subscriber struct {
-	id     int64
-	events []string
-	active bool
-}
-
-func (s subscriber) subscribes(t string) bool {
-	for _, p := range s.events {
-		if hookhub.MatchEvent(p, t) {
-			return true
-		}
-	}
-	return false
+	hookhub.Webhook // ID, Events and Apps only
+	active          bool
 }
 
 // Publish stores events and their deliveries in one transaction.
@@ -66,8 +56,8 @@ func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.Publ
 func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, reqs []hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
 	results := make([]hookhub.PublishResult, len(reqs))
 	err := func() error {
-		insEvent, err := tx.PrepareContext(ctx, `INSERT INTO events (tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		insEvent, err := tx.PrepareContext(ctx, `INSERT INTO events (tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`)
 		if err != nil {
 			return fmt.Errorf("prepare insert event: %w", err)
@@ -101,14 +91,14 @@ func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, reqs [
 				subs[e.TenantID] = list
 			}
 			for _, sub := range list {
-				if r.WebhookID != 0 && sub.id != r.WebhookID || r.WebhookID == 0 && !sub.subscribes(e.Type) {
+				if r.WebhookID != 0 && sub.ID != r.WebhookID || r.WebhookID == 0 && !sub.Wants(e) {
 					continue
 				}
 				state := hookhub.DeliveryHeld
 				if sub.active {
 					state = hookhub.DeliveryPending
 				}
-				if _, err := insDelivery.ExecContext(ctx, e.TenantID, e.ID, sub.id, string(state), msv(now)); err != nil {
+				if _, err := insDelivery.ExecContext(ctx, e.TenantID, e.ID, sub.ID, string(state), msv(now)); err != nil {
 					return fmt.Errorf("insert delivery: %w", err)
 				}
 				results[i].Deliveries++
@@ -132,7 +122,7 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, e *h
 		return fmt.Errorf("encode modified fields: %w", err)
 	}
 	key := sql.NullString{String: e.IdempotencyKey, Valid: e.IdempotencyKey != ""}
-	err = ins.QueryRowContext(ctx, e.TenantID, e.Type, e.EntityType, e.EntityID, []byte(e.Data), modified, key, msv(e.CreatedAt)).Scan(&e.ID)
+	err = ins.QueryRowContext(ctx, e.TenantID, e.Type, e.EntityType, e.EntityID, []byte(e.Data), modified, key, msv(e.CreatedAt), e.AppID).Scan(&e.ID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		first, err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE tenant_id = $1 AND idempotency_key = $2`,
@@ -153,12 +143,18 @@ func loadSubscribers(ctx context.Context, tx *sql.Tx, tenantID string) ([]subscr
 	subs, err := collect(ctx, tx, func(sc scanner) (subscriber, error) {
 		var sub subscriber
 		var events, state string
-		if err := sc.Scan(&sub.id, &events, &state); err != nil {
+		var apps sql.NullString
+		if err := sc.Scan(&sub.ID, &events, &state, &apps); err != nil {
 			return sub, err
 		}
 		sub.active = state == string(hookhub.StateActive)
-		return sub, json.Unmarshal([]byte(events), &sub.events)
-	}, `SELECT id, events, state FROM webhooks WHERE tenant_id = $1`, tenantID)
+		if apps.Valid {
+			if err := json.Unmarshal([]byte(apps.String), &sub.Apps); err != nil {
+				return sub, fmt.Errorf("decode apps: %w", err)
+			}
+		}
+		return sub, json.Unmarshal([]byte(events), &sub.Events)
+	}, `SELECT id, events, state, apps FROM webhooks WHERE tenant_id = $1`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("load subscribers: %w", err)
 	}

@@ -15,7 +15,7 @@ import (
 // settingColumns are what UpdateWebhook writes; statColumns are what
 // Complete writes.
 const (
-	settingColumns = `name, url, events, state, format, secret, signing_scheme, previous_secret, previous_until,
+	settingColumns = `name, url, events, apps, state, format, secret, signing_scheme, previous_secret, previous_until,
 		headers, properties, timeout_ms, retry_schedule_ms, retry_jitter, success_codes, rate_limit_per_s,
 		max_in_flight, failure_threshold, errors_email, email_each_failure, meta, updated_at, updated_by`
 	statColumns    = `consecutive_failures, total_calls, total_errors, last_error, last_triggered_at, failing_since`
@@ -25,6 +25,7 @@ const (
 // webhookRow is a webhook in its stored encoding.
 type webhookRow struct {
 	name, url, events, state, format string
+	apps                             sql.NullString
 	secret                           []byte
 	scheme                           string
 	previous                         []byte
@@ -66,6 +67,10 @@ func (s *Store) encodeWebhook(w *hookhub.Webhook) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode events: %w", err)
 	}
+	apps, err := nullJSON(w.Apps, len(w.Apps) == 0)
+	if err != nil {
+		return nil, fmt.Errorf("encode apps: %w", err)
+	}
 	headers, err := nullJSON(w.Headers, len(w.Headers) == 0)
 	if err != nil {
 		return nil, fmt.Errorf("encode headers: %w", err)
@@ -90,7 +95,7 @@ func (s *Store) encodeWebhook(w *hookhub.Webhook) ([]any, error) {
 		previous = s.Sealer.Seal([]byte(w.PreviousSecret))
 	}
 	return []any{
-		w.Name, w.URL, string(events), string(w.State), w.Format, secret, w.SigningScheme, previous, ms(w.PreviousUntil),
+		w.Name, w.URL, string(events), apps, string(w.State), w.Format, secret, w.SigningScheme, previous, ms(w.PreviousUntil),
 		headers, nullRaw(w.Properties), w.Timeout.Milliseconds(), string(sched), w.Retry.Jitter, codes, w.RateLimitPerS,
 		w.MaxInFlight, w.FailureThreshold, w.ErrorsEmail, boolInt(w.EmailEachFailure), nullRaw(w.Meta), msv(w.UpdatedAt), w.UpdatedBy,
 	}, nil
@@ -102,7 +107,7 @@ func (s *Store) scanWebhook(sc scanner) (*hookhub.Webhook, error) {
 	var lastTriggered, failingSince sql.NullInt64
 	var registered int64
 	err := sc.Scan(&w.ID, &w.TenantID,
-		&r.name, &r.url, &r.events, &r.state, &r.format, &r.secret, &r.scheme, &r.previous, &r.previousUntil,
+		&r.name, &r.url, &r.events, &r.apps, &r.state, &r.format, &r.secret, &r.scheme, &r.previous, &r.previousUntil,
 		&r.headers, &r.properties, &r.timeoutMS, &r.schedule, &r.jitter, &r.successCodes, &r.rateLimit,
 		&r.maxInFlight, &r.threshold, &r.errorsEmail, &r.eachFailure, &r.meta, &r.updatedAt, &r.updatedBy,
 		&w.ConsecutiveFailures, &w.TotalCalls, &w.TotalErrors, &w.LastError, &lastTriggered, &failingSince,
@@ -113,6 +118,11 @@ func (s *Store) scanWebhook(sc scanner) (*hookhub.Webhook, error) {
 	w.Name, w.URL, w.State, w.Format, w.SigningScheme = r.name, r.url, hookhub.WebhookState(r.state), r.format, r.scheme
 	if err := json.Unmarshal([]byte(r.events), &w.Events); err != nil {
 		return nil, fmt.Errorf("decode events: %w", err)
+	}
+	if r.apps.Valid {
+		if err := json.Unmarshal([]byte(r.apps.String), &w.Apps); err != nil {
+			return nil, fmt.Errorf("decode apps: %w", err)
+		}
 	}
 	if len(r.secret) > 0 {
 		b, err := s.Sealer.Open(r.secret)
