@@ -82,6 +82,8 @@ type Store interface {
 	// the queue depth.
 	Stats(ctx context.Context, tenantID string, since time.Time) (Stats, error)
 
+	CRMStore // integrations, inbound messages and CRM records (integration.go, record.go)
+
 	Ping(ctx context.Context) error
 	Close() error
 }

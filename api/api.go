@@ -77,6 +77,7 @@ func (h *handlers) routes(api huma.API) {
 	route(api, h, h.op("POST /v1/webhooks/{id}/recover", "recover-webhook", "Send a webhook's failed deliveries again", 202), h.recoverWebhook)
 
 	route(api, h, h.op("POST /v1/events", "publish-event", "Publish an event", 202), h.publish)
+	route(api, h, h.op("POST /v1/events/batch", "publish-batch", "Publish many entities as batch events of at most 80", 202), h.publishBatch)
 	route(api, h, h.op("GET /v1/events", "list-events", "List events", 200), h.listEvents)
 	route(api, h, h.op("GET /v1/events/{id}", "get-event", "Get an event", 200), h.getEvent)
 	route(api, h, h.op("GET /v1/events/{id}/deliveries", "list-event-deliveries", "List an event's deliveries", 200), h.listEventDeliveries)
@@ -89,6 +90,9 @@ func (h *handlers) routes(api huma.API) {
 	route(api, h, h.op("GET /v1/attempts", "list-attempts", "List delivery attempts", 200), h.listAttempts)
 	route(api, h, h.op("GET /v1/mail", "list-mail", "List the e-mails hookhub sent", 200), h.listMail)
 	route(api, h, h.op("GET /v1/stats", "get-stats", "Count deliveries by state", 200), h.stats)
+
+	h.integrationRoutes(api) // integrations.go: /v1/integrations…, /v1/integration-kinds
+	h.recordRoutes(api)      // records.go: /v1/contacts…, /v1/orders…
 }
 
 // op describes one route; pattern is "METHOD /path".

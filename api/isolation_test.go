@@ -23,14 +23,14 @@ func TestTenantIsolation(t *testing.T) {
 		ID string `json:"id"`
 	}
 	e.must(t, 201, "POST", "/v1/tokens", e.a, map[string]any{"scopes": []string{"webhooks.read"}}, &tok)
-	e.must(t, 200, "POST", "/v1/event-types", e.a, map[string]any{"name": "order.created"}, nil)
+	e.must(t, 200, "POST", "/v1/event-types", e.a, map[string]any{"name": "invoice.created"}, nil)
 
 	for _, tt := range []struct {
 		method, path string
 		body         any
 	}{
 		{"DELETE", "/v1/tokens/" + tok.ID, nil},
-		{"DELETE", "/v1/event-types/order.created", nil},
+		{"DELETE", "/v1/event-types/invoice.created", nil},
 		{"GET", fmt.Sprintf("/v1/webhooks/%d", w.ID), nil},
 		{"PATCH", fmt.Sprintf("/v1/webhooks/%d", w.ID), map[string]any{"name": "mine"}},
 		{"DELETE", fmt.Sprintf("/v1/webhooks/%d", w.ID), nil},
@@ -84,7 +84,7 @@ func TestTenantIsolation(t *testing.T) {
 		}]
 		e.must(t, 200, "GET", "/v1/event-types", e.b, nil, &l)
 		for _, x := range l.Data {
-			if x.Name == "order.created" {
+			if x.Name == "invoice.created" {
 				t.Error("tenant B sees tenant A's event type")
 			}
 		}

@@ -27,6 +27,10 @@ type Config struct {
 	// calls, handshakes): the delivery engine. Nil: such calls are
 	// EUNAVAILABLE.
 	Sender Sender
+	// PublicURL returns the base URL senders reach hookhub at
+	// ("https://hooks.example.com"), for integrations' URLs. Nil: those
+	// URLs are paths only ("/in/…").
+	PublicURL func() string
 }
 
 // Sender sends one request now, outside the queue.
@@ -47,6 +51,8 @@ type Service struct {
 	log      *slog.Logger
 	maxBatch int
 	sender   Sender
+	baseURL  func() string
+	quotas   sync.Mutex // one CreateWebhookWithin at a time: its count and its create
 
 	publishes chan *publishCall // unbuffered: a send succeeds only when the committer takes it
 	quit      chan struct{}     // closed by Close
@@ -64,6 +70,7 @@ func New(cfg Config) *Service {
 		log:       cfg.Logger,
 		maxBatch:  cfg.MaxBatch,
 		sender:    cfg.Sender,
+		baseURL:   cfg.PublicURL,
 		publishes: make(chan *publishCall),
 		quit:      make(chan struct{}),
 		done:      make(chan struct{}),

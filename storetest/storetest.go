@@ -58,6 +58,9 @@ var tests = []struct {
 	{"PublishToWebhook", testPublishToWebhook},
 	{"PublishTenants", testPublishTenants},
 	{"EventList", testEventList},
+	{"Apps", testApps},
+	{"Integrations", testIntegrations}, {"InboundQueue", testInboundQueue}, // integration.go
+	{"Records", testRecords}, // record.go
 
 	{"Claim", testClaim},
 	{"ClaimLease", testClaimLease},
