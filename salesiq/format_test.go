@@ -1,0 +1,107 @@
+package salesiq_test
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/salesiq"
+)
+
+// The envelope is written exactly: SalesIQ's members in its order, the
+// entity as published.
+func TestEnvelope(t *testing.T) {
+	t.Parallel()
+	at := time.UnixMilli(1566480708268)
+	for _, tt := range []struct {
+		name    string
+		w       hookhub.Webhook
+		e       hookhub.Event
+		attempt int
+		want    string
+	}{
+		{
+			"data event",
+			hookhub.Webhook{},
+			hookhub.Event{TenantID: "14327896", Type: "conversation.operator.replied", AppID: "8000000000047", EntityID: "8000000004009",
+				Data: json.RawMessage(`{"id":"8000000004009","message":{"text":"Hello <b> & ü"}}`), CreatedAt: at},
+			1,
+			`{"version":"1","event":"conversation.operator.replied","event_time":1566480708268,"org_id":"14327896","app_id":8000000000047,"attempt":1,"entity_type":"conversation","entity_id":"8000000004009","entity":{"id":"8000000004009","message":{"text":"Hello <b> & ü"}},"modified_fields":[]}`,
+		},
+		{
+			"admin event on a retry, entity id from the entity, properties merged",
+			hookhub.Webhook{Properties: json.RawMessage(`{"source":"crm","version":"9"}`)},
+			hookhub.Event{TenantID: "55778119", Type: "department.updated", Data: json.RawMessage(`{"id":6000000009015,"name":"Support"}`),
+				ModifiedFields: []string{"name"}, CreatedAt: at},
+			3,
+			`{"version":"1","event":"department.updated","event_time":1566480708268,"org_id":"55778119","attempt":3,"entity_type":"department","entity_id":"6000000009015","entity":{"id":6000000009015,"name":"Support"},"modified_fields":["name"],"source":"crm"}`,
+		},
+		{
+			"deleted entity, app id that is not a number",
+			hookhub.Webhook{},
+			hookhub.Event{TenantID: "t", Type: "operator.deleted", AppID: "embed-7", EntityType: "operator", EntityID: "115000000029087", Data: json.RawMessage(`null`), CreatedAt: at},
+			1,
+			`{"version":"1","event":"operator.deleted","event_time":1566480708268,"org_id":"t","app_id":"embed-7","attempt":1,"entity_type":"operator","entity_id":"115000000029087","modified_fields":[]}`,
+		},
+		{
+			"app id with a leading zero stays a string",
+			hookhub.Webhook{},
+			hookhub.Event{TenantID: "t", Type: "visitor.updated", AppID: "0123", Data: json.RawMessage(`{}`), CreatedAt: at},
+			1,
+			`{"version":"1","event":"visitor.updated","event_time":1566480708268,"org_id":"t","app_id":"0123","attempt":1,"entity_type":"visitor","entity_id":"","entity":{},"modified_fields":[]}`,
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := salesiq.Envelope(&tt.w, &tt.e, tt.attempt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("envelope\n got %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// Every SalesIQ event type is in the built-in catalogue with its
+// description and the seed's example entity.
+func TestCatalogue(t *testing.T) {
+	t.Parallel()
+	types := salesiq.EventTypes()
+	if len(types) != 16 {
+		t.Errorf("%d SalesIQ event types, want 16", len(types))
+	}
+	builtin := hookhub.BuiltinEventTypes()
+	for _, name := range types {
+		i := slices.IndexFunc(builtin, func(b hookhub.EventType) bool { return b.Name == name })
+		if i < 0 {
+			t.Errorf("%s is not built in", name)
+			continue
+		}
+		et := builtin[i]
+		if et.Description == "" || len(et.Example) == 0 || !json.Valid(et.Example) {
+			t.Errorf("%s: description %q, example %s", name, et.Description, et.Example)
+		}
+	}
+	var created struct {
+		Status     string `json:"status"`
+		ChatStatus struct {
+			Label string `json:"label"`
+		} `json:"chat_status"`
+		Visitor struct {
+			Type string `json:"type"`
+		} `json:"visitor"`
+	}
+	for _, b := range builtin {
+		if b.Name == "conversation.created" {
+			if err := json.Unmarshal(b.Example, &created); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if created.Status != "Live" || created.ChatStatus.Label != "Live" || created.Visitor.Type != "contact" {
+		t.Errorf("conversation.created example = %+v, want the seed's", created)
+	}
+}

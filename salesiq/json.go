@@ -1,0 +1,182 @@
+package salesiq
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// This file holds the JSON shapes of the API and their conversions.
+
+// webhookIn is the body that creates a webhook or changes one; on a change,
+// absent members stay as they are.
+type webhookIn struct {
+	Name      *string     `json:"name"`
+	Webhook   *endpointIn `json:"webhook"`
+	Published *bool       `json:"published"`
+	Events    []string    `json:"events"`
+	AppIDs    appIDs      `json:"app_ids"`
+}
+
+type endpointIn struct {
+	URL     *string `json:"url"`
+	Secured *bool   `json:"secured"`
+}
+
+// appIDs are embed ids, sent as strings or as numbers; nil when absent.
+type appIDs []string
+
+func (a *appIDs) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return hookhub.Invalid("app_ids", "must be a list of app ids")
+	}
+	out := make(appIDs, len(raw))
+	for i, r := range raw {
+		if json.Unmarshal(r, &out[i]) == nil {
+			continue
+		}
+		if _, err := strconv.ParseUint(string(r), 10, 64); err != nil {
+			return hookhub.Invalid(fmt.Sprintf("app_ids[%d]", i), "must be an app id: a string or a whole number")
+		}
+		out[i] = string(r)
+	}
+	*a = out
+	return nil
+}
+
+// decode reads a JSON body into v.
+func decode(r *http.Request, v any) error {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err // *http.MaxBytesError, or the client went away
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return &apiError{http.StatusBadRequest, 1008, "the body is empty; send a JSON object"}
+	}
+	err = json.Unmarshal(b, v)
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &syn):
+		return &apiError{http.StatusBadRequest, 1008, fmt.Sprintf("the body is not valid JSON: %s (byte %d)", syn.Error(), syn.Offset)}
+	case errors.As(err, &typ) && typ.Field != "":
+		return hookhub.Invalid(typ.Field, "must be %s, not %s", kind(typ.Type.Kind().String()), typ.Value)
+	case errors.As(err, &typ):
+		return &apiError{http.StatusBadRequest, 1008, "the body must be a JSON object"}
+	}
+	return err // an *hookhub.Error of a field's own decoding
+}
+
+func kind(k string) string {
+	switch k {
+	case "bool":
+		return "a boolean"
+	case "slice":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	}
+	return "a " + k
+}
+
+type endpointJSON struct {
+	URL     string `json:"url"`
+	Secured bool   `json:"secured"`
+}
+
+// webhookJSON is a webhook as this API shows it, with the dashboard's
+// figures: failures, last triggered, apps.
+type webhookJSON struct {
+	ID                string       `json:"id"`
+	Name              string       `json:"name"`
+	Webhook           endpointJSON `json:"webhook"`
+	Published         bool         `json:"published"`
+	Status            string       `json:"status"`
+	Module            string       `json:"module"`
+	Events            []string     `json:"events"`
+	AppIDs            []string     `json:"app_ids"`
+	Key               *keyJSON     `json:"key"`
+	Failures          int64        `json:"failures"`
+	LastTriggeredTime *string      `json:"last_triggered_time"`
+	CreatedTime       string       `json:"created_time"`
+	ModifiedTime      string       `json:"modified_time"`
+}
+
+func toWebhook(w *hookhub.Webhook) webhookJSON {
+	m, _ := readMeta(w) // unreadable meta shows as an unsecured webhook without a key
+	out := webhookJSON{
+		ID: strconv.FormatInt(w.ID, 10), Name: w.Name,
+		Webhook:   endpointJSON{URL: w.URL, Secured: m.Secured},
+		Published: w.State == hookhub.StateActive, Status: string(w.State), Module: m.Module,
+		Events: w.Events, AppIDs: w.Apps, Failures: w.TotalErrors,
+		CreatedTime: millis(w.RegisteredAt), ModifiedTime: millis(w.UpdatedAt),
+	}
+	if m.Key != nil {
+		k := toKey(w.ID, m.Key)
+		out.Key = &k
+	}
+	if !w.LastTriggeredAt.IsZero() {
+		t := millis(w.LastTriggeredAt)
+		out.LastTriggeredTime = &t
+	}
+	if out.Events == nil {
+		out.Events = []string{}
+	}
+	if out.AppIDs == nil {
+		out.AppIDs = []string{}
+	}
+	return out
+}
+
+type keyJSON struct {
+	ID          string `json:"id"`
+	WebhookID   string `json:"webhook_id"`
+	PublicKey   string `json:"public_key"`
+	Algorithm   string `json:"algorithm"`
+	CreatedTime string `json:"created_time"`
+}
+
+func toKey(webhookID int64, k *key) keyJSON {
+	return keyJSON{
+		ID: k.ID, WebhookID: strconv.FormatInt(webhookID, 10), PublicKey: k.PublicKey,
+		Algorithm: "SHA256withRSA", CreatedTime: strconv.FormatInt(k.CreatedAt, 10),
+	}
+}
+
+// errorLogJSON is one failed try.
+type errorLogJSON struct {
+	ID         string `json:"id"`
+	Time       string `json:"time"`
+	Attempt    int    `json:"attempt"`
+	Status     int    `json:"status"`
+	Error      string `json:"error"`
+	EventID    string `json:"event_id"`
+	DeliveryID string `json:"delivery_id"`
+	URL        string `json:"url"`
+	DurationMS int64  `json:"duration_ms"`
+}
+
+func toErrorLog(a *hookhub.Attempt) errorLogJSON {
+	return errorLogJSON{
+		ID: strconv.FormatInt(a.ID, 10), Time: millis(a.StartedAt), Attempt: a.Number, Status: a.Status,
+		Error: a.Error, EventID: strconv.FormatInt(a.EventID, 10), DeliveryID: strconv.FormatInt(a.DeliveryID, 10),
+		URL: a.URL, DurationMS: a.Duration.Milliseconds(),
+	}
+}
+
+// millis writes a time as SalesIQ does: milliseconds since the epoch, as a
+// string.
+func millis(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
