@@ -1,0 +1,282 @@
+package tilby
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/service"
+)
+
+// Tilby's delivery policy: the first try at once, then 3 retries 15
+// minutes apart, without jitter; only HTTP 200 succeeds; every failed try
+// is e-mailed with the request body, and the last one as having reached
+// the retry limit.
+var retrySchedule = []time.Duration{0, 15 * time.Minute, 15 * time.Minute, 15 * time.Minute}
+
+// failureThreshold is as high as hookhub allows: Tilby's webhooks have no
+// way to be switched back on, so they are switched off only after a very
+// long streak of failures (see docs/tilby.md).
+const failureThreshold = 1000
+
+// webhookIn is the body of POST /v2/webhooks.
+type webhookIn struct {
+	URL        string `json:"url"`
+	EntityName string `json:"entity_name"`
+	EventType  string `json:"event_type"`
+	Email      string `json:"email"`
+}
+
+// webhookJSON is a webhook as this API shows it.
+type webhookJSON struct {
+	ID            int64  `json:"id"`
+	URL           string `json:"url"`
+	EntityName    string `json:"entity_name"`
+	EventType     string `json:"event_type"`
+	Email         string `json:"email"`
+	EnvironmentID string `json:"environment_id"`
+	ClientID      string `json:"client_id"`
+	State         string `json:"state"`
+	CreatedAt     string `json:"created_at"`
+}
+
+func toWebhook(w *hookhub.Webhook) webhookJSON {
+	name, event := "", ""
+	if len(w.Events) > 0 {
+		name, event = splitType(w.Events[0])
+	}
+	return webhookJSON{
+		ID: w.ID, URL: w.URL, EntityName: name, EventType: event, Email: w.ErrorsEmail,
+		EnvironmentID: w.TenantID, ClientID: w.RegisteredBy, State: string(w.State),
+		CreatedAt: w.RegisteredAt.UTC().Format(TimeLayout),
+	}
+}
+
+// createWebhook checks the request, refuses a second webhook for the same
+// entity and event type, sends the verification request, and saves the
+// webhook only when the URL answered it with HTTP 200.
+func (h *handler) createWebhook(ctx context.Context, c *call) (int, any, error) {
+	var in webhookIn
+	if err := decode(c.r, &in); err != nil {
+		return 0, nil, err
+	}
+	w, err := h.webhook(&in)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !c.actor.Has(hookhub.ScopeWebhooksCreate) {
+		// Checked by the service too; here so that nothing is posted for
+		// a token that may not create webhooks.
+		return 0, nil, hookhub.Errorf(hookhub.EFORBIDDEN, "this token lacks the %s scope", hookhub.ScopeWebhooksCreate)
+	}
+	q := unique(in.EntityName, in.EventType)
+	if c.actor.Has(hookhub.ScopeWebhooksRead) {
+		// A duplicate is refused before its URL is bothered; the quota
+		// below is what makes the rule hold under concurrent creates.
+		ws, err := h.svc.ListWebhooks(ctx, c.actor, hookhub.WebhookFilter{Format: Format})
+		if err != nil {
+			return 0, nil, err
+		}
+		for _, o := range ws {
+			if q.Kind(o) {
+				return 0, nil, hookhub.Errorf(hookhub.ECONFLICT, "%s (webhook %d)", q.Message, o.ID)
+			}
+		}
+	}
+	w.TenantID = c.actor.TenantID
+	body := SubscribedBody(in.EntityName, c.actor.TenantID, c.actor.ID, h.opts.Now())
+	a, err := h.svc.Probe(ctx, c.actor, w, body, header())
+	if err != nil {
+		return 0, nil, err
+	}
+	if a.Status != http.StatusOK {
+		return 0, nil, &handshakeError{a}
+	}
+	w, err = h.svc.CreateWebhookWithin(ctx, c.actor, w, q)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, toWebhook(w), nil
+}
+
+// webhook checks a create request and returns the core webhook it asks for.
+func (h *handler) webhook(in *webhookIn) (*hookhub.Webhook, error) {
+	in.URL, in.Email = strings.TrimSpace(in.URL), strings.TrimSpace(in.Email)
+	var p hookhub.Problems
+	if in.URL == "" {
+		p.Add("url", "is required")
+	} else if u, err := url.Parse(in.URL); err == nil && !strings.EqualFold(u.Scheme, "https") && !h.opts.AllowHTTP {
+		p.Add("url", "must be an https URL")
+	}
+	switch {
+	case in.EntityName == "":
+		p.Add("entity_name", "is required; the entities are items, customers, suppliers, sales, daily_closings, bookings")
+	case in.EventType == "":
+		p.Add("event_type", "is required")
+	default:
+		checkPair(&p, in.EntityName, in.EventType)
+	}
+	if in.Email == "" {
+		p.Add("email", "is required: it is told of every failed request")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	typ := in.EntityName + "." + in.EventType
+	w := &hookhub.Webhook{
+		Name: "Tilby " + typ, URL: in.URL, Events: []string{typ}, State: hookhub.StateActive, Format: Format,
+		Timeout: h.opts.Timeout, Retry: hookhub.RetryPolicy{Schedule: retrySchedule},
+		SuccessCodes: []int{http.StatusOK}, FailureThreshold: failureThreshold,
+		ErrorsEmail: in.Email, EmailEachFailure: true,
+	}
+	w.ApplyDefaults()
+	// The service checks again when it saves; checking now spares the
+	// receiver a verification request for a webhook that cannot be saved.
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// unique is the rule of one webhook per entity and event type per shop.
+func unique(entity, event string) service.Quota {
+	typ := entity + "." + event
+	return service.Quota{
+		Max: 1,
+		Kind: func(w *hookhub.Webhook) bool {
+			return w.Format == Format && len(w.Events) == 1 && w.Events[0] == typ
+		},
+		Message: fmt.Sprintf("this shop has a webhook for entity_name %s and event_type %s already; "+
+			"there may be one per pair: to change it, delete it and create it again", entity, event),
+	}
+}
+
+func (h *handler) listWebhooks(ctx context.Context, c *call) (int, any, error) {
+	ws, err := h.svc.ListWebhooks(ctx, c.actor, hookhub.WebhookFilter{Format: Format})
+	if err != nil {
+		return 0, nil, err
+	}
+	out := make([]webhookJSON, len(ws))
+	for i, w := range ws {
+		out[i] = toWebhook(w)
+	}
+	return http.StatusOK, out, nil
+}
+
+func (h *handler) getWebhook(ctx context.Context, c *call) (int, any, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	w, err := h.svc.GetWebhook(ctx, c.actor, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := ours(w); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, toWebhook(w), nil
+}
+
+// deleteWebhook removes the webhook and answers it as it was.
+func (h *handler) deleteWebhook(ctx context.Context, c *call) (int, any, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	var gone *hookhub.Webhook
+	err = h.svc.DeleteWebhookIf(ctx, c.actor, id, func(w *hookhub.Webhook) error {
+		gone = w
+		return ours(w)
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, toWebhook(gone), nil
+}
+
+// ours refuses the tenant's webhooks made through another API: they are not
+// found here.
+func ours(w *hookhub.Webhook) error {
+	if w.Format != Format {
+		return hookhub.Errorf(hookhub.ENOTFOUND, "webhook %d not found", w.ID)
+	}
+	return nil
+}
+
+func pathID(c *call) (int64, error) {
+	v := c.r.PathValue("id")
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 1 {
+		return 0, hookhub.Errorf(hookhub.ENOTFOUND, "webhook %q not found", v)
+	}
+	return id, nil
+}
+
+// decode reads a JSON object into v, with errors that name the field.
+func decode(r *http.Request, v any) error {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err // *http.MaxBytesError, or the client went away
+	}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return hookhub.Invalid("body", "is required: a JSON object with url, entity_name, event_type and email")
+	}
+	err = json.Unmarshal(b, v)
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &syn):
+		return hookhub.Invalid("body", "is not valid JSON: %s (byte %d)", syn.Error(), syn.Offset)
+	case errors.As(err, &typ) && typ.Field != "":
+		return hookhub.Invalid(typ.Field, "must be a %s, not %s", typ.Type.Kind(), typ.Value)
+	case errors.As(err, &typ):
+		return hookhub.Invalid("body", "must be a JSON object, not %s", typ.Value)
+	}
+	return hookhub.Invalid("body", "is not valid JSON: %s", err.Error())
+}
+
+// handshakeError is a verification request that was not answered with
+// HTTP 200.
+type handshakeError struct {
+	a *hookhub.Attempt
+}
+
+func (e *handshakeError) Error() string {
+	if e.a.Status == 0 {
+		return fmt.Sprintf("the url did not answer the verification request (SUBSCRIBED): %s; it must answer HTTP 200", e.a.Error)
+	}
+	return fmt.Sprintf("the url answered the verification request (SUBSCRIBED) with HTTP %d %s; it must answer HTTP 200",
+		e.a.Status, http.StatusText(e.a.Status))
+}
+
+// receiverJSON is what the receiver answered to a verification request.
+type receiverJSON struct {
+	Status int    `json:"status,omitempty"`
+	Body   string `json:"body,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// receiver reports the answer, with at most 1 KiB of its body.
+func (e *handshakeError) receiver() *receiverJSON {
+	out := &receiverJSON{Status: e.a.Status}
+	if e.a.Status == 0 {
+		out.Error = e.a.Error
+	}
+	body := e.a.ResponseBody
+	if len(body) > 1024 {
+		body = body[:1024]
+	}
+	out.Body = strings.ToValidUTF8(string(body), "\uFFFD")
+	return out
+}
