@@ -3,6 +3,8 @@ package server
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -26,6 +28,7 @@ type Config struct {
 	MaxConns            int           // PostgreSQL connections per node
 	Lease               time.Duration // how long a claimed delivery is held before other workers may take it
 	DebugAddr           string        // where /debug/pprof listens; empty: nowhere
+	PublicURL           string        // the base URL senders reach hookhub at, for integrations' URLs; empty: http://<addr>
 }
 
 // Defaults returns the configuration hookhub starts with.
@@ -76,7 +79,31 @@ func (c Config) Validate() error {
 	if s := strings.ToUpper(c.SQLiteSync); s != "NORMAL" && s != "FULL" {
 		errs = append(errs, fmt.Errorf("sqlite sync must be NORMAL or FULL, not %q", c.SQLiteSync))
 	}
+	if u, err := url.Parse(c.PublicURL); c.PublicURL != "" && (err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
+		errs = append(errs, fmt.Errorf("public url must be an http or https URL without query, like https://hooks.example.com, not %q", c.PublicURL))
+	}
 	return errors.Join(errs...)
+}
+
+// publicURL is the base of integrations' URLs: PublicURL, or http:// and
+// the address hookhub listens on (ln's once bound, the configured one
+// before), with localhost for an unspecified host.
+func (c Config) publicURL(ln net.Listener) string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	addr := c.Addr
+	if ln != nil {
+		addr = ln.Addr().String()
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

@@ -10,6 +10,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/hookhub/hookhub/api"
+	"github.com/hookhub/hookhub/inbound"
+	"github.com/hookhub/hookhub/salesiq"
+	"github.com/hookhub/hookhub/superoffice"
+	_ "github.com/hookhub/hookhub/thiio" // the thiio integration kind, served at /in/
+	"github.com/hookhub/hookhub/tilby"
 )
 
 // routes mounts every surface. Read it top to bottom.
@@ -19,6 +24,10 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 
 	mux.Handle("/v1/", native)
 	mux.Handle("GET /openapi.json", native)
+	mux.Handle("/api/v2/", salesiq.New(s.svc, salesiq.Options{MaxBody: s.cfg.MaxBody}))
+	superoffice.Register(mux, s.svc, superoffice.Options{MaxBody: s.cfg.MaxBody}) // /api/v1/Agents/Webhook/ and /api/v1/Webhook
+	mux.Handle("/v2/", tilby.New(s.svc, tilby.Options{MaxBody: s.cfg.MaxBody, AllowHTTP: s.cfg.AllowPrivateTargets}))
+	mux.Handle("/in/", inbound.New(s.svc, inbound.Options{MaxBody: s.cfg.MaxBody})) // integrations' URLs
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))

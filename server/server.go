@@ -17,7 +17,10 @@ import (
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/mail"
+	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/service"
+	"github.com/hookhub/hookhub/superoffice"
+	"github.com/hookhub/hookhub/tilby"
 )
 
 // Server is a running hookhub: HTTP surfaces, delivery engine, mailer and
@@ -68,6 +71,11 @@ func (s *Server) build() error {
 		DrainTimeout: s.cfg.ShutdownTimeout,
 		PollInterval: s.cfg.PollInterval,
 		Lease:        s.cfg.Lease,
+		Formats: map[string]delivery.Formatter{
+			salesiq.Format:     &salesiq.Formatter{},
+			superoffice.Format: &superoffice.Formatter{},
+			tilby.Format:       tilby.Formatter{},
+		},
 	})
 	s.svc = service.New(service.Config{
 		Store:  s.store,
@@ -76,6 +84,8 @@ func (s *Server) build() error {
 		Wake:   s.engine.Wake,
 		Sender: s.engine,
 		Logger: s.log.With("part", "service"),
+
+		PublicURL: func() string { return s.cfg.publicURL(s.ln) }, // integrations' URLs
 	})
 	var sender mail.Sender
 	if s.cfg.SMTPURL != "" {
