@@ -1,0 +1,148 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Report is what a run measured. Rates are over the time from the first
+// publish to the last answer (accepted) or to the last first arrival
+// (deliveries); latencies are from the send time carried in each event to
+// its first arrival at the receiver.
+type Report struct {
+	Mode        string  `json:"mode"` // "burst" or "rate"
+	Concurrency int     `json:"concurrency,omitempty"`
+	Rate        float64 `json:"rate,omitempty"`
+	Events      int     `json:"events"`
+	Fanout      int     `json:"fanout"`
+	Payload     int     `json:"payload_bytes"`
+	Database    string  `json:"database"` // sqlite, postgres, or target
+	Nodes       int     `json:"nodes"`
+
+	Accepted       int     `json:"accepted"`        // events the API answered 202
+	AcceptedPerS   float64 `json:"accepted_per_s"`  // accepted / time to the last answer
+	PublishFailed  int     `json:"publish_failed"`  // events given up on after retries
+	PublishRetries int     `json:"publish_retries"` // tries beyond the first
+	PublishMaxOpen int     `json:"publish_max_open"`
+	Publish        Latency `json:"publish_ms"` // round trip of the publish call
+
+	Expected       int     `json:"expected"`   // accepted × fanout
+	Deliveries     int     `json:"deliveries"` // distinct (webhook, event) pairs received
+	DeliveriesPerS float64 `json:"deliveries_per_s"`
+	Received       int     `json:"received"` // requests, duplicates included
+	Duplicates     int     `json:"duplicates"`
+	Missing        int     `json:"missing"`
+	Unexpected     int     `json:"unexpected"` // pairs of events never accepted
+	Malformed      int     `json:"malformed"`
+	Latency        Latency `json:"latency_ms"` // publish to first delivery
+
+	Complete       bool    `json:"complete"` // every expected delivery arrived before the timeout
+	Drained        bool    `json:"drained"`  // and no delivery was left pending or in flight
+	ElapsedSeconds float64 `json:"elapsed_s"`
+
+	PeakRSS           int64        `json:"peak_rss_bytes"` // sum over nodes
+	CPUSeconds        float64      `json:"cpu_s"`          // sum over nodes, from ready to stop
+	HarnessCPUSeconds float64      `json:"harness_cpu_s"`  // the benchmark's own: publishers and receiver
+	NodeReports       []NodeReport `json:"node_reports,omitempty"`
+	Killed            string       `json:"killed,omitempty"` // the node killed mid-run
+
+	Dir        string `json:"dir,omitempty"` // where the logs are
+	CPUProfile string `json:"cpu_profile,omitempty"`
+}
+
+// Latency is a distribution, in milliseconds.
+type Latency struct {
+	Min float64 `json:"min"`
+	P50 float64 `json:"p50"`
+	P95 float64 `json:"p95"`
+	P99 float64 `json:"p99"`
+	Max float64 `json:"max"`
+}
+
+func latencyOf(sorted []int64) Latency {
+	ms := func(ns int64) float64 { return float64(ns) / 1e6 }
+	var least int64
+	if len(sorted) > 0 {
+		least = sorted[0]
+	}
+	return Latency{
+		Min: ms(least), P50: ms(percentile(sorted, 0.50)), P95: ms(percentile(sorted, 0.95)),
+		P99: ms(percentile(sorted, 0.99)), Max: ms(percentile(sorted, 1)),
+	}
+}
+
+// NodeReport is one hookhub process.
+type NodeReport struct {
+	Name       string  `json:"name"`
+	PID        int     `json:"pid"`
+	PeakRSS    int64   `json:"peak_rss_bytes"`
+	CPUSeconds float64 `json:"cpu_s"`
+	Killed     bool    `json:"killed,omitempty"`
+	Log        string  `json:"log"`
+}
+
+// WriteText writes r for a reader, one figure a line.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	line := func(name, format string, args ...any) {
+		fmt.Fprintf(&b, "%-22s %s\n", name, fmt.Sprintf(format, args...))
+	}
+	how := fmt.Sprintf("a burst from %d senders", r.Concurrency)
+	if r.Mode == "rate" {
+		how = fmt.Sprintf("paced at %g/s", r.Rate)
+	}
+	where := fmt.Sprintf("%d node(s) on %s", r.Nodes, r.Database)
+	if r.Database == "target" {
+		where = "a running hookhub"
+	}
+	fmt.Fprintf(&b, "hookhub bench: %d events, %s, fanout %d, %d-byte data, %s\n", r.Events, how, r.Fanout, r.Payload, where)
+	line("events accepted", "%d (%d given up, %d retries)", r.Accepted, r.PublishFailed, r.PublishRetries)
+	line("accepted/s", "%.0f", r.AcceptedPerS)
+	line("publish call", "p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d at once at most", r.Publish.P50, r.Publish.P99, r.Publish.Max, r.PublishMaxOpen)
+	line("deliveries", "%d of %d", r.Deliveries, r.Expected)
+	line("deliveries/s", "%.0f", r.DeliveriesPerS)
+	line("latency p50", "%.2f ms", r.Latency.P50)
+	line("latency p95", "%.2f ms", r.Latency.P95)
+	line("latency p99", "%.2f ms", r.Latency.P99)
+	line("latency max", "%.2f ms", r.Latency.Max)
+	line("duplicates", "%d", r.Duplicates)
+	line("missing", "%d", r.Missing)
+	if r.Unexpected > 0 || r.Malformed > 0 {
+		line("unexpected", "%d (of events never accepted)", r.Unexpected)
+		line("malformed", "%d", r.Malformed)
+	}
+	if !r.Complete {
+		line("complete", "no: the timeout came first")
+	} else if !r.Drained {
+		line("drained", "no: deliveries were still pending or in flight at the timeout")
+	}
+	if r.Database != "target" && usageKnown {
+		var rss, cpu []string
+		for _, n := range r.NodeReports {
+			killed := ""
+			if n.Killed {
+				killed = ", killed"
+			}
+			rss = append(rss, fmt.Sprintf("%s %.1f MB%s", n.Name, mb(n.PeakRSS), killed))
+			cpu = append(cpu, fmt.Sprintf("%s %.2f", n.Name, n.CPUSeconds))
+		}
+		line("peak RSS", "%.1f MB (%s)", mb(r.PeakRSS), strings.Join(rss, ", "))
+		line("CPU seconds", "%.2f (%s)", r.CPUSeconds, strings.Join(cpu, ", "))
+	}
+	line("harness CPU seconds", "%.2f", r.HarnessCPUSeconds)
+	line("elapsed", "%.2f s", r.ElapsedSeconds)
+	if r.Dir != "" {
+		line("logs", "%s", r.Dir)
+	}
+	if r.CPUProfile != "" {
+		line("CPU profile", "%s (go tool pprof -top %s)", r.CPUProfile, r.CPUProfile)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mb(bytes int64) float64 { return float64(bytes) / (1 << 20) }
+
+func seconds(d time.Duration) float64 { return d.Seconds() }
