@@ -42,3 +42,14 @@ func openURL(t *testing.T, url string) *postgres.DB {
 	})
 	return db
 }
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) hookhub.Store {
+		db, err := postgres.Open(b.Context(), postgres.Config{URL: pgtest.NewDatabase(b), Key: testKey, MaxConns: 10})
+		if err != nil {
+			b.Fatalf("open database: %v", err)
+		}
+		b.Cleanup(func() { db.Close() })
+		return db
+	})
+}

@@ -53,6 +53,7 @@ type Service struct {
 	sender   Sender
 	baseURL  func() string
 	quotas   sync.Mutex // one CreateWebhookWithin at a time: its count and its create
+	tokens   tokenCache
 
 	publishes chan *publishCall // unbuffered: a send succeeds only when the committer takes it
 	quit      chan struct{}     // closed by Close

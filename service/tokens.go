@@ -17,12 +17,18 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*hookhub.Tok
 	if secret == "" {
 		return nil, errInvalidToken()
 	}
-	t, err := s.store.TokenByHash(ctx, hookhub.HashToken(secret))
-	if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
-		return nil, errInvalidToken()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("authenticate: %w", err)
+	hash := hookhub.HashToken(secret)
+	t, ok := s.tokens.get(hash)
+	if !ok {
+		var err error
+		t, err = s.store.TokenByHash(ctx, hash)
+		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
+			return nil, errInvalidToken()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("authenticate: %w", err)
+		}
+		s.tokens.put(t)
 	}
 	if !t.Usable(s.clock()) {
 		return nil, errInvalidToken()
@@ -140,5 +146,6 @@ func (s *Service) RevokeToken(ctx context.Context, actor *hookhub.Token, id stri
 	if err := s.store.RevokeToken(ctx, actor.TenantID, id, s.now()); err != nil {
 		return fmt.Errorf("revoke token: %w", err)
 	}
+	s.tokens.forget(id)
 	return nil
 }

@@ -30,3 +30,16 @@ func openTest(t *testing.T) *sqlite.DB {
 	})
 	return db
 }
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) hookhub.Store {
+		key := make([]byte, 32)
+		rand.Read(key)
+		db, err := sqlite.Open(b.Context(), sqlite.Config{Path: filepath.Join(b.TempDir(), "hookhub.db"), Key: key})
+		if err != nil {
+			b.Fatalf("open database: %v", err)
+		}
+		b.Cleanup(func() { db.Close() })
+		return db
+	})
+}

@@ -35,7 +35,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, limit int, lease time.
 	var claims []*hookhub.Claim
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		claims, err = collect(ctx, tx, func(sc scanner) (*hookhub.Claim, error) {
+		claims, err = collect(ctx, s.hot(s.W, tx), func(sc scanner) (*hookhub.Claim, error) {
 			c := &hookhub.Claim{}
 			var created int64
 			if err := sc.Scan(&c.ID, &c.TenantID, &c.EventID, &c.WebhookID, &c.Attempts, &created); err != nil {
@@ -108,7 +108,7 @@ func (s *Store) Complete(ctx context.Context, now time.Time, outcomes []hookhub.
 		tallies := map[int64]*webhookTally{}
 		var order []int64
 		due := false
-		insAttempt, err := tx.PrepareContext(ctx, `INSERT INTO attempts (delivery_id, tenant_id, webhook_id, event_id, number, url,
+		insAttempt, err := s.txPrepare(ctx, tx, `INSERT INTO attempts (delivery_id, tenant_id, webhook_id, event_id, number, url,
 			started_at, duration_us, request_headers, request_body, status, response_headers, response_body, error, success)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`)
 		if err != nil {
@@ -220,7 +220,8 @@ func (s *Store) applyOutcome(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, now
 		args = append(args, o.Try)
 		fence = fmt.Sprintf(` AND state = 'in_flight' AND attempts = $%d`, len(args))
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE deliveries SET `+q+`, updated_at = $2 WHERE id = $1`+fence, args...)
+	// A handful of texts (one per outcome kind, fenced or not): prepared once.
+	res, err := s.hot(s.W, tx).ExecContext(ctx, `UPDATE deliveries SET `+q+`, updated_at = $2 WHERE id = $1`+fence, args...)
 	if err != nil {
 		return false, fmt.Errorf("update delivery: %w", err)
 	}
@@ -251,7 +252,7 @@ func (s *Store) applyTally(ctx context.Context, tx *sql.Tx, now time.Time, id in
 	var streak, threshold, eachFailure int
 	var state, email string
 	var failingSince sql.NullInt64
-	err := tx.QueryRowContext(ctx, `UPDATE webhooks SET
+	err := s.hot(s.W, tx).QueryRowContext(ctx, `UPDATE webhooks SET
 			total_calls = total_calls + $2,
 			total_errors = total_errors + $3,
 			consecutive_failures = CASE WHEN $4 = 1 THEN $5 ELSE consecutive_failures + $5 END,

@@ -56,14 +56,14 @@ func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.Publ
 func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, reqs []hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
 	results := make([]hookhub.PublishResult, len(reqs))
 	err := func() error {
-		insEvent, err := tx.PrepareContext(ctx, `INSERT INTO events (tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id)
+		insEvent, err := s.txPrepare(ctx, tx, `INSERT INTO events (tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`)
 		if err != nil {
 			return fmt.Errorf("prepare insert event: %w", err)
 		}
 		defer insEvent.Close()
-		insDelivery, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at)
+		insDelivery, err := s.txPrepare(ctx, tx, `INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, 0, $5, 0, '', $5, $5)`)
 		if err != nil {
 			return fmt.Errorf("prepare insert delivery: %w", err)
@@ -85,7 +85,7 @@ func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, reqs [
 			}
 			list, ok := subs[e.TenantID]
 			if !ok {
-				if list, err = loadSubscribers(ctx, tx, e.TenantID); err != nil {
+				if list, err = loadSubscribers(ctx, s.hot(s.W, tx), e.TenantID); err != nil {
 					return err
 				}
 				subs[e.TenantID] = list
@@ -139,8 +139,8 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, e *h
 	return nil
 }
 
-func loadSubscribers(ctx context.Context, tx *sql.Tx, tenantID string) ([]subscriber, error) {
-	subs, err := collect(ctx, tx, func(sc scanner) (subscriber, error) {
+func loadSubscribers(ctx context.Context, q queryer, tenantID string) ([]subscriber, error) {
+	subs, err := collect(ctx, q, func(sc scanner) (subscriber, error) {
 		var sub subscriber
 		var events, state string
 		var apps sql.NullString

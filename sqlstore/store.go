@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -41,6 +42,142 @@ type Store struct {
 	W, R    *sql.DB
 	Dialect Dialect
 	Sealer  Sealer
+
+	stmts     sync.Map // stmtKey → *sql.Stmt: the hot paths' statements, parsed once per connection
+	pendingMu sync.Mutex
+	pending   map[string]bool // write statements to prepare before the next transaction
+}
+
+// stmtKey names a prepared statement: its text, on one of the pools.
+type stmtKey struct {
+	db    *sql.DB
+	query string
+}
+
+// prepared returns query prepared on db, preparing it the first time. It is
+// for the fixed texts of the hot paths (claim, publish, complete, token
+// lookup), where parsing the SQL again on every call costs more than running
+// it; database/sql keeps the statement prepared on each connection that ran
+// it. Texts built from varying parts must not come here: the cache never
+// shrinks.
+//
+// Preparing takes a connection of db, so it must not happen while the caller
+// holds one in a transaction: SQLite's writer is a single connection, and a
+// PostgreSQL pool may have none left. Inside a transaction hot only notes a
+// statement it lacks (prepareLater), and inTx prepares it before its next
+// transaction begins.
+func (s *Store) prepared(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	key := stmtKey{db, query}
+	if st, ok := s.stmts.Load(key); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if prev, loaded := s.stmts.LoadOrStore(key, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// cached returns the statement of query on db if it was prepared.
+func (s *Store) cached(db *sql.DB, query string) *sql.Stmt {
+	if st, ok := s.stmts.Load(stmtKey{db, query}); ok {
+		return st.(*sql.Stmt)
+	}
+	return nil
+}
+
+// prepareLater notes a write statement to prepare before the next
+// transaction.
+func (s *Store) prepareLater(query string) {
+	s.pendingMu.Lock()
+	defer s.pendingMu.Unlock()
+	if s.pending == nil {
+		s.pending = map[string]bool{}
+	}
+	s.pending[query] = true
+}
+
+// preparePending prepares the noted write statements. Failures are left to
+// the statements' plain runs to report.
+func (s *Store) preparePending(ctx context.Context) {
+	s.pendingMu.Lock()
+	queries := s.pending
+	s.pending = nil
+	s.pendingMu.Unlock()
+	for q := range queries {
+		_, _ = s.prepared(ctx, s.W, q)
+	}
+}
+
+// txPrepare is query prepared for tx: the cached statement, or one
+// prepared on tx's connection for this transaction only (and noted to be
+// cached before the next).
+func (s *Store) txPrepare(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	if st := s.cached(s.W, query); st != nil {
+		return tx.StmtContext(ctx, st), nil
+	}
+	s.prepareLater(query)
+	return tx.PrepareContext(ctx, query)
+}
+
+// hot is a queryer over tx (or, with a nil tx, over db) that runs its
+// queries as prepared statements from the cache; see prepared for which
+// queries may go through it.
+func (s *Store) hot(db *sql.DB, tx *sql.Tx) queryer { return hotQueryer{s, db, tx} }
+
+type hotQueryer struct {
+	s  *Store
+	db *sql.DB
+	tx *sql.Tx
+}
+
+// stmt is the prepared statement of query, or nil to run it plainly.
+func (h hotQueryer) stmt(ctx context.Context, query string) *sql.Stmt {
+	if h.tx == nil {
+		st, err := h.s.prepared(ctx, h.db, query)
+		if err != nil {
+			return nil // the plain run reports the error
+		}
+		return st
+	}
+	st := h.s.cached(h.db, query)
+	if st == nil {
+		h.s.prepareLater(query)
+		return nil
+	}
+	return h.tx.StmtContext(ctx, st)
+}
+
+func (h hotQueryer) plain() queryer {
+	if h.tx != nil {
+		return h.tx
+	}
+	return h.db
+}
+
+func (h hotQueryer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := h.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return h.plain().QueryContext(ctx, query, args...)
+}
+
+func (h hotQueryer) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := h.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return h.plain().QueryRowContext(ctx, query, args...)
+}
+
+func (h hotQueryer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := h.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return h.plain().ExecContext(ctx, query, args...)
 }
 
 var _ hookhub.Store = (*Store)(nil)
@@ -55,6 +192,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database handles.
 func (s *Store) Close() error {
+	s.stmts.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 	err := s.W.Close()
 	if s.R != s.W {
 		err = errors.Join(err, s.R.Close())
@@ -64,6 +205,7 @@ func (s *Store) Close() error {
 
 // inTx runs fn in a write transaction.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	s.preparePending(ctx)
 	tx, err := s.W.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -73,7 +73,7 @@ func (s *Store) CreateToken(ctx context.Context, t *hookhub.Token) error {
 
 // TokenByHash finds a token of any tenant by the hash of its secret.
 func (s *Store) TokenByHash(ctx context.Context, hash []byte) (*hookhub.Token, error) {
-	t, err := scanToken(s.R.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1`, hash))
+	t, err := scanToken(s.hot(s.R, nil).QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, hookhub.Errorf(hookhub.ENOTFOUND, "token not found")
 	}

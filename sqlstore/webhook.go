@@ -190,7 +190,7 @@ func (s *Store) CreateWebhook(ctx context.Context, w *hookhub.Webhook) error {
 
 // GetWebhook finds one of a tenant's webhooks.
 func (s *Store) GetWebhook(ctx context.Context, tenantID string, id int64) (*hookhub.Webhook, error) {
-	return s.getWebhook(ctx, s.R, tenantID, id)
+	return s.getWebhook(ctx, s.hot(s.R, nil), tenantID, id)
 }
 
 func (s *Store) getWebhook(ctx context.Context, q queryer, tenantID string, id int64) (*hookhub.Webhook, error) {

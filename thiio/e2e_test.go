@@ -62,7 +62,9 @@ func walkthrough(t *testing.T, cfg server.Config) {
 	rcv.setSecret(t, wh.Secret)
 
 	// "in the search engine we place thiio and press configure"
-	var kinds struct{ Data []struct{ Kind, Title string } }
+	var kinds struct {
+		Data []struct{ Kind, Title string }
+	}
 	hh.must(t, a, "GET", "/v1/integration-kinds?q=THIIO", nil, 200, &kinds)
 	if len(kinds.Data) != 1 || kinds.Data[0].Kind != "thiio" || kinds.Data[0].Title != "Thiio" {
 		t.Fatalf("integration kinds for thiio = %+v", kinds.Data)

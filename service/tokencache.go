@@ -1,0 +1,63 @@
+package service
+
+import (
+	"sync"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// TokenCacheTTL is how long Authenticate trusts a token it looked up
+// without looking again. A token revoked through this node is refused at
+// once; one revoked through another node is refused within this time.
+const TokenCacheTTL = 2 * time.Second
+
+// maxCachedTokens bounds the cache; past it, the cache starts afresh.
+const maxCachedTokens = 10000
+
+// tokenCache remembers the tokens Authenticate found, by the hash of their
+// secret, so that a burst of API calls with one token costs one database
+// read, not one per call. Expiry and revocation are still checked on every
+// call against the cached token. Its clock is the real one, not the
+// service's injected clock: it measures how stale an entry is.
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]cachedToken
+}
+
+type cachedToken struct {
+	token *hookhub.Token
+	until time.Time
+}
+
+func (c *tokenCache) get(hash []byte) (*hookhub.Token, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[string(hash)]
+	if !ok || time.Now().After(e.until) {
+		return nil, false
+	}
+	t := *e.token
+	return &t, true
+}
+
+func (c *tokenCache) put(t *hookhub.Token) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedTokens {
+		c.m = make(map[string]cachedToken)
+	}
+	cp := *t
+	c.m[string(t.Hash)] = cachedToken{token: &cp, until: time.Now().Add(TokenCacheTTL)}
+}
+
+// forget drops the token with this id, after it was revoked.
+func (c *tokenCache) forget(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.m {
+		if e.token.ID == id {
+			delete(c.m, k)
+		}
+	}
+}
