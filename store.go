@@ -32,10 +32,15 @@ type Store interface {
 	CreateWebhook(ctx context.Context, w *Webhook) error
 	GetWebhook(ctx context.Context, tenantID string, id int64) (*Webhook, error)
 	ListWebhooks(ctx context.Context, tenantID string, f WebhookFilter) ([]*Webhook, error)
-	// UpdateWebhook saves w's settings (not its statistics). When w becomes
-	// active, its held deliveries are released and its failure streak is
-	// cleared in the same transaction.
-	UpdateWebhook(ctx context.Context, w *Webhook) error
+	// UpdateWebhook saves w's settings (not its statistics). from is the
+	// state the caller read before it changed w: when w.State is still
+	// from, the caller did not change the state, and the stored state is
+	// kept (the engine may have switched the webhook to too_many_errors
+	// meanwhile); an empty from writes w.State whatever is stored. When w
+	// becomes active, its held deliveries are released and its failure
+	// streak is cleared in the same transaction. w.State is set to the
+	// state saved.
+	UpdateWebhook(ctx context.Context, w *Webhook, from WebhookState) error
 	// DeleteWebhook removes the webhook and its unsent deliveries; the
 	// events and past attempts stay until retention removes them.
 	DeleteWebhook(ctx context.Context, tenantID string, id int64) error

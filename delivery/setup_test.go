@@ -193,7 +193,7 @@ func (f *fixture) setState(t testing.TB, id int64, state hookhub.WebhookState) {
 	t.Helper()
 	w := f.getWebhook(t, id)
 	w.State, w.UpdatedAt = state, time.Now()
-	if err := f.store.UpdateWebhook(context.Background(), w); err != nil {
+	if err := f.store.UpdateWebhook(context.Background(), w, ""); err != nil {
 		t.Fatalf("update webhook: %v", err)
 	}
 }

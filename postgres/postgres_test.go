@@ -228,13 +228,13 @@ func TestNotifyDue(t *testing.T) {
 		{"UpdateWebhook reactivating", func(t *testing.T) {
 			claimAndComplete(t, hookhub.OutcomeSucceeded)
 			w.State = hookhub.StateStopped
-			if err := b.UpdateWebhook(ctx, w); err != nil {
+			if err := b.UpdateWebhook(ctx, w, ""); err != nil {
 				t.Fatalf("UpdateWebhook(stopped): %v", err)
 			}
 			publish(t, b, tenantID, 1) // held
 			drain(woke)
 			w.State = hookhub.StateActive
-			if err := b.UpdateWebhook(ctx, w); err != nil {
+			if err := b.UpdateWebhook(ctx, w, ""); err != nil {
 				t.Fatalf("UpdateWebhook(active): %v", err)
 			}
 		}},

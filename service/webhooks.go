@@ -94,7 +94,7 @@ func (s *Service) ChangeWebhook(ctx context.Context, actor *hookhub.Token, scope
 		return nil, err
 	}
 	w.UpdatedAt, w.UpdatedBy = s.now(), actor.ID
-	if err := s.store.UpdateWebhook(ctx, w); err != nil {
+	if err := s.store.UpdateWebhook(ctx, w, old.State); err != nil {
 		return nil, fmt.Errorf("update webhook: %w", err)
 	}
 	if w.State == hookhub.StateActive && old.State != hookhub.StateActive {

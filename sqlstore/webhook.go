@@ -239,18 +239,9 @@ func (s *Store) listWebhooks(ctx context.Context, q queryer, tenantID string, f 
 }
 
 // UpdateWebhook saves a webhook's settings; becoming active releases its
-// held deliveries and ends its failure streak.
-func (s *Store) UpdateWebhook(ctx context.Context, w *hookhub.Webhook) error {
-	args, err := s.encodeWebhook(w)
-	if err != nil {
-		return err
-	}
-	n := len(args)
-	args = append(args, w.TenantID, w.ID)
-	sets := strings.Split(settingColumns, ",")
-	for i := range sets {
-		sets[i] = fmt.Sprintf("%s = $%d", strings.TrimSpace(sets[i]), i+1)
-	}
+// held deliveries and ends its failure streak. A state the caller did not
+// change (still from) is left as stored.
+func (s *Store) UpdateWebhook(ctx context.Context, w *hookhub.Webhook, from hookhub.WebhookState) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var old string
 		err := tx.QueryRowContext(ctx, `SELECT state FROM webhooks WHERE tenant_id = $1 AND id = $2`, w.TenantID, w.ID).Scan(&old)
@@ -259,6 +250,19 @@ func (s *Store) UpdateWebhook(ctx context.Context, w *hookhub.Webhook) error {
 		}
 		if err != nil {
 			return fmt.Errorf("get webhook state: %w", err)
+		}
+		if from != "" && w.State == from {
+			w.State = hookhub.WebhookState(old)
+		}
+		args, err := s.encodeWebhook(w)
+		if err != nil {
+			return err
+		}
+		n := len(args)
+		args = append(args, w.TenantID, w.ID)
+		sets := strings.Split(settingColumns, ",")
+		for i := range sets {
+			sets[i] = fmt.Sprintf("%s = $%d", strings.TrimSpace(sets[i]), i+1)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE webhooks SET `+strings.Join(sets, ", ")+
 			fmt.Sprintf(` WHERE tenant_id = $%d AND id = $%d`, n+1, n+2), args...)

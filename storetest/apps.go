@@ -117,14 +117,14 @@ func testApps(t *testing.T, s hookhub.Store) {
 	t.Run("Update", func(t *testing.T) {
 		w := getWebhook(t, s, ten.ID, onlyC.ID)
 		w.Apps = []string{"app-d"}
-		if err := s.UpdateWebhook(ctx, w); err != nil {
+		if err := s.UpdateWebhook(ctx, w, ""); err != nil {
 			t.Fatalf("UpdateWebhook: %v", err)
 		}
 		if got := getWebhook(t, s, ten.ID, onlyC.ID).Apps; !slices.Equal(got, []string{"app-d"}) {
 			t.Errorf("Apps after update = %q, want [app-d]", got)
 		}
 		w.Apps = nil
-		if err := s.UpdateWebhook(ctx, w); err != nil {
+		if err := s.UpdateWebhook(ctx, w, ""); err != nil {
 			t.Fatalf("UpdateWebhook: %v", err)
 		}
 		if got := getWebhook(t, s, ten.ID, onlyC.ID).Apps; len(got) != 0 {

@@ -449,11 +449,12 @@ func testHeldReactivated(t *testing.T, s hookhub.Store) {
 	b := setup(t, s)
 	w := b.webhook
 	w.FailureThreshold = 2
-	if err := s.UpdateWebhook(t.Context(), w); err != nil {
+	if err := s.UpdateWebhook(t.Context(), w, ""); err != nil {
 		t.Fatalf("UpdateWebhook: %v", err)
 	}
 
 	// Two failures switch the webhook to too_many_errors.
+	readWhileActive := *getWebhook(t, s, b.tenant.ID, w.ID)
 	publishN(t, s, now, b.tenant.ID, "contact.created", 2)
 	for _, c := range claim(t, s, now, 10) {
 		complete(t, s, now, retry(c, now, now.Add(30*24*time.Hour)))
@@ -462,6 +463,21 @@ func testHeldReactivated(t *testing.T, s hookhub.Store) {
 	if stuck.State != hookhub.StateTooManyErrors || stuck.ConsecutiveFailures != 2 || stuck.FailingSince.IsZero() {
 		t.Fatalf("webhook = %s, %d failures since %v; want too_many_errors, 2, a time", stuck.State, stuck.ConsecutiveFailures, stuck.FailingSince)
 	}
+
+	// A save from a copy read before the switch, that leaves the state as
+	// it read it, does not undo the switch.
+	stale := readWhileActive
+	stale.Name, stale.UpdatedAt = "renamed while failing", now.Add(time.Second)
+	if err := s.UpdateWebhook(t.Context(), &stale, hookhub.StateActive); err != nil {
+		t.Fatalf("UpdateWebhook(stale copy): %v", err)
+	}
+	if got := getWebhook(t, s, b.tenant.ID, w.ID); got.State != hookhub.StateTooManyErrors || got.Name != stale.Name || got.ConsecutiveFailures != 2 {
+		t.Fatalf("after a stale save: %s %q with %d failures, want too_many_errors %q with 2", got.State, got.Name, got.ConsecutiveFailures, stale.Name)
+	}
+	if stale.State != hookhub.StateTooManyErrors {
+		t.Errorf("UpdateWebhook left w.State %s, want the state saved (too_many_errors)", stale.State)
+	}
+	stuck = getWebhook(t, s, b.tenant.ID, w.ID)
 
 	// New events are held for it.
 	held := publishN(t, s, now.Add(time.Minute), b.tenant.ID, "contact.changed", 3)
@@ -481,7 +497,7 @@ func testHeldReactivated(t *testing.T, s hookhub.Store) {
 	at := now.Add(2 * time.Hour)
 	upd := *stuck
 	upd.State, upd.UpdatedAt = hookhub.StateActive, at
-	if err := s.UpdateWebhook(t.Context(), &upd); err != nil {
+	if err := s.UpdateWebhook(t.Context(), &upd, ""); err != nil {
 		t.Fatalf("UpdateWebhook: %v", err)
 	}
 	got := getWebhook(t, s, b.tenant.ID, w.ID)

@@ -63,7 +63,7 @@ func testRecoverDeliveries(t *testing.T, s hookhub.Store) {
 	b := setup(t, s)
 	w := b.webhook
 	w.Events = []string{"contact.*"}
-	if err := s.UpdateWebhook(ctx, w); err != nil {
+	if err := s.UpdateWebhook(ctx, w, ""); err != nil {
 		t.Fatalf("UpdateWebhook: %v", err)
 	}
 	sibling := newWebhook(t, s, b.tenant.ID, func(w *hookhub.Webhook) { w.Events = []string{"sale.*"} })

@@ -109,7 +109,7 @@ func testStats(t *testing.T, s hookhub.Store) {
 		w.Events, w.State = []string{"sale.*"}, hookhub.StateStopped
 	})
 	b.webhook.Events = []string{"contact.*"}
-	if err := s.UpdateWebhook(t.Context(), b.webhook); err != nil {
+	if err := s.UpdateWebhook(t.Context(), b.webhook, ""); err != nil {
 		t.Fatalf("UpdateWebhook: %v", err)
 	}
 	old := now.Add(-2 * time.Hour)

@@ -220,7 +220,7 @@ func testWebhookUpdate(t *testing.T, s hookhub.Store) {
 	upd.UpdatedAt, upd.UpdatedBy = now.Add(time.Minute), "tok_editor"
 	upd.ConsecutiveFailures, upd.TotalCalls, upd.TotalErrors = 99, 99, 99
 	upd.LastError, upd.LastTriggeredAt, upd.FailingSince = "made up", now.Add(48*time.Hour), now.Add(-48*time.Hour)
-	if err := s.UpdateWebhook(t.Context(), &upd); err != nil {
+	if err := s.UpdateWebhook(t.Context(), &upd, ""); err != nil {
 		t.Fatalf("UpdateWebhook: %v", err)
 	}
 	got := getWebhook(t, s, b.tenant.ID, w.ID)
@@ -231,14 +231,14 @@ func testWebhookUpdate(t *testing.T, s hookhub.Store) {
 	upd = *got
 	upd.Headers, upd.Properties, upd.Meta, upd.SuccessCodes = nil, nil, nil, nil
 	upd.PreviousSecret, upd.PreviousUntil, upd.ErrorsEmail, upd.EmailEachFailure = "", time.Time{}, "", false
-	if err := s.UpdateWebhook(t.Context(), &upd); err != nil {
+	if err := s.UpdateWebhook(t.Context(), &upd, ""); err != nil {
 		t.Fatalf("UpdateWebhook: %v", err)
 	}
 	checkSettings(t, getWebhook(t, s, b.tenant.ID, w.ID), &upd)
 
 	missing := upd
 	missing.ID += 1000
-	wantCode(t, "UpdateWebhook(unknown)", s.UpdateWebhook(t.Context(), &missing), hookhub.ENOTFOUND)
+	wantCode(t, "UpdateWebhook(unknown)", s.UpdateWebhook(t.Context(), &missing, ""), hookhub.ENOTFOUND)
 }
 
 func testWebhookDelete(t *testing.T, s hookhub.Store) {
@@ -334,7 +334,7 @@ func testWebhookTenants(t *testing.T, s hookhub.Store) {
 	upd := *w
 	upd.TenantID = b.tenant.ID
 	upd.Name, upd.URL, upd.State = "hijacked", "https://evil.example/", hookhub.StateStopped
-	wantCode(t, "UpdateWebhook(other tenant's)", s.UpdateWebhook(ctx, &upd), hookhub.ENOTFOUND)
+	wantCode(t, "UpdateWebhook(other tenant's)", s.UpdateWebhook(ctx, &upd, ""), hookhub.ENOTFOUND)
 
 	wantCode(t, "DeleteWebhook(other tenant's)", s.DeleteWebhook(ctx, b.tenant.ID, w.ID), hookhub.ENOTFOUND)
 
