@@ -30,6 +30,11 @@ type Store interface {
 
 	// CreateWebhook stores w and sets w.ID.
 	CreateWebhook(ctx context.Context, w *Webhook) error
+	// CreateWebhookWithin is CreateWebhook under a limit: it counts the
+	// tenant's webhooks and creates w in one transaction that excludes
+	// other creates of the tenant's (on any node), so that two creates
+	// cannot pass the limit together.
+	CreateWebhookWithin(ctx context.Context, w *Webhook, l WebhookLimit) error
 	GetWebhook(ctx context.Context, tenantID string, id int64) (*Webhook, error)
 	ListWebhooks(ctx context.Context, tenantID string, f WebhookFilter) ([]*Webhook, error)
 	// UpdateWebhook saves w's settings (not its statistics). from is the
@@ -91,6 +96,17 @@ type Store interface {
 
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// WebhookLimit caps how many webhooks of one kind a tenant may have: a
+// create under it is ECONFLICT, with Message, when the tenant has Max
+// webhooks for which Counts reports true already (SalesIQ's three
+// administration webhooks a portal, Tilby's one webhook an entity and
+// event).
+type WebhookLimit struct {
+	Max     int
+	Counts  func(*Webhook) bool
+	Message string
 }
 
 // PublishRequest is one event to publish. WebhookID, when set, sends the

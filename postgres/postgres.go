@@ -97,7 +97,8 @@ var Dialect = sqlstore.Dialect{
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"
 	},
-	NotifyDue: `SELECT pg_notify('` + channel + `', '')`,
+	NotifyDue:  `SELECT pg_notify('` + channel + `', '')`,
+	LockTenant: `SELECT id FROM tenants WHERE id = $1 FOR UPDATE`,
 }
 
 // Open connects to the database and migrates it.

@@ -63,7 +63,8 @@ func setup(t *testing.T) *env {
 		Formats:    map[string]delivery.Formatter{salesiq.Format: &salesiq.Formatter{}},
 		RetryScale: 0.001, PollInterval: 20 * time.Millisecond,
 	})
-	svc := service.New(service.Config{Store: db, Egress: policy, Wake: engine.Wake, Sender: engine, Logger: logger})
+	svc := service.New(service.Config{Store: db, Egress: policy, Wake: engine.Wake, Sender: engine, Logger: logger,
+		Rules: map[string]service.FormatRules{salesiq.Format: salesiq.Rules{}}})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); engine.Run(runCtx) }()

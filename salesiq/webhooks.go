@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
-	"github.com/hookhub/hookhub/service"
 )
 
 // SalesIQ's delivery policy: the first try at once, then at most 3
@@ -19,9 +18,9 @@ var (
 )
 
 // adminQuota is SalesIQ's limit of administration webhooks per portal.
-var adminQuota = service.Quota{
+var adminQuota = hookhub.WebhookLimit{
 	Max: MaxAdminWebhooks,
-	Kind: func(w *hookhub.Webhook) bool {
+	Counts: func(w *hookhub.Webhook) bool {
 		m, err := readMeta(w)
 		return w.Format == Format && err == nil && m.Module == ModuleAdmin
 	},
@@ -245,7 +244,7 @@ func (in *webhookIn) webhook() (*hookhub.Webhook, meta, error) {
 	}
 	module := checkEvents(&p, in.Events, "")
 	if module != "" {
-		checkApps(&p, module, in.AppIDs)
+		checkApps(&p, "app_ids", module, in.AppIDs)
 	}
 	if err := p.Err(); err != nil {
 		return nil, meta{}, err
@@ -273,7 +272,7 @@ func (in *webhookIn) apply(w *hookhub.Webhook, m meta) error {
 		w.Events = in.Events
 	}
 	if in.AppIDs != nil {
-		checkApps(&p, m.Module, in.AppIDs)
+		checkApps(&p, "app_ids", m.Module, in.AppIDs)
 		w.Apps = in.AppIDs
 	}
 	if err := p.Err(); err != nil {
@@ -327,12 +326,13 @@ func checkEvents(p *hookhub.Problems, events []string, want string) string {
 	return module
 }
 
-// checkApps reports the problems of a webhook's apps for its module.
-func checkApps(p *hookhub.Problems, module string, apps []string) {
+// checkApps reports the problems of a webhook's apps for its module;
+// field is what the caller calls them (app_ids here, apps natively).
+func checkApps(p *hookhub.Problems, field, module string, apps []string) {
 	switch {
 	case module == ModuleData && len(apps) == 0:
-		p.Add("app_ids", "must name at least one app (embed id): data webhooks take the events of their apps")
+		p.Add(field, "must name at least one app (embed id): data webhooks take the events of their apps")
 	case module == ModuleAdmin && len(apps) > 0:
-		p.Add("app_ids", "must be empty: administration webhooks take the portal's events, which belong to no app")
+		p.Add(field, "must be empty: administration webhooks take the portal's events, which belong to no app")
 	}
 }

@@ -26,7 +26,7 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	mux.Handle("GET /openapi.json", native)
 	mux.Handle("/api/v2/", salesiq.New(s.svc, salesiq.Options{MaxBody: s.cfg.MaxBody}))
 	superoffice.Register(mux, s.svc, superoffice.Options{MaxBody: s.cfg.MaxBody}) // /api/v1/Agents/Webhook/ and /api/v1/Webhook
-	mux.Handle("/v2/", tilby.New(s.svc, tilby.Options{MaxBody: s.cfg.MaxBody, AllowHTTP: s.cfg.AllowPrivateTargets}))
+	mux.Handle("/v2/", tilby.New(s.svc, tilby.Options{MaxBody: s.cfg.MaxBody}))
 	mux.Handle("/in/", inbound.New(s.svc, inbound.Options{MaxBody: s.cfg.MaxBody})) // integrations' URLs
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)

@@ -86,6 +86,10 @@ func (s *Server) build() error {
 		Logger: s.log.With("part", "service"),
 
 		PublicURL: func() string { return s.cfg.publicURL(s.ln) }, // integrations' URLs
+		Rules: map[string]service.FormatRules{
+			salesiq.Format: salesiq.Rules{},
+			tilby.Format:   tilby.Rules{},
+		},
 	})
 	var sender mail.Sender
 	if s.cfg.SMTPURL != "" {

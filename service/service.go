@@ -31,6 +31,9 @@ type Config struct {
 	// ("https://hooks.example.com"), for integrations' URLs. Nil: those
 	// URLs are paths only ("/in/…").
 	PublicURL func() string
+	// Rules are the adapters' rules for the webhooks of their formats, by
+	// format name, applied on every save.
+	Rules map[string]FormatRules
 }
 
 // Sender sends one request now, outside the queue.
@@ -52,7 +55,7 @@ type Service struct {
 	maxBatch int
 	sender   Sender
 	baseURL  func() string
-	quotas   sync.Mutex // one CreateWebhookWithin at a time: its count and its create
+	rules    map[string]FormatRules
 	tokens   tokenCache
 
 	publishes chan *publishCall // unbuffered: a send succeeds only when the committer takes it
@@ -72,6 +75,7 @@ func New(cfg Config) *Service {
 		maxBatch:  cfg.MaxBatch,
 		sender:    cfg.Sender,
 		baseURL:   cfg.PublicURL,
+		rules:     cfg.Rules,
 		publishes: make(chan *publishCall),
 		quit:      make(chan struct{}),
 		done:      make(chan struct{}),

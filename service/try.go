@@ -84,9 +84,3 @@ func (s *Service) CheckWebhook(ctx context.Context, actor *hookhub.Token, w *hoo
 	c.ApplyDefaults()
 	return s.check(ctx, c, old)
 }
-
-// AllowsPrivateTargets reports whether the egress policy lets webhooks post
-// to loopback, private and link-local addresses (a development or test
-// setup), for adapters whose product has rules that only hold in
-// production, such as https-only targets.
-func (s *Service) AllowsPrivateTargets() bool { return s.egress.AllowPrivate }

@@ -242,7 +242,20 @@ func TestUnsignedFormats(t *testing.T) {
 	if w := createWebhook(t, e.svc, e.a, &hookhub.Webhook{}); !strings.HasPrefix(w.Secret, "whsec_") {
 		t.Errorf("standard format got secret %q", w.Secret)
 	}
-	if !e.svc.AllowsPrivateTargets() || setupTry(t, false).svc.AllowsPrivateTargets() {
-		t.Error("AllowsPrivateTargets does not follow the egress policy")
+	strict := setupTry(t, false).svc
+	for _, c := range []struct {
+		svc     *service.Service
+		url     string
+		refused bool
+	}{
+		{e.svc, "http://127.0.0.1:9/hook", false},
+		{e.svc, "https://r.example.com/", false},
+		{strict, "http://r.example.com/hook", true},
+		{strict, "HTTPS://r.example.com/hook", false},
+		{strict, "ftp://r.example.com/hook", true},
+	} {
+		if r := c.svc.CheckHTTPS(c.url); (r != "") != c.refused {
+			t.Errorf("CheckHTTPS(%q) = %q, want refused %v", c.url, r, c.refused)
+		}
 	}
 }

@@ -26,6 +26,19 @@ const MaxSecretGrace = 7 * 24 * time.Hour
 // each exact event name must be in the tenant's catalogue. Statistics and
 // too_many_errors cannot be set.
 func (s *Service) CreateWebhook(ctx context.Context, actor *hookhub.Token, in *hookhub.Webhook) (*hookhub.Webhook, error) {
+	return s.createWebhook(ctx, actor, in, nil)
+}
+
+// CreateWebhookWithin is CreateWebhook under a limit of the tenant's
+// webhooks of a kind: when the tenant has l.Max of them already, it makes
+// nothing and answers ECONFLICT with l.Message. The store counts and
+// creates in one transaction, so creates on any number of nodes cannot
+// pass the limit together.
+func (s *Service) CreateWebhookWithin(ctx context.Context, actor *hookhub.Token, in *hookhub.Webhook, l hookhub.WebhookLimit) (*hookhub.Webhook, error) {
+	return s.createWebhook(ctx, actor, in, &l)
+}
+
+func (s *Service) createWebhook(ctx context.Context, actor *hookhub.Token, in *hookhub.Webhook, limit *hookhub.WebhookLimit) (*hookhub.Webhook, error) {
 	if err := s.authorize(actor, hookhub.ScopeWebhooksCreate); err != nil {
 		return nil, err
 	}
@@ -50,7 +63,13 @@ func (s *Service) CreateWebhook(ctx context.Context, actor *hookhub.Token, in *h
 	if err := s.check(ctx, w, nil); err != nil {
 		return nil, err
 	}
-	if err := s.store.CreateWebhook(ctx, w); err != nil {
+	var err error
+	if limit != nil {
+		err = s.store.CreateWebhookWithin(ctx, w, *limit)
+	} else {
+		err = s.store.CreateWebhook(ctx, w)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("create webhook: %w", err)
 	}
 	return w, nil
@@ -118,6 +137,11 @@ func (s *Service) RotateSecret(ctx context.Context, actor *hookhub.Token, id int
 		grace = hookhub.DefaultSecretGrace
 	}
 	w, err := s.UpdateWebhook(ctx, actor, id, func(w *hookhub.Webhook) error {
+		if w.Format != hookhub.FormatStandard {
+			// SalesIQ's secret is its RSA key, SuperOffice's the caller's
+			// own string: each is set through its product's API.
+			return hookhub.Errorf(hookhub.ECONFLICT, "webhook %d is a %s webhook: its secret is set through the %s API, not rotated here", w.ID, w.Format, w.Format)
+		}
 		old := w.Secret
 		if err := s.makeSecret(w); err != nil {
 			return err
@@ -235,6 +259,7 @@ func (s *Service) check(ctx context.Context, w, old *hookhub.Webhook) error {
 	if w.State == hookhub.StateTooManyErrors && (old == nil || old.State != hookhub.StateTooManyErrors) {
 		p.Add("state", "must be one of active, stopped")
 	}
+	s.checkFormat(&p, w, old)
 	if w.Format == hookhub.FormatStandard && w.Secret != "" {
 		if r := checkSecret(w.SigningScheme, w.Secret); r != "" {
 			p.Add("secret", "%s", r)

@@ -23,6 +23,11 @@ type Dialect struct {
 	ClaimMail string
 	// IsUniqueViolation reports whether err is a unique-constraint error.
 	IsUniqueViolation func(err error) bool
+	// LockTenant, when not empty, locks a tenant ($1) for the rest of the
+	// transaction, so that counting its webhooks and creating one is not
+	// interleaved with another create (PostgreSQL's SELECT … FOR UPDATE).
+	// SQLite leaves it empty: its one writer serializes the transactions.
+	LockTenant string
 	// NotifyDue, when not empty, runs in every transaction that makes
 	// deliveries due now, so that other nodes wake up when it commits
 	// (PostgreSQL's NOTIFY). SQLite leaves it empty.

@@ -175,12 +175,42 @@ func (s *Store) scanWebhook(sc scanner) (*hookhub.Webhook, error) {
 
 // CreateWebhook stores w and sets its id.
 func (s *Store) CreateWebhook(ctx context.Context, w *hookhub.Webhook) error {
+	return s.insertWebhook(ctx, s.W, w)
+}
+
+// CreateWebhookWithin counts and creates in one transaction, holding the
+// tenant's row (PostgreSQL) or the single writer (SQLite) meanwhile.
+func (s *Store) CreateWebhookWithin(ctx context.Context, w *hookhub.Webhook, l hookhub.WebhookLimit) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.Dialect.LockTenant != "" {
+			if _, err := tx.ExecContext(ctx, s.Dialect.LockTenant, w.TenantID); err != nil {
+				return fmt.Errorf("lock tenant: %w", err)
+			}
+		}
+		ws, err := s.listWebhooks(ctx, tx, w.TenantID, hookhub.WebhookFilter{})
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, x := range ws {
+			if l.Counts(x) {
+				n++
+			}
+		}
+		if n >= l.Max {
+			return hookhub.Errorf(hookhub.ECONFLICT, "%s", l.Message)
+		}
+		return s.insertWebhook(ctx, tx, w)
+	})
+}
+
+func (s *Store) insertWebhook(ctx context.Context, q queryer, w *hookhub.Webhook) error {
 	args, err := s.encodeWebhook(w)
 	if err != nil {
 		return err
 	}
 	args = append(args, w.TenantID, msv(w.RegisteredAt), w.RegisteredBy)
-	err = s.W.QueryRowContext(ctx, `INSERT INTO webhooks (`+settingColumns+`, tenant_id, registered_at, registered_by)
+	err = q.QueryRowContext(ctx, `INSERT INTO webhooks (`+settingColumns+`, tenant_id, registered_at, registered_by)
 		VALUES (`+placeholders(1, len(args))+`) RETURNING id`, args...).Scan(&w.ID)
 	if err != nil {
 		return fmt.Errorf("insert webhook: %w", err)

@@ -52,6 +52,7 @@ var tests = []struct {
 	{"WebhookUpdate", testWebhookUpdate},
 	{"WebhookDelete", testWebhookDelete},
 	{"WebhookTenants", testWebhookTenants},
+	{"WebhookLimit", testWebhookLimit},
 
 	{"PublishFanOut", testPublishFanOut},
 	{"PublishIdempotency", testPublishIdempotency},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -342,4 +343,43 @@ func testWebhookTenants(t *testing.T, s hookhub.Store) {
 	wantCode(t, "RecoverDeliveries(other tenant's webhook)", err, hookhub.ENOTFOUND)
 
 	checkSettings(t, getWebhook(t, s, a.tenant.ID, w.ID), w)
+}
+
+// testWebhookLimit: creates under a limit never pass it, however many run
+// at once; webhooks that do not count, and other tenants', do not matter.
+func testWebhookLimit(t *testing.T, s hookhub.Store) {
+	b := setup(t, s) // b.webhook is named "hook": it does not count
+	other := newTenant(t, s)
+	newWebhook(t, s, other.ID, func(w *hookhub.Webhook) { w.Name = "limited" })
+	l := hookhub.WebhookLimit{Max: 3, Counts: func(w *hookhub.Webhook) bool { return w.Name == "limited" }, Message: "at most 3 limited webhooks"}
+
+	const tries = 12
+	errs := make(chan error, tries)
+	var wg sync.WaitGroup
+	for range tries {
+		wg.Go(func() {
+			w := &hookhub.Webhook{TenantID: b.tenant.ID, Name: "limited", URL: "https://receiver.example/hook",
+				Events: []string{"*"}, RegisteredAt: now, UpdatedAt: now}
+			w.ApplyDefaults()
+			errs <- s.CreateWebhookWithin(t.Context(), w, l)
+		})
+	}
+	wg.Wait()
+	close(errs)
+	made := 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			made++
+		case hookhub.ErrorCode(err) != hookhub.ECONFLICT || hookhub.ErrorMessage(err) != l.Message:
+			t.Errorf("CreateWebhookWithin refused with %v, want conflict %q", err, l.Message)
+		}
+	}
+	ws, err := s.ListWebhooks(t.Context(), b.tenant.ID, hookhub.WebhookFilter{Name: "limited"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if made != l.Max || len(ws) != l.Max {
+		t.Errorf("made %d (stored %d) webhooks under a limit of %d", made, len(ws), l.Max)
+	}
 }

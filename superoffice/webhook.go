@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -183,7 +182,7 @@ func newWebhook() *hookhub.Webhook {
 // apply sets what the body gives onto w, and returns the problems of the
 // rules hookhub's core does not know: the Type, https targets (unless
 // private targets are allowed, as in development). who names the caller.
-func (in *webhookIn) apply(w *hookhub.Webhook, who string, create, allowPrivate bool) hookhub.Problems {
+func (in *webhookIn) apply(w *hookhub.Webhook, who string, create bool, checkHTTPS func(url string) string) hookhub.Problems {
 	var p hookhub.Problems
 	m := readMeta(w)
 	if in.Type != nil {
@@ -220,9 +219,9 @@ func (in *webhookIn) apply(w *hookhub.Webhook, who string, create, allowPrivate 
 	if in.ErrorsEmail != nil {
 		w.ErrorsEmail = *in.ErrorsEmail
 	}
-	if !allowPrivate && in.TargetURL != nil && !isScript(in) {
-		if u, err := url.Parse(w.URL); err == nil && strings.EqualFold(u.Scheme, "http") {
-			p.Add("url", "must use https; http is allowed only when hookhub allows private targets (development)")
+	if in.TargetURL != nil && !isScript(in) {
+		if r := checkHTTPS(w.URL); r != "" {
+			p.Add("url", "%s", r)
 		}
 	}
 	if create {

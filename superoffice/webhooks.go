@@ -181,7 +181,7 @@ func (h *handler) testWebhook(ctx context.Context, c *call) (reply, error) {
 			return reply{}, err
 		}
 	}
-	if p := in.apply(w, c.who, id == 0, h.svc.AllowsPrivateTargets()); len(p) > 0 {
+	if p := in.apply(w, c.who, id == 0, h.svc.CheckHTTPS); len(p) > 0 {
 		return reply{}, p.Err()
 	}
 	if isScript(in) {
@@ -198,7 +198,7 @@ func (h *handler) testWebhook(ctx context.Context, c *call) (reply, error) {
 // create saves a new webhook after its test call.
 func (h *handler) create(ctx context.Context, c *call, in *webhookIn) (*hookhub.Webhook, error) {
 	w := newWebhook()
-	p := in.apply(w, c.who, true, h.svc.AllowsPrivateTargets())
+	p := in.apply(w, c.who, true, h.svc.CheckHTTPS)
 	if err := h.vet(ctx, c, w, in, p, true); err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (h *handler) update(ctx context.Context, c *call, id int64, in *webhookIn) 
 			return err
 		}
 		url, secret := w.URL, w.Secret
-		p := in.apply(w, c.who, false, h.svc.AllowsPrivateTargets())
+		p := in.apply(w, c.who, false, h.svc.CheckHTTPS)
 		return h.vet(ctx, c, w, in, p, w.URL != url || w.Secret != secret)
 	})
 }

@@ -596,7 +596,7 @@ func TestHTTPSOnly(t *testing.T) {
 	t.Parallel()
 	e := setup(t, false)
 	for target, want := range map[string]string{
-		"http://hooks.example.com/x": "must use https",
+		"http://hooks.example.com/x": "must be an https URL",
 		"https://10.1.2.3/x":         "private",
 		"https://127.0.0.1/x":        "loopback",
 	} {

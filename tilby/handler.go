@@ -20,9 +20,6 @@ type Options struct {
 	MaxBody int64
 	// Logger receives internal errors; the service's logger when nil.
 	Logger *slog.Logger
-	// AllowHTTP accepts http URLs besides https ones; set it when private
-	// targets are allowed (a development set-up).
-	AllowHTTP bool
 	// Timeout is how long hookhub waits for a receiver's answer, to the
 	// verification request and to every delivery (default 5 s).
 	Timeout time.Duration

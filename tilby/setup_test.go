@@ -92,7 +92,8 @@ func setup(t *testing.T, opts *options) *env {
 		PollInterval: 10 * time.Millisecond,
 		Formats:      map[string]delivery.Formatter{tilby.Format: tilby.Formatter{}},
 	})
-	e.svc = service.New(service.Config{Store: db, Egress: policy, Now: e.clock.Now, Wake: e.engine.Wake, Sender: e.engine, Logger: logger})
+	e.svc = service.New(service.Config{Store: db, Egress: policy, Now: e.clock.Now, Wake: e.engine.Wake, Sender: e.engine, Logger: logger,
+		Rules: map[string]service.FormatRules{tilby.Format: tilby.Rules{}}})
 	t.Cleanup(e.svc.Close)
 	mc, err := mail.ParseURL(e.smtp.URL())
 	if err != nil {
@@ -107,7 +108,7 @@ func setup(t *testing.T, opts *options) *env {
 
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", api.New(e.svc, api.Options{}))
-	mux.Handle("/v2/", tilby.New(e.svc, tilby.Options{AllowHTTP: !opts.strict, Timeout: opts.timeout, Now: e.clock.Now, Logger: logger}))
+	mux.Handle("/v2/", tilby.New(e.svc, tilby.Options{Timeout: opts.timeout, Now: e.clock.Now, Logger: logger}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	e.url = srv.URL

@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
-	"github.com/hookhub/hookhub/service"
 )
 
 // Tilby's delivery policy: the first try at once, then 3 retries 15
@@ -86,7 +84,7 @@ func (h *handler) createWebhook(ctx context.Context, c *call) (int, any, error) 
 			return 0, nil, err
 		}
 		for _, o := range ws {
-			if q.Kind(o) {
+			if q.Counts(o) {
 				return 0, nil, hookhub.Errorf(hookhub.ECONFLICT, "%s (webhook %d)", q.Message, o.ID)
 			}
 		}
@@ -113,8 +111,8 @@ func (h *handler) webhook(in *webhookIn) (*hookhub.Webhook, error) {
 	var p hookhub.Problems
 	if in.URL == "" {
 		p.Add("url", "is required")
-	} else if u, err := url.Parse(in.URL); err == nil && !strings.EqualFold(u.Scheme, "https") && !h.opts.AllowHTTP {
-		p.Add("url", "must be an https URL")
+	} else if r := h.svc.CheckHTTPS(in.URL); r != "" {
+		p.Add("url", "%s", r)
 	}
 	switch {
 	case in.EntityName == "":
@@ -147,11 +145,11 @@ func (h *handler) webhook(in *webhookIn) (*hookhub.Webhook, error) {
 }
 
 // unique is the rule of one webhook per entity and event type per shop.
-func unique(entity, event string) service.Quota {
+func unique(entity, event string) hookhub.WebhookLimit {
 	typ := entity + "." + event
-	return service.Quota{
+	return hookhub.WebhookLimit{
 		Max: 1,
-		Kind: func(w *hookhub.Webhook) bool {
+		Counts: func(w *hookhub.Webhook) bool {
 			return w.Format == Format && len(w.Events) == 1 && w.Events[0] == typ
 		},
 		Message: fmt.Sprintf("this shop has a webhook for entity_name %s and event_type %s already; "+

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/hookhub/hookhub"
-	"github.com/hookhub/hookhub/service"
 )
 
 // CreateWebhookWithin refuses a webhook past the quota of its kind, even
@@ -15,7 +14,7 @@ func TestCreateWebhookWithin(t *testing.T) {
 	t.Parallel()
 	svc, b := setup(t, options{})
 	ctx := context.Background()
-	q := service.Quota{Max: 2, Kind: func(w *hookhub.Webhook) bool { return w.Name == "limited" }, Message: "at most 2 limited webhooks"}
+	q := hookhub.WebhookLimit{Max: 2, Counts: func(w *hookhub.Webhook) bool { return w.Name == "limited" }, Message: "at most 2 limited webhooks"}
 	creator := withScopes(t, svc, b.a, hookhub.ScopeWebhooksCreate)
 	createWebhook(t, svc, b.a, &hookhub.Webhook{Name: "other"})
 	createWebhook(t, svc, b.b, &hookhub.Webhook{Name: "limited"}) // another tenant's do not count
