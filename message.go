@@ -133,6 +133,24 @@ type Message struct {
 	SentAt    time.Time       `json:"sent_at"`
 }
 
+// MarshalJSON writes a message as the API shows it: sent_at null until it
+// was sent, events an array.
+func (m Message) MarshalJSON() ([]byte, error) {
+	type plain Message
+	out := struct {
+		plain
+		Events []MessageEvent `json:"events"`
+		SentAt *time.Time     `json:"sent_at"`
+	}{plain: plain(m), Events: m.Events}
+	if out.Events == nil {
+		out.Events = []MessageEvent{}
+	}
+	if !m.SentAt.IsZero() {
+		out.SentAt = &m.SentAt
+	}
+	return json.Marshal(out)
+}
+
 // MaxMessageText is the longest text of a message, in bytes.
 const MaxMessageText = 100 << 10
 
@@ -203,6 +221,7 @@ func (m *Message) Block(c *Contact) bool {
 // the provider's id for it and its error.
 type OutboxOutcome struct {
 	Status     MessageStatus
+	Provider   string // the provider's name, when it was handed to one
 	ProviderID string
 	Error      string
 	RetryAt    time.Time

@@ -230,3 +230,22 @@ func TestMessageBlock(t *testing.T) {
 		t.Errorf("a wallet update, or a message without contact, was blocked")
 	}
 }
+
+func TestSumDecimals(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in   []Decimal
+		want Decimal
+	}{
+		{nil, ""},
+		{[]Decimal{"", ""}, ""},
+		{[]Decimal{"10"}, "10"},
+		{[]Decimal{"4.90", "0.1"}, "5.00"},
+		{[]Decimal{"0.1", "0.2"}, "0.3"},
+		{[]Decimal{"-3.5", "1"}, "-2.5"},
+	} {
+		if got := SumDecimals(tt.in...); got != tt.want {
+			t.Errorf("SumDecimals(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -162,6 +162,27 @@ func (d Decimal) Equal(e Decimal) bool {
 	return x.Cmp(y) == 0
 }
 
+// SumDecimals adds decimals exactly, with as many digits after the point
+// as the most precise of them; "" when there are none to add.
+func SumDecimals(ds ...Decimal) Decimal {
+	sum, digits, some := new(big.Rat), 0, false
+	for _, d := range ds {
+		r, ok := new(big.Rat).SetString(string(d))
+		if d == "" || !ok {
+			continue
+		}
+		if _, frac, ok := strings.Cut(string(d), "."); ok {
+			digits = max(digits, len(frac))
+		}
+		sum.Add(sum, r)
+		some = true
+	}
+	if !some {
+		return ""
+	}
+	return Decimal(sum.FloatString(digits))
+}
+
 // MarshalJSON writes the number, or null.
 func (d Decimal) MarshalJSON() ([]byte, error) {
 	if d == "" {

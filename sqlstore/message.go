@@ -281,6 +281,9 @@ func (s *Store) FinishOutbox(ctx context.Context, now time.Time, tenantID string
 		a := &applier{s: s, tx: tx, now: now, ch: &hookhub.CRMChange{TenantID: tenantID}, res: &hookhub.CRMResult{}}
 		changed := []string{"attempts"}
 		m.Reason, m.UpdatedAt = o.Error, now
+		if o.Provider != "" && m.Provider == "" {
+			m.Provider = o.Provider
+		}
 		if o.ProviderID != "" {
 			m.ProviderID = o.ProviderID
 		}
