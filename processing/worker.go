@@ -152,7 +152,9 @@ func (w *Worker) process(ctx context.Context, m *hookhub.InboundMessage) {
 	if ok {
 		err = p.Process(ctx, m)
 	} else {
-		err = hookhub.Errorf(hookhub.EUNSUPPORTED, "this hookhub does not process messages of kind %s", m.Kind)
+		// A kind processed in its request (Thiio) whose request never
+		// finished: its records were not written.
+		err = hookhub.Errorf(hookhub.EUNSUPPORTED, "messages of kind %s are not processed from the queue; this one was left unfinished", m.Kind)
 	}
 	if err == nil {
 		return

@@ -352,35 +352,24 @@ type refTable[T record] struct {
 	scan          func(scanner) (T, error)
 	id            func(T) int64
 	stamp         func(rec T, tenantID string, integrationID, id int64) // sets a new record's ids
-	// merge updates old with in, the same record reported again (its
-	// UpdatedAt the time of the change), and returns what changed.
-	merge func(old, in T) []string
+	merge         func(old, in T) []string                              // the record's Merge
+	touch         func(rec T, now time.Time)                            // sets its UpdatedAt
 }
 
 var products = refTable[*hookhub.Product]{
 	name: "products", columns: productColumns, fields: productFields, args: productArgs, scan: scanProduct,
 	id:    func(p *hookhub.Product) int64 { return p.ID },
 	stamp: func(p *hookhub.Product, ten string, in, id int64) { p.TenantID, p.IntegrationID, p.ID = ten, in, id },
-	merge: func(old, in *hookhub.Product) []string {
-		changed := old.Merge(in)
-		if len(changed) > 0 {
-			old.UpdatedAt = in.UpdatedAt
-		}
-		return changed
-	},
+	merge: (*hookhub.Product).Merge,
+	touch: func(p *hookhub.Product, now time.Time) { p.UpdatedAt = now },
 }
 
 var tickets = refTable[*hookhub.Ticket]{
 	name: "tickets", columns: ticketColumns, fields: ticketFields, args: ticketArgs, scan: scanTicket,
 	id:    func(t *hookhub.Ticket) int64 { return t.ID },
 	stamp: func(t *hookhub.Ticket, ten string, in, id int64) { t.TenantID, t.IntegrationID, t.ID = ten, in, id },
-	merge: func(old, in *hookhub.Ticket) []string {
-		changed := old.Merge(in)
-		if len(changed) > 0 {
-			old.UpdatedAt = in.UpdatedAt
-		}
-		return changed
-	},
+	merge: (*hookhub.Ticket).Merge,
+	touch: func(t *hookhub.Ticket, now time.Time) { t.UpdatedAt = now },
 }
 
 // upsertByRef inserts a record of the change's integration, or merges it
@@ -408,6 +397,7 @@ func upsertByRef[T record](ctx context.Context, a *applier, tb refTable[T], in T
 	}
 	changed := tb.merge(old, in)
 	if len(changed) > 0 {
+		tb.touch(old, a.now)
 		if err := update(ctx, a, tb.name, tb.fields, tb.id(old), tb.args, old); err != nil {
 			return nil, false, nil, err
 		}
