@@ -196,6 +196,11 @@ type InboundOutcome struct {
 	Reason string
 	Answer int
 	RunAt  time.Time
+	// Try, when not 0, is the claim's try count (InboundMessage.Attempts):
+	// the outcome applies only while the message is processing at that
+	// try, so that a worker whose lease ran out cannot overwrite a newer
+	// claim's result; otherwise it is ECONFLICT.
+	Try int
 }
 
 // InboundFilter narrows a list of inbound messages.
@@ -245,4 +250,6 @@ type InboundStore interface {
 type CRMStore interface {
 	InboundStore
 	RecordStore
+	ChangeStore // change.go
+	CRM360Store // crm360.go
 }

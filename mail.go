@@ -24,9 +24,13 @@ type Mail struct {
 	TenantID  string
 	WebhookID int64 // 0 when not about a webhook
 	Kind      string
+	// From is the sender ("Alias <address>"); empty for the configured one.
+	From      string
+	ReplyTo   string // empty for none
 	To        string
 	Subject   string
 	Text      string
+	HTML      string // empty for a text-only e-mail
 	State     MailState
 	Attempts  int
 	LastError string
@@ -39,6 +43,7 @@ const (
 	MailTooManyErrors = "webhook.too_many_errors"
 	MailFailedTry     = "webhook.failed_try"
 	MailExhausted     = "webhook.retries_exhausted"
+	MailMessage       = "message.email" // an e-mail a source asked hookhub to send (a Message of the e-mail channel)
 )
 
 // TooManyErrorsMail is the e-mail sent to a webhook's errors address when it

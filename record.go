@@ -34,10 +34,21 @@ type Contact struct {
 	// Source and IntegrationID say where the contact first came from (a
 	// Thiio payload's source, and the integration that received it; 0 for
 	// none); later messages about the same person do not change them.
-	Source        string    `json:"source"`
-	IntegrationID int64     `json:"integration_id"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	Source        string `json:"source"`
+	IntegrationID int64  `json:"integration_id"`
+	// ZoneID, BrandID and AddressTypeID attach the contact to a zone, a
+	// brand and a kind of address of the CRM (CRM360's ZoneId, BrandId
+	// and ContactAddressTypeId); 0 for none. A later message that names
+	// others moves the contact.
+	ZoneID        int64 `json:"zone_id"`
+	BrandID       int64 `json:"brand_id"`
+	AddressTypeID int64 `json:"contact_address_type_id"`
+	// EmailConsent and SMSConsent say whether the contact may be sent
+	// marketing e-mail and SMS (consent.go).
+	EmailConsent Consent   `json:"email_consent"`
+	SMSConsent   Consent   `json:"sms_consent"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // Phone is a phone number and the country it belongs to.
@@ -94,6 +105,10 @@ type Order struct {
 	Taxes         Decimal     `json:"taxes"`
 	Total         Decimal     `json:"total"`
 	Items         []OrderItem `json:"items"`
+	Currency      string      `json:"currency"` // ISO 4217 ("EUR"); "" when the shop did not say
+	Store         string      `json:"store"`    // the shop's store or till the order was taken at
+	ZoneID        int64       `json:"zone_id"`
+	BrandID       int64       `json:"brand_id"`
 	CreatedAt     time.Time   `json:"created_at"`
 	UpdatedAt     time.Time   `json:"updated_at"`
 }
@@ -145,6 +160,27 @@ func (d Decimal) Equal(e Decimal) bool {
 		return d == e
 	}
 	return x.Cmp(y) == 0
+}
+
+// SumDecimals adds decimals exactly, with as many digits after the point
+// as the most precise of them; "" when there are none to add.
+func SumDecimals(ds ...Decimal) Decimal {
+	sum, digits, some := new(big.Rat), 0, false
+	for _, d := range ds {
+		r, ok := new(big.Rat).SetString(string(d))
+		if d == "" || !ok {
+			continue
+		}
+		if _, frac, ok := strings.Cut(string(d), "."); ok {
+			digits = max(digits, len(frac))
+		}
+		sum.Add(sum, r)
+		some = true
+	}
+	if !some {
+		return ""
+	}
+	return Decimal(sum.FloatString(digits))
 }
 
 // MarshalJSON writes the number, or null.
@@ -242,6 +278,12 @@ func (c *Contact) Validate() error {
 	if utf8.RuneCountInString(c.Phone.Country) > 3 {
 		p.Add("phone.country", "must be at most 3 characters")
 	}
+	if !c.EmailConsent.Valid() {
+		p.Add("email_consent", "must be one of %s", joinConsents())
+	}
+	if !c.SMSConsent.Valid() {
+		p.Add("sms_consent", "must be one of %s", joinConsents())
+	}
 	for i, a := range []*Address{c.BillingAddress, c.ShippingAddress} {
 		if a == nil {
 			continue
@@ -274,6 +316,10 @@ func (o *Order) Validate() error {
 	checkDecimal(&p, "total", o.Total)
 	checkDecimal(&p, "shipping", o.Shipping)
 	checkDecimal(&p, "taxes", o.Taxes)
+	if o.Currency != "" && !ValidCurrency(o.Currency) {
+		p.Add("currency", "must be an ISO 4217 code of three capital letters, such as EUR")
+	}
+	checkLen(&p, "store", o.Store)
 	if len(o.Items) > MaxOrderItems {
 		p.Add("items", "must have at most %d entries", MaxOrderItems)
 	}
@@ -337,6 +383,21 @@ func (c *Contact) Merge(in *Contact) []string {
 	if c.Source == "" && in.Source != "" {
 		c.Source, changed = in.Source, append(changed, "source")
 	}
+	setID := func(name string, dst *int64, v int64) {
+		if v != 0 && *dst != v {
+			*dst, changed = v, append(changed, name)
+		}
+	}
+	setID("zone_id", &c.ZoneID, in.ZoneID)
+	setID("brand_id", &c.BrandID, in.BrandID)
+	setID("contact_address_type_id", &c.AddressTypeID, in.AddressTypeID)
+	setConsent := func(name string, dst *Consent, v Consent) {
+		if v != "" && *dst != v {
+			*dst, changed = v, append(changed, name)
+		}
+	}
+	setConsent("email_consent", &c.EmailConsent, in.EmailConsent)
+	setConsent("sms_consent", &c.SMSConsent, in.SMSConsent)
 	return changed
 }
 
@@ -368,6 +429,24 @@ func (o *Order) Merge(in *Order) []string {
 	if !slices.EqualFunc(o.Items, in.Items, OrderItem.equal) {
 		o.Items, changed = slices.Clone(in.Items), append(changed, "items")
 	}
+	for _, f := range []struct {
+		name string
+		dst  *string
+		v    string
+	}{{"currency", &o.Currency, in.Currency}, {"store", &o.Store, in.Store}} {
+		if f.v != "" && *f.dst != f.v {
+			*f.dst, changed = f.v, append(changed, f.name)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		dst  *int64
+		v    int64
+	}{{"zone_id", &o.ZoneID, in.ZoneID}, {"brand_id", &o.BrandID, in.BrandID}} {
+		if f.v != 0 && *f.dst != f.v {
+			*f.dst, changed = f.v, append(changed, f.name)
+		}
+	}
 	return changed
 }
 
@@ -379,8 +458,11 @@ func (it OrderItem) equal(o OrderItem) bool {
 const (
 	EventContactCreated = "contact.created"
 	EventContactChanged = "contact.changed"
+	EventContactDeleted = "contact.deleted"
+	EventContactMerged  = "contact.merged"
 	EventOrderCreated   = "order.created"
 	EventOrderChanged   = "order.changed"
+	EventOrderDeleted   = "order.deleted"
 )
 
 func init() {
@@ -396,12 +478,13 @@ const (
 	exampleAddress = `{"first_name":"John","last_name":"Doe","line1":"11801 Stonehollow Drive","line2":"line two","city":"Austin","state":"TX","zip_code":"78758","country":"US"}`
 	exampleContact = `{"id":1,"first_name":"John","last_name":"Doe","email":"john.doe@example.com",` +
 		`"phone":{"country":"US","number":"+15124713434"},"billing_address":` + exampleAddress + `,"shipping_address":` + exampleAddress + `,` +
-		`"source":"Thiio Custom","integration_id":1,"created_at":"2026-05-01T13:45:10Z","updated_at":"2026-05-01T13:45:10Z"}`
+		`"source":"Thiio Custom","integration_id":1,"zone_id":0,"brand_id":0,"contact_address_type_id":0,"email_consent":"","sms_consent":"",` +
+		`"created_at":"2026-05-01T13:45:10Z","updated_at":"2026-05-01T13:45:10Z"}`
 	exampleOrder = `{"id":1,"contact_id":1,"integration_id":1,"external_id":"123","type":"success","user_id":"10",` +
 		`"date":"2026-05-01T13:45:10Z","shipping":10,"taxes":10,"total":120,"items":[` +
 		`{"name":"Product one","title":"Product one Red","quantity":1,"price":50},` +
 		`{"name":"Product two","title":"Product two White","quantity":1,"price":50}],` +
-		`"created_at":"2026-05-01T13:45:10Z","updated_at":"2026-05-01T13:45:10Z"}`
+		`"currency":"USD","store":"","zone_id":0,"brand_id":0,"created_at":"2026-05-01T13:45:10Z","updated_at":"2026-05-01T13:45:10Z"}`
 )
 
 // Event returns the event of type typ about c, with c as its data.
@@ -476,9 +559,11 @@ type RecordResult struct {
 }
 
 // Deliveries counts the deliveries the result's events made.
-func (r *RecordResult) Deliveries() int {
+func (r *RecordResult) Deliveries() int { return countDeliveries(r.Events) }
+
+func countDeliveries(events []PublishResult) int {
 	n := 0
-	for _, e := range r.Events {
+	for _, e := range events {
 		n += e.Deliveries
 	}
 	return n

@@ -34,13 +34,14 @@ const (
 	ScopeIntegrations   Scope = "integrations.manage"
 	ScopeRecordsRead    Scope = "records.read"
 	ScopeMailRead       Scope = "mail.read"
+	ScopeInboundSend    Scope = "inbound.send" // post to inbound endpoints that take tokens (CRM360's QueueProcess)
 )
 
 // AllScopes lists every scope; a tenant's first token carries all of them.
 var AllScopes = []Scope{
 	ScopeWebhooksRead, ScopeWebhooksCreate, ScopeWebhooksUpdate, ScopeWebhooksDelete,
 	ScopeEventsRead, ScopeEventsPublish, ScopeEventTypes, ScopeTokens,
-	ScopeIntegrations, ScopeRecordsRead, ScopeMailRead,
+	ScopeIntegrations, ScopeRecordsRead, ScopeMailRead, ScopeInboundSend,
 }
 
 // ValidScope reports whether s is a known scope.

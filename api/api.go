@@ -93,6 +93,8 @@ func (h *handlers) routes(api huma.API) {
 
 	h.integrationRoutes(api) // integrations.go: /v1/integrations…, /v1/integration-kinds
 	h.recordRoutes(api)      // records.go: /v1/contacts…, /v1/orders…
+	h.crmRoutes(api)         // crm.go: /v1/products…, /v1/tickets…, /v1/activities, /v1/messages…
+	h.crm360Routes(api)      // crm360.go: /v1/crm360/…, /v1/inbound-messages/{id}
 }
 
 // op describes one route; pattern is "METHOD /path".

@@ -55,6 +55,11 @@ type contactJSON struct {
 	ShippingAddress *addressJSON `json:"shipping_address"`
 	Source          string       `json:"source" doc:"Where the contact first came from (a Thiio payload's source)."`
 	IntegrationID   int64        `json:"integration_id" doc:"The integration it first came through; 0 for none."`
+	ZoneID          int64        `json:"zone_id" doc:"The CRM zone it is attached to (CRM360's ZoneId); 0 for none."`
+	BrandID         int64        `json:"brand_id" doc:"The brand it is attached to (CRM360's BrandId); 0 for none."`
+	AddressTypeID   int64        `json:"contact_address_type_id" doc:"The kind of its address (CRM360's ContactAddressTypeId); 0 for none."`
+	EmailConsent    string       `json:"email_consent" enum:"granted,withdrawn,bounced," doc:"Whether it may be sent marketing e-mail; empty when not known."`
+	SMSConsent      string       `json:"sms_consent" enum:"granted,withdrawn," doc:"Whether it may be sent marketing SMS; empty when not known."`
 	CreatedAt       time.Time    `json:"created_at"`
 	UpdatedAt       time.Time    `json:"updated_at"`
 }
@@ -71,7 +76,8 @@ func toContact(c *hookhub.Contact) contactJSON {
 	return contactJSON{
 		ID: c.ID, FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Phone: phoneJSON(c.Phone),
 		BillingAddress: toAddress(c.BillingAddress), ShippingAddress: toAddress(c.ShippingAddress),
-		Source: c.Source, IntegrationID: c.IntegrationID, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		Source: c.Source, IntegrationID: c.IntegrationID, ZoneID: c.ZoneID, BrandID: c.BrandID, AddressTypeID: c.AddressTypeID,
+		EmailConsent: string(c.EmailConsent), SMSConsent: string(c.SMSConsent), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
 }
 
@@ -96,6 +102,10 @@ type orderJSON struct {
 	Taxes         decimal         `json:"taxes"`
 	Total         decimal         `json:"total"`
 	Items         []orderItemJSON `json:"items"`
+	Currency      string          `json:"currency" doc:"ISO 4217; empty when the shop did not say."`
+	Store         string          `json:"store" doc:"The store or till it was taken at (Tabology's store)."`
+	ZoneID        int64           `json:"zone_id"`
+	BrandID       int64           `json:"brand_id"`
 	CreatedAt     time.Time       `json:"created_at"`
 	UpdatedAt     time.Time       `json:"updated_at"`
 }
@@ -104,7 +114,8 @@ func toOrder(o *hookhub.Order) orderJSON {
 	out := orderJSON{
 		ID: o.ID, ContactID: o.ContactID, IntegrationID: o.IntegrationID, ExternalID: o.ExternalID, Type: string(o.Type),
 		UserID: o.UserID, Date: o.Date, Shipping: decimal(o.Shipping), Taxes: decimal(o.Taxes), Total: decimal(o.Total),
-		Items: make([]orderItemJSON, len(o.Items)), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+		Items: make([]orderItemJSON, len(o.Items)), Currency: o.Currency, Store: o.Store, ZoneID: o.ZoneID, BrandID: o.BrandID,
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
 	for i, it := range o.Items {
 		out.Items[i] = orderItemJSON{Name: it.Name, Title: it.Title, Quantity: decimal(it.Quantity), Price: decimal(it.Price)}

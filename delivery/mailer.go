@@ -66,7 +66,7 @@ func (m *Mailer) send(ctx context.Context, msg *hookhub.Mail) {
 		state = hookhub.MailLogged
 	} else {
 		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := m.Sender.Send(sctx, mail.Message{To: []string{msg.To}, Subject: msg.Subject, Text: msg.Text})
+		err := m.Sender.Send(sctx, message(msg))
 		cancel()
 		if err != nil {
 			errMsg = err.Error()
@@ -83,6 +83,16 @@ func (m *Mailer) send(ctx context.Context, msg *hookhub.Mail) {
 	if err := m.Store.FinishMail(context.WithoutCancel(ctx), msg.ID, state, errMsg, m.now(), retryAt); err != nil {
 		m.logger().Error("finish mail", "id", msg.ID, "err", err)
 	}
+}
+
+// message is an outbox e-mail as the sender takes it: from the configured
+// sender unless it names one, with its Reply-To and HTML when it has them.
+func message(msg *hookhub.Mail) mail.Message {
+	out := mail.Message{From: msg.From, To: []string{msg.To}, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML}
+	if msg.ReplyTo != "" {
+		out.Headers = map[string]string{"Reply-To": msg.ReplyTo}
+	}
+	return out
 }
 
 func (m *Mailer) now() time.Time {

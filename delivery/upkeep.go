@@ -12,7 +12,9 @@ import (
 const DefaultRetention = 60 * 24 * time.Hour
 
 // Upkeep runs periodic maintenance: it deletes what is older than the
-// retention period. With several nodes, Lead decides which one does it.
+// retention period (attempts, finished deliveries, events, sent mail, and
+// finished inbound messages). With several nodes, Lead decides which one
+// does it.
 type Upkeep struct {
 	Store     hookhub.Store
 	Now       func() time.Time               // default time.Now
@@ -55,7 +57,8 @@ func (u *Upkeep) Once(ctx context.Context) {
 	if u.Logger != nil {
 		logger = u.Logger
 	}
-	r, err := u.Store.Purge(ctx, now().Add(-retention))
+	before := now().Add(-retention)
+	r, err := u.Store.Purge(ctx, before)
 	if err != nil {
 		if ctx.Err() == nil {
 			logger.Error("purge", "err", err)
@@ -64,5 +67,12 @@ func (u *Upkeep) Once(ctx context.Context) {
 	}
 	if r != (hookhub.PurgeResult{}) {
 		logger.Info("purged old data", "attempts", r.Attempts, "deliveries", r.Deliveries, "events", r.Events, "mail", r.Mail)
+	}
+	n, err := u.Store.PurgeInboundMessages(ctx, before)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		logger.Error("purge inbound messages", "err", err)
+	case n > 0:
+		logger.Info("purged old inbound messages", "messages", n)
 	}
 }

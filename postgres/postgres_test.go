@@ -449,8 +449,8 @@ func TestMigrateConcurrently(t *testing.T) {
 		`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'`).Scan(&tables); err != nil {
 		t.Fatalf("count tables: %v", err)
 	}
-	if tables != 13 {
-		t.Errorf("the database has %d tables, want 13", tables)
+	if tables != 20 {
+		t.Errorf("the database has %d tables, want 20", tables)
 	}
 	setup(t, dbs[nodes-1])
 }

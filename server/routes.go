@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/hookhub/hookhub/api"
+	"github.com/hookhub/hookhub/crm360"
 	"github.com/hookhub/hookhub/inbound"
 	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/superoffice"
@@ -28,11 +29,14 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	superoffice.Register(mux, s.svc, superoffice.Options{MaxBody: s.cfg.MaxBody}) // /api/v1/Agents/Webhook/ and /api/v1/Webhook
 	mux.Handle("/v2/", tilby.New(s.svc, tilby.Options{MaxBody: s.cfg.MaxBody}))
 	mux.Handle("/in/", inbound.New(s.svc, inbound.Options{MaxBody: s.cfg.MaxBody})) // integrations' URLs
+	mux.Handle(crm360.Path, crm360.New(s.svc, crm360.Options{MaxBody: s.cfg.MaxBody, DelayScale: s.cfg.RetryScale, Now: s.now}))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	return mux
 }
+
+func (s *Server) now() time.Time { return s.Now() }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

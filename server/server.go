@@ -14,17 +14,20 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm360"
 	"github.com/hookhub/hookhub/delivery"
+	"github.com/hookhub/hookhub/dispatch"
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/mail"
+	"github.com/hookhub/hookhub/processing"
 	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/superoffice"
 	"github.com/hookhub/hookhub/tilby"
 )
 
-// Server is a running hookhub: HTTP surfaces, delivery engine, mailer and
-// upkeep over one store.
+// Server is a running hookhub: HTTP surfaces, delivery engine, mailer,
+// inbound worker, outbox and upkeep over one store.
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
@@ -33,6 +36,8 @@ type Server struct {
 	engine  *delivery.Engine
 	mailer  *delivery.Mailer
 	upkeep  *delivery.Upkeep
+	inbound *processing.Worker   // the inbound queue (CRM360's QueueProcess)
+	outbox  *dispatch.Dispatcher // queued SMS and wallet updates
 	handler http.Handler
 	ln      net.Listener
 	Now     func() time.Time
@@ -90,7 +95,11 @@ func (s *Server) build() error {
 			salesiq.Format: salesiq.Rules{},
 			tilby.Format:   tilby.Rules{},
 		},
+
+		WakeInbound: func() { s.inbound.Wake() },
+		WakeOutbox:  func() { s.outbox.Wake() },
 	})
+	s.buildQueues(now)
 	var sender mail.Sender
 	if s.cfg.SMTPURL != "" {
 		mc, err := mail.ParseURL(s.cfg.SMTPURL)
@@ -106,6 +115,23 @@ func (s *Server) build() error {
 	}
 	s.handler = s.routes(reg)
 	return nil
+}
+
+// buildQueues makes the inbound worker, with a processor for each kind of
+// queued message, and the outbox's dispatcher.
+func (s *Server) buildQueues(now func() time.Time) {
+	proc := crm360.NewProcessor(s.svc)
+	procs := map[string]processing.Processor{}
+	for _, kind := range proc.Kinds() {
+		procs[kind] = proc
+	}
+	s.inbound = processing.New(processing.Config{
+		Store: s.store, Processors: procs, Now: now, Logger: s.log.With("part", "inbound"),
+		Lease: s.cfg.Lease, PollInterval: s.cfg.PollInterval, RetryScale: s.cfg.RetryScale,
+	})
+	s.outbox = dispatch.New()
+	s.outbox.Store, s.outbox.Now, s.outbox.Logger = s.store, now, s.log.With("part", "outbox")
+	s.outbox.Interval, s.outbox.Lease, s.outbox.RetryScale = s.cfg.PollInterval, s.cfg.Lease, s.cfg.RetryScale
 }
 
 // Service returns the service, for commands that act without HTTP.
@@ -128,8 +154,9 @@ func (s *Server) Listen() error {
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Run serves until ctx ends, then shuts down in order: stop taking
-// requests, let the engine finish or give back its claims, stop the
-// mailer and upkeep, close the store.
+// requests, let the engine finish or give back its claims, let the
+// inbound worker finish the messages in hand, stop the mailer, outbox and
+// upkeep, close the store.
 func (s *Server) Run(ctx context.Context) error {
 	if s.ln == nil {
 		if err := s.Listen(); err != nil {
@@ -153,10 +180,13 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 	})
 	wg.Go(func() { s.mailer.Run(workCtx) })
+	wg.Go(func() { s.inbound.Run(workCtx) })
+	wg.Go(func() { s.outbox.Run(workCtx) })
 	if n, ok := s.store.(hookhub.Notifier); ok {
 		// Other nodes' new work wakes this one at once; polling stays the fallback.
+		wake := func() { s.engine.Wake(); s.inbound.Wake(); s.outbox.Wake() }
 		wg.Go(func() {
-			if err := n.Listen(workCtx, s.engine.Wake); err != nil {
+			if err := n.Listen(workCtx, wake); err != nil {
 				s.log.Error("listen for due work", "err", err)
 			}
 		})

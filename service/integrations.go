@@ -144,11 +144,7 @@ func (s *Service) DeleteIntegration(ctx context.Context, actor *hookhub.Token, i
 
 // IntegrationURL is the URL a platform posts to for in.
 func (s *Service) IntegrationURL(in *hookhub.Integration) string {
-	base := ""
-	if s.baseURL != nil {
-		base = strings.TrimRight(s.baseURL(), "/")
-	}
-	return base + hookhub.InboundPath(in.Token)
+	return s.BaseURL() + hookhub.InboundPath(in.Token)
 }
 
 // ListInboundMessages lists the requests one of the tenant's integrations

@@ -34,6 +34,11 @@ type Config struct {
 	// Rules are the adapters' rules for the webhooks of their formats, by
 	// format name, applied on every save.
 	Rules map[string]FormatRules
+
+	// WakeInbound tells the inbound workers that a queued message is due
+	// now; WakeOutbox tells the outbox's senders that an SMS or a wallet
+	// update is queued. Nil: nobody is told, and they find it by polling.
+	WakeInbound, WakeOutbox func()
 }
 
 // Sender sends one request now, outside the queue.
@@ -62,6 +67,8 @@ type Service struct {
 	quit      chan struct{}     // closed by Close
 	done      chan struct{}     // closed when the committer has returned
 	closeOnce sync.Once
+
+	wakeInbound, wakeOutbox func() // Config.WakeInbound and WakeOutbox
 }
 
 // New returns a Service and starts its committer. Call Close when done.
@@ -79,6 +86,9 @@ func New(cfg Config) *Service {
 		publishes: make(chan *publishCall),
 		quit:      make(chan struct{}),
 		done:      make(chan struct{}),
+
+		wakeInbound: cfg.WakeInbound,
+		wakeOutbox:  cfg.WakeOutbox,
 	}
 	if s.clock == nil {
 		s.clock = time.Now

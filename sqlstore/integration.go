@@ -122,8 +122,14 @@ func (s *Store) DeleteIntegration(ctx context.Context, tenantID string, id int64
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("integration", id)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM inbound_messages WHERE tenant_id = $1 AND integration_id = $2`, tenantID, id); err != nil {
-			return fmt.Errorf("delete inbound messages: %w", err)
+		for _, q := range []string{
+			`DELETE FROM inbound_messages WHERE tenant_id = $1 AND integration_id = $2`,
+			`DELETE FROM crm360_sources WHERE tenant_id = $1 AND integration_id = $2`,
+			`DELETE FROM contact_refs WHERE tenant_id = $1 AND integration_id = $2`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, tenantID, id); err != nil {
+				return fmt.Errorf("delete integration %d: %w", id, err)
+			}
 		}
 		return nil
 	})
@@ -151,6 +157,10 @@ func scanInbound(sc scanner) (*hookhub.InboundMessage, error) {
 
 // CreateInboundMessage stores a received message and sets its id.
 func (s *Store) CreateInboundMessage(ctx context.Context, m *hookhub.InboundMessage) error {
+	return insertInbound(ctx, s.W, m)
+}
+
+func insertInbound(ctx context.Context, q queryer, m *hookhub.InboundMessage) error {
 	header := m.Header
 	if header == nil {
 		header = http.Header{}
@@ -167,7 +177,7 @@ func (s *Store) CreateInboundMessage(ctx context.Context, m *hookhub.InboundMess
 		updated = m.ReceivedAt
 	}
 	m.Reason = truncate(m.Reason, hookhub.MaxInboundReason)
-	err = s.W.QueryRowContext(ctx, `INSERT INTO inbound_messages (tenant_id, integration_id, kind, entity, action, method, query, headers, body,
+	err = q.QueryRowContext(ctx, `INSERT INTO inbound_messages (tenant_id, integration_id, kind, entity, action, method, query, headers, body,
 		remote_addr, received_at, status, reason, answer, attempts, run_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 		m.TenantID, m.IntegrationID, m.Kind, m.Entity, m.Action, m.Method, m.Query, string(headers), m.Body,
@@ -226,12 +236,17 @@ func (s *Store) finishInbound(ctx context.Context, q queryer, tenantID string, i
 	}
 	res, err := q.ExecContext(ctx, `UPDATE inbound_messages SET status = $1, reason = $2,
 		answer = CASE WHEN $3 = 0 THEN answer ELSE $3 END, run_at = COALESCE($4, run_at), updated_at = $5
-		WHERE tenant_id = $6 AND id = $7`,
-		string(o.Status), truncate(o.Reason, hookhub.MaxInboundReason), o.Answer, ms(o.RunAt), msv(now), tenantID, id)
+		WHERE tenant_id = $6 AND id = $7 AND ($8 = 0 OR status = 'processing' AND attempts = $8)`,
+		string(o.Status), truncate(o.Reason, hookhub.MaxInboundReason), o.Answer, ms(o.RunAt), msv(now), tenantID, id, o.Try)
 	if err != nil {
 		return fmt.Errorf("finish inbound message: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
+		if o.Try != 0 {
+			if _, err := s.GetInboundMessage(ctx, tenantID, id); err == nil {
+				return hookhub.Errorf(hookhub.ECONFLICT, "inbound message %d was claimed again after try %d", id, o.Try)
+			}
+		}
 		return notFound("inbound message", id)
 	}
 	return nil

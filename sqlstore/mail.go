@@ -11,14 +11,14 @@ import (
 )
 
 // MailColumns are the columns a dialect's ClaimMail returns, in order.
-const MailColumns = `id, tenant_id, webhook_id, kind, to_addr, subject, body, state, attempts, last_error, created_at, sent_at`
+const MailColumns = `id, tenant_id, webhook_id, kind, from_addr, reply_to, to_addr, subject, body, html, state, attempts, last_error, created_at, sent_at`
 
 func scanMail(sc scanner) (*hookhub.Mail, error) {
 	var m hookhub.Mail
 	var state string
 	var created int64
 	var sent sql.NullInt64
-	if err := sc.Scan(&m.ID, &m.TenantID, &m.WebhookID, &m.Kind, &m.To, &m.Subject, &m.Text, &state, &m.Attempts,
+	if err := sc.Scan(&m.ID, &m.TenantID, &m.WebhookID, &m.Kind, &m.From, &m.ReplyTo, &m.To, &m.Subject, &m.Text, &m.HTML, &state, &m.Attempts,
 		&m.LastError, &created, &sent); err != nil {
 		return nil, err
 	}
@@ -30,9 +30,9 @@ func insertMail(ctx context.Context, q queryer, m *hookhub.Mail) error {
 	if m.State == "" {
 		m.State = hookhub.MailQueued
 	}
-	err := q.QueryRowContext(ctx, `INSERT INTO mail (tenant_id, webhook_id, kind, to_addr, subject, body, state, attempts, last_error, run_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 0, '', $8, $8) RETURNING id`,
-		m.TenantID, m.WebhookID, m.Kind, m.To, m.Subject, m.Text, string(m.State), msv(m.CreatedAt)).Scan(&m.ID)
+	err := q.QueryRowContext(ctx, `INSERT INTO mail (tenant_id, webhook_id, kind, from_addr, reply_to, to_addr, subject, body, html, state, attempts, last_error, run_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, '', $11, $11) RETURNING id`,
+		m.TenantID, m.WebhookID, m.Kind, m.From, m.ReplyTo, m.To, m.Subject, m.Text, m.HTML, string(m.State), msv(m.CreatedAt)).Scan(&m.ID)
 	if err != nil {
 		return fmt.Errorf("insert mail: %w", err)
 	}
@@ -67,15 +67,17 @@ func (s *Store) FinishMail(ctx context.Context, id int64, state hookhub.MailStat
 	if retryAt.IsZero() {
 		retryAt = now
 	}
-	res, err := s.W.ExecContext(ctx, `UPDATE mail SET state = $1, last_error = $2, sent_at = $3, run_at = $4, attempts = attempts + 1 WHERE id = $5`,
-		string(state), errMsg, sent, msv(retryAt), id)
-	if err != nil {
-		return fmt.Errorf("finish mail: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("mail", id)
-	}
-	return nil
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE mail SET state = $1, last_error = $2, sent_at = $3, run_at = $4, attempts = attempts + 1 WHERE id = $5`,
+			string(state), errMsg, sent, msv(retryAt), id)
+		if err != nil {
+			return fmt.Errorf("finish mail: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("mail", id)
+		}
+		return s.followMail(ctx, tx, id, state, errMsg, now, sent)
+	})
 }
 
 // ListMail lists a tenant's e-mails, newest first.

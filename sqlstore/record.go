@@ -76,14 +76,17 @@ func (s *Store) SaveRecords(ctx context.Context, now time.Time, ch *hookhub.Reco
 }
 
 const contactColumns = `id, tenant_id, first_name, last_name, email, phone_country, phone_number,
-	billing_address, shipping_address, source, integration_id, created_at, updated_at`
+	billing_address, shipping_address, source, integration_id, zone_id, brand_id, address_type_id,
+	email_consent, sms_consent, created_at, updated_at`
 
 func scanContact(sc scanner) (*hookhub.Contact, error) {
 	var c hookhub.Contact
 	var billing, shipping sql.NullString
+	var emailConsent, smsConsent string
 	var created, updated int64
 	err := sc.Scan(&c.ID, &c.TenantID, &c.FirstName, &c.LastName, &c.Email, &c.Phone.Country, &c.Phone.Number,
-		&billing, &shipping, &c.Source, &c.IntegrationID, &created, &updated)
+		&billing, &shipping, &c.Source, &c.IntegrationID, &c.ZoneID, &c.BrandID, &c.AddressTypeID,
+		&emailConsent, &smsConsent, &created, &updated)
 	if err != nil {
 		return nil, err
 	}
@@ -97,11 +100,18 @@ func scanContact(sc scanner) (*hookhub.Contact, error) {
 			}
 		}
 	}
+	c.EmailConsent, c.SMSConsent = hookhub.Consent(emailConsent), hookhub.Consent(smsConsent)
 	c.CreatedAt, c.UpdatedAt = fromMSv(created), fromMSv(updated)
 	return &c, nil
 }
 
-// contactArgs are a contact's columns from first_name to source, with the
+// contactFields are the columns a contact's writes set, in contactArgs
+// order.
+var contactFields = []string{"first_name", "last_name", "email", "email_key", "name_key", "phone_country", "phone_number",
+	"billing_address", "shipping_address", "source", "phone_key", "zone_id", "brand_id", "address_type_id",
+	"email_consent", "sms_consent", "updated_at"}
+
+// contactArgs are a contact's columns in contactFields order, with the
 // keys it is matched and searched by.
 func contactArgs(c *hookhub.Contact) ([]any, error) {
 	billing, err := nullJSON(c.BillingAddress, c.BillingAddress == nil)
@@ -114,7 +124,8 @@ func contactArgs(c *hookhub.Contact) ([]any, error) {
 	}
 	nameKey := strings.ToLower(strings.TrimSpace(c.FirstName + " " + c.LastName))
 	return []any{c.FirstName, c.LastName, c.Email, hookhub.EmailKey(c.Email), nameKey, c.Phone.Country, c.Phone.Number,
-		billing, shipping, c.Source}, nil
+		billing, shipping, c.Source, hookhub.PhoneKey(c.Phone), c.ZoneID, c.BrandID, c.AddressTypeID,
+		string(c.EmailConsent), string(c.SMSConsent), msv(c.UpdatedAt)}, nil
 }
 
 // forUpdate locks the rows a SELECT reads until the transaction ends, on
@@ -127,29 +138,24 @@ func (s *Store) forUpdate() string {
 }
 
 // upsertContact creates the change's contact or merges it into the one
+// with its e-mail.
+func (s *Store) upsertContact(ctx context.Context, tx *sql.Tx, now time.Time, ch *hookhub.RecordChange) (*hookhub.Contact, bool, []string, error) {
+	return s.saveContact(ctx, tx, now, ch.TenantID, ch.IntegrationID, ch.Contact)
+}
+
+// saveContact creates a contact of the tenant or merges it into the one
 // with its e-mail. Inserting first, with ON CONFLICT DO NOTHING, makes two
 // transactions that bring the same new address meet at the unique index:
 // the second waits for the first and then updates its contact.
-func (s *Store) upsertContact(ctx context.Context, tx *sql.Tx, now time.Time, ch *hookhub.RecordChange) (*hookhub.Contact, bool, []string, error) {
-	in := *ch.Contact
-	in.TenantID, in.CreatedAt, in.UpdatedAt = ch.TenantID, now, now
+func (s *Store) saveContact(ctx context.Context, tx *sql.Tx, now time.Time, tenantID string, integrationID int64, c *hookhub.Contact) (*hookhub.Contact, bool, []string, error) {
+	in := *c
+	in.TenantID, in.CreatedAt, in.UpdatedAt = tenantID, now, now
 	if in.IntegrationID == 0 {
-		in.IntegrationID = ch.IntegrationID
+		in.IntegrationID = integrationID
 	}
-	args, err := contactArgs(&in)
-	if err != nil {
-		return nil, false, nil, err
-	}
-	args = append([]any{in.TenantID}, append(args, in.IntegrationID, msv(now), msv(now))...)
-	err = tx.QueryRowContext(ctx, `INSERT INTO contacts (tenant_id, first_name, last_name, email, email_key, name_key, phone_country, phone_number,
-			billing_address, shipping_address, source, integration_id, created_at, updated_at)
-		VALUES (`+placeholders(1, len(args))+`)
-		ON CONFLICT (tenant_id, email_key) DO NOTHING RETURNING id`, args...).Scan(&in.ID)
-	if err == nil {
-		return &in, true, nil, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil, fmt.Errorf("insert contact: %w", err)
+	created, err := s.insertContact(ctx, tx, &in)
+	if err != nil || created {
+		return &in, created, nil, err
 	}
 	old, err := scanContact(tx.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = $1 AND email_key = $2`+s.forUpdate(),
 		in.TenantID, hookhub.EmailKey(in.Email)))
@@ -160,30 +166,58 @@ func (s *Store) upsertContact(ctx context.Context, tx *sql.Tx, now time.Time, ch
 	if len(changed) == 0 {
 		return old, false, nil, nil
 	}
-	old.UpdatedAt = now
-	args, err = contactArgs(old)
-	if err != nil {
+	if err := s.updateContact(ctx, tx, now, old); err != nil {
 		return nil, false, nil, err
-	}
-	args = append(args, msv(now), old.ID)
-	_, err = tx.ExecContext(ctx, `UPDATE contacts SET first_name = $1, last_name = $2, email = $3, email_key = $4, name_key = $5,
-		phone_country = $6, phone_number = $7, billing_address = $8, shipping_address = $9, source = $10, updated_at = $11
-		WHERE id = $12`, args...)
-	if err != nil {
-		return nil, false, nil, fmt.Errorf("update contact: %w", err)
 	}
 	return old, false, changed, nil
 }
 
+// insertContact inserts c and sets its id, unless the tenant has a
+// contact with its e-mail: then it reports false.
+func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c *hookhub.Contact) (bool, error) {
+	args, err := contactArgs(c)
+	if err != nil {
+		return false, err
+	}
+	args = append(args, c.TenantID, c.IntegrationID, msv(c.CreatedAt))
+	cols := strings.Join(contactFields, ", ") + ", tenant_id, integration_id, created_at"
+	err = tx.QueryRowContext(ctx, `INSERT INTO contacts (`+cols+`) VALUES (`+placeholders(1, len(args))+`)
+		ON CONFLICT (tenant_id, email_key) DO NOTHING RETURNING id`, args...).Scan(&c.ID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("insert contact: %w", err)
+	}
+	return true, nil
+}
+
+// updateContact saves c's fields, stamped updated at now.
+func (s *Store) updateContact(ctx context.Context, tx *sql.Tx, now time.Time, c *hookhub.Contact) error {
+	c.UpdatedAt = now
+	args, err := contactArgs(c)
+	if err != nil {
+		return err
+	}
+	args = append(args, c.ID)
+	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET `+setList(contactFields)+fmt.Sprintf(` WHERE id = $%d`, len(args)), args...); err != nil {
+		if s.Dialect.IsUniqueViolation(err) {
+			return hookhub.Errorf(hookhub.ECONFLICT, "another contact has the e-mail address %s", c.Email)
+		}
+		return fmt.Errorf("update contact: %w", err)
+	}
+	return nil
+}
+
 const orderColumns = `id, tenant_id, contact_id, integration_id, external_id, type, user_id, ordered_at,
-	shipping, taxes, total, items, created_at, updated_at`
+	shipping, taxes, total, items, currency, store, zone_id, brand_id, created_at, updated_at`
 
 func scanOrder(sc scanner) (*hookhub.Order, error) {
 	var o hookhub.Order
 	var typ, shipping, taxes, total, items string
 	var date, created, updated int64
 	err := sc.Scan(&o.ID, &o.TenantID, &o.ContactID, &o.IntegrationID, &o.ExternalID, &typ, &o.UserID, &date,
-		&shipping, &taxes, &total, &items, &created, &updated)
+		&shipping, &taxes, &total, &items, &o.Currency, &o.Store, &o.ZoneID, &o.BrandID, &created, &updated)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +229,11 @@ func scanOrder(sc scanner) (*hookhub.Order, error) {
 	return &o, nil
 }
 
-// orderArgs are an order's columns from contact_id to items.
+// orderFields are the columns an order's writes set, in orderArgs order.
+var orderFields = []string{"contact_id", "integration_id", "external_id", "type", "user_id", "ordered_at",
+	"shipping", "taxes", "total", "items", "currency", "store", "zone_id", "brand_id", "updated_at"}
+
+// orderArgs are an order's columns in orderFields order.
 func orderArgs(o *hookhub.Order) ([]any, error) {
 	items := o.Items
 	if items == nil {
@@ -206,16 +244,22 @@ func orderArgs(o *hookhub.Order) ([]any, error) {
 		return nil, fmt.Errorf("encode items: %w", err)
 	}
 	return []any{o.ContactID, o.IntegrationID, o.ExternalID, string(o.Type), o.UserID, msv(o.Date),
-		string(o.Shipping), string(o.Taxes), string(o.Total), string(b)}, nil
+		string(o.Shipping), string(o.Taxes), string(o.Total), string(b), o.Currency, o.Store, o.ZoneID, o.BrandID, msv(o.UpdatedAt)}, nil
 }
 
 // upsertOrder creates the change's order for the contact, or merges it
 // into the one with its integration and external id.
 func (s *Store) upsertOrder(ctx context.Context, tx *sql.Tx, now time.Time, ch *hookhub.RecordChange, contactID int64) (*hookhub.Order, bool, []string, error) {
-	in := *ch.Order
-	in.TenantID, in.ContactID, in.CreatedAt, in.UpdatedAt = ch.TenantID, contactID, now, now
+	return s.saveOrder(ctx, tx, now, ch.TenantID, ch.IntegrationID, ch.Order, contactID)
+}
+
+// saveOrder creates an order of the contact, or merges it into the one
+// with its integration and external id.
+func (s *Store) saveOrder(ctx context.Context, tx *sql.Tx, now time.Time, tenantID string, integrationID int64, o *hookhub.Order, contactID int64) (*hookhub.Order, bool, []string, error) {
+	in := *o
+	in.TenantID, in.ContactID, in.CreatedAt, in.UpdatedAt = tenantID, contactID, now, now
 	if in.IntegrationID == 0 {
-		in.IntegrationID = ch.IntegrationID
+		in.IntegrationID = integrationID
 	}
 	in.Date = fromMSv(msv(in.Date))
 	if in.Items == nil {
@@ -225,9 +269,8 @@ func (s *Store) upsertOrder(ctx context.Context, tx *sql.Tx, now time.Time, ch *
 	if err != nil {
 		return nil, false, nil, err
 	}
-	args = append([]any{in.TenantID}, append(args, msv(now), msv(now))...)
-	err = tx.QueryRowContext(ctx, `INSERT INTO orders (tenant_id, contact_id, integration_id, external_id, type, user_id, ordered_at,
-			shipping, taxes, total, items, created_at, updated_at)
+	args = append(args, in.TenantID, msv(now))
+	err = tx.QueryRowContext(ctx, `INSERT INTO orders (`+strings.Join(orderFields, ", ")+`, tenant_id, created_at)
 		VALUES (`+placeholders(1, len(args))+`)
 		ON CONFLICT (tenant_id, integration_id, external_id) DO NOTHING RETURNING id`, args...).Scan(&in.ID)
 	if err == nil {
@@ -250,13 +293,20 @@ func (s *Store) upsertOrder(ctx context.Context, tx *sql.Tx, now time.Time, ch *
 	if err != nil {
 		return nil, false, nil, err
 	}
-	args = append(args, msv(now), old.ID)
-	_, err = tx.ExecContext(ctx, `UPDATE orders SET contact_id = $1, integration_id = $2, external_id = $3, type = $4, user_id = $5,
-		ordered_at = $6, shipping = $7, taxes = $8, total = $9, items = $10, updated_at = $11 WHERE id = $12`, args...)
-	if err != nil {
+	args = append(args, old.ID)
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET `+setList(orderFields)+fmt.Sprintf(` WHERE id = $%d`, len(args)), args...); err != nil {
 		return nil, false, nil, fmt.Errorf("update order: %w", err)
 	}
 	return old, false, changed, nil
+}
+
+// setList is "a = $1, b = $2, …" for the columns.
+func setList(cols []string) string {
+	sets := make([]string, len(cols))
+	for i, c := range cols {
+		sets[i] = fmt.Sprintf("%s = $%d", c, i+1)
+	}
+	return strings.Join(sets, ", ")
 }
 
 // GetContact finds one of a tenant's contacts.

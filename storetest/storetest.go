@@ -61,7 +61,10 @@ var tests = []struct {
 	{"EventList", testEventList},
 	{"Apps", testApps},
 	{"Integrations", testIntegrations}, {"InboundQueue", testInboundQueue}, // integration.go
-	{"Records", testRecords}, // record.go
+	{"Records", testRecords},                                                                                         // record.go
+	{"CRM360Accounts", testCRM360Accounts}, {"CRM360Sources", testCRM360Sources}, {"QueueInbound", testQueueInbound}, // crm360.go
+	{"ChangeContacts", testChangeContacts}, {"ChangeShop", testChangeShop}, {"ChangeTickets", testChangeTickets}, // change.go
+	{"ChangeMessages", testChangeMessages}, {"ChangeStandardizeDedup", testChangeStandardizeDedup}, {"ChangeTenants", testChangeTenants},
 
 	{"Claim", testClaim},
 	{"ClaimLease", testClaimLease},

@@ -85,8 +85,18 @@ func NewDatabase(t testing.TB) string {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		// FORCE ends the sessions a failed test may have left open.
-		if _, err := db.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+		// FORCE ends the sessions a failed test may have left open. It
+		// may not end an autovacuum worker that is busy with the database
+		// (SQLSTATE 42501 for a role without pg_signal_backend): the worker
+		// soon goes, so try again for a while.
+		var err error
+		for try := 0; try < 50; try++ {
+			if _, err = db.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err == nil || !strings.Contains(err.Error(), "42501") {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
 			t.Errorf("drop test database %s: %v", name, err)
 		}
 	})

@@ -1,0 +1,419 @@
+package crm360_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+
+	"github.com/hookhub/hookhub/crm360"
+	"github.com/hookhub/hookhub/mail/smtptest"
+	"github.com/hookhub/hookhub/postgres/pgtest"
+	"github.com/hookhub/hookhub/secrets"
+	"github.com/hookhub/hookhub/server"
+)
+
+// waitTimeout bounds every wait for something to happen; nothing asserts
+// on how long anything took.
+const waitTimeout = 20 * time.Second
+
+// env is hookhub served as `hookhub serve` serves it, with a tenant
+// (acme) that has a CRM360 name, one source of each platform, and a
+// webhook subscribed to every event posting to a real receiver; a second
+// tenant (globex) with a name and sources of its own; and a real SMTP
+// server.
+type env struct {
+	base    string
+	srv     *server.Server
+	cfg     server.Config
+	token   string // acme's token
+	other   string // globex's token
+	sources map[string]int64
+	theirs  map[string]int64 // globex's sources
+	rcv     *receiver
+	smtp    *smtptest.Server
+	stop    func() // stops the server started last
+}
+
+// options change the environment.
+type options struct {
+	postgres bool
+	now      func() time.Time // the server's clock; time.Now when nil
+	cfg      *server.Config   // a configuration to reuse (a restart); made when nil
+}
+
+func setup(t *testing.T, opts *options) *env {
+	t.Helper()
+	if opts == nil {
+		opts = &options{}
+	}
+	e := &env{smtp: smtptest.NewServer(t), sources: map[string]int64{}, theirs: map[string]int64{}}
+	e.cfg = newConfig(t, opts.postgres)
+	if opts.cfg != nil {
+		e.cfg = *opts.cfg
+	}
+	e.cfg.SMTPURL = e.smtp.URL()
+	e.start(t, opts.now)
+	e.token, e.other = e.tenant(t, "acme", "FTS Services", "Prod"), e.tenant(t, "globex", "Globex", "Prod")
+	for _, r := range crm360.Routes {
+		if _, ok := e.sources[r.Platform]; !ok {
+			e.sources[r.Platform] = e.source(t, e.token, r.Kind(), r.Platform)
+			e.theirs[r.Platform] = e.source(t, e.other, r.Kind(), r.Platform)
+		}
+	}
+	e.rcv = newReceiver(t)
+	var wh struct{ Secret string }
+	e.must(t, e.token, "POST", "/v1/webhooks", map[string]any{"url": e.rcv.srv.URL, "events": []string{"*"}}, 201, &wh)
+	e.rcv.setSecret(t, wh.Secret)
+	return e
+}
+
+func newConfig(t *testing.T, postgres bool) server.Config {
+	cfg := server.Defaults()
+	cfg.Addr, cfg.AllowPrivateTargets, cfg.RetryScale, cfg.PollInterval = "127.0.0.1:0", true, 0.001, 20*time.Millisecond
+	cfg.MailFrom, cfg.EncryptionKey = "hookhub@example.com", fmt.Sprintf("%x", secrets.GenerateKey())
+	if postgres {
+		cfg.DB = pgtest.NewDatabase(t)
+	} else {
+		cfg.DB = filepath.Join(t.TempDir(), "hookhub.db")
+	}
+	return cfg
+}
+
+// start runs a server on e.cfg until the test ends (or stop is called).
+func (e *env) start(t *testing.T, now func() time.Time) (stop func()) {
+	t.Helper()
+	s, err := server.New(context.Background(), e.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now != nil {
+		s.Now = now
+	}
+	if err := s.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve returned %v after shutdown", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	e.base, e.srv, e.stop = "http://"+s.Addr(), s, stop
+	return stop
+}
+
+// tenant makes a tenant with a CRM360 name and returns its first token.
+func (e *env) tenant(t *testing.T, name, customer, alias string) string {
+	t.Helper()
+	_, secret, err := e.srv.Service().CreateTenant(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.must(t, secret, "PUT", "/v1/crm360/account", map[string]any{"customer_name": customer, "database_alias": alias}, 200, nil)
+	return secret
+}
+
+// source makes a CRM360 integration of a tenant and returns its id.
+func (e *env) source(t *testing.T, token, kind, name string) int64 {
+	t.Helper()
+	var in struct{ ID int64 }
+	e.must(t, token, "POST", "/v1/integrations", map[string]any{"kind": kind, "name": name}, 201, &in)
+	return in.ID
+}
+
+// must calls the native API and checks the status.
+func (e *env) must(t *testing.T, token, method, path string, body any, want int, out any) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, e.base+path, r)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s = %d %s, want %d", method, path, resp.StatusCode, b, want)
+	}
+	if out != nil {
+		mustDecode(t, b, out)
+	}
+}
+
+// call is one QueueProcess request.
+type call struct {
+	platform, entity, action string
+	params                   map[string]string // more URI parameters
+	body                     string
+	header                   map[string]string // default: JSON with acme's token
+	source                   int64             // default: acme's source of the platform
+	customer                 string            // default: acme's name
+}
+
+// answer is QueueProcess's answer.
+type answer struct {
+	status int
+	raw    string
+	crm360.Answer
+}
+
+// queue posts a call to QueueProcess.
+func (e *env) queue(t *testing.T, c call) answer {
+	t.Helper()
+	q := url.Values{}
+	q.Set("CustomerName", "FTS Services")
+	if c.customer != "" {
+		q.Set("CustomerName", c.customer)
+	}
+	q.Set("DatabaseAlias", "Prod")
+	q.Set("ExternalPlatform", c.platform)
+	q.Set("ExternalEntity", c.entity)
+	q.Set("ExternalAction", c.action)
+	source := c.source
+	if source == 0 {
+		source = e.sources[c.platform]
+	}
+	q.Set("SourceId", fmt.Sprint(source))
+	for k, v := range c.params {
+		q.Set(k, v)
+	}
+	req, _ := http.NewRequest("POST", e.base+crm360.Path+"?"+q.Encode(), strings.NewReader(c.body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	for k, v := range c.header {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	a := answer{status: resp.StatusCode, raw: string(b)}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("answer Content-Type = %q, want application/json", ct)
+	}
+	mustDecode(t, b, &a.Answer)
+	return a
+}
+
+// accept posts a call that must be accepted, waits until its message is
+// processed, fails the test unless it is done, and returns it.
+func (e *env) accept(t *testing.T, c call) message {
+	t.Helper()
+	a := e.queue(t, c)
+	if a.status != 200 || !a.Success || a.MessageID == 0 || a.Status != "queued" {
+		t.Fatalf("QueueProcess %s %s %s = %d %s, want 200 queued", c.platform, c.entity, c.action, a.status, a.raw)
+	}
+	m := e.wait(t, a.MessageID)
+	if m.Status != "done" {
+		t.Fatalf("message %d = %s (%s), want done", m.ID, m.Status, m.Reason)
+	}
+	return m
+}
+
+// message is an inbound message as GET /v1/inbound-messages/{id} shows it.
+type message struct {
+	ID       int64
+	Status   string
+	Reason   string
+	Attempts int
+	Entity   string
+	Action   string
+	Body     string
+	Query    string
+	Headers  map[string]string
+}
+
+// wait waits until a message is done or failed.
+func (e *env) wait(t *testing.T, id int64) message {
+	t.Helper()
+	var m message
+	for deadline := time.Now().Add(waitTimeout); ; time.Sleep(10 * time.Millisecond) {
+		e.must(t, e.token, "GET", fmt.Sprintf("/v1/inbound-messages/%d", id), nil, 200, &m)
+		if m.Status == "done" || m.Status == "failed" {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("message %d is still %s after %s", id, m.Status, waitTimeout)
+		}
+	}
+}
+
+// list reads a native list's data.
+func (e *env) list(t *testing.T, path string, out any) {
+	t.Helper()
+	var l struct{ Data json.RawMessage }
+	e.must(t, e.token, "GET", path, nil, 200, &l)
+	mustDecode(t, l.Data, out)
+}
+
+// testdata reads a body from testdata.
+func testdata(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func mustDecode(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+}
+
+// receiver is a webhook receiver that checks every request's signature
+// with the reference Standard Webhooks library.
+type receiver struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	verify *standardwebhooks.Webhook
+	got    map[string]event // by webhook-id: deliveries are at least once
+	order  []string
+	bad    []string
+}
+
+// event is an outbound event as the receiver got it.
+type event struct {
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data"`
+}
+
+func newReceiver(t *testing.T) *receiver {
+	r := &receiver{got: map[string]event{}}
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if err := r.verify.Verify(body, req.Header); err != nil {
+			r.bad = append(r.bad, err.Error())
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		var ev event
+		if err := json.Unmarshal(body, &ev); err != nil {
+			r.bad = append(r.bad, err.Error())
+			return
+		}
+		if id := req.Header.Get("webhook-id"); r.got[id].Type == "" {
+			r.got[id] = ev
+			r.order = append(r.order, id)
+		}
+	}))
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+func (r *receiver) setSecret(t *testing.T, secret string) {
+	wh, err := standardwebhooks.NewWebhook(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.mu.Lock()
+	r.verify = wh
+	r.mu.Unlock()
+}
+
+// wait waits until events of each type in types came (as many of each as
+// listed), and returns the last of each type.
+func (r *receiver) wait(t *testing.T, types ...string) map[string]event {
+	t.Helper()
+	want := map[string]int{}
+	for _, typ := range types {
+		want[typ]++
+	}
+	for deadline := time.Now().Add(waitTimeout); ; time.Sleep(10 * time.Millisecond) {
+		r.mu.Lock()
+		got, last := map[string]int{}, map[string]event{}
+		for _, id := range r.order {
+			got[r.got[id].Type]++
+			last[r.got[id].Type] = r.got[id]
+		}
+		bad := r.bad
+		r.mu.Unlock()
+		if len(bad) > 0 {
+			t.Fatalf("receiver refused requests: %v", bad)
+		}
+		ok := true
+		for typ, n := range want {
+			ok = ok && got[typ] >= n
+		}
+		if ok {
+			return last
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("received %v, want at least %v", got, want)
+		}
+	}
+}
+
+// all are the events of a type that came, in the order they came.
+func (r *receiver) all(typ string) []event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []event
+	for _, id := range r.order {
+		if r.got[id].Type == typ {
+			out = append(out, r.got[id])
+		}
+	}
+	return out
+}
+
+// count is how many events of a type came.
+func (r *receiver) count(typ string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, id := range r.order {
+		if r.got[id].Type == typ {
+			n++
+		}
+	}
+	return n
+}
+
+// sameJSON reports whether a and b hold the same JSON value.
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	xb, _ := json.Marshal(x)
+	yb, _ := json.Marshal(y)
+	return bytes.Equal(xb, yb)
+}

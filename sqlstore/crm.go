@@ -1,0 +1,676 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// ApplyCRM applies a change's operations, publishes the events they raise
+// and marks its message done, in one transaction.
+func (s *Store) ApplyCRM(ctx context.Context, now time.Time, ch *hookhub.CRMChange) (*hookhub.CRMResult, error) {
+	now = fromMSv(msv(now)) // what a read will give back
+	var res *hookhub.CRMResult
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		a := &applier{s: s, tx: tx, now: now, ch: ch, res: &hookhub.CRMResult{}}
+		if ch.MessageID != 0 {
+			// First, so that a stale claim stops before it changes anything.
+			o := hookhub.InboundOutcome{Status: hookhub.InboundDone, Try: ch.MessageTry}
+			if err := s.finishInbound(ctx, tx, ch.TenantID, ch.MessageID, o, now); err != nil {
+				return err
+			}
+		}
+		for i := range ch.Ops {
+			a.op = i
+			if err := a.apply(ctx, &ch.Ops[i]); err != nil {
+				return opError(i, len(ch.Ops), err)
+			}
+		}
+		if len(a.reqs) > 0 {
+			var err error
+			if a.res.Events, err = s.publishTx(ctx, tx, now, a.reqs); err != nil {
+				return err
+			}
+		}
+		res = a.res
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// opError names the operation of a batch an error came from, keeping its
+// code.
+func opError(i, n int, err error) error {
+	var e *hookhub.Error
+	if n == 1 || !errors.As(err, &e) {
+		return err
+	}
+	return &hookhub.Error{Code: e.Code, Message: fmt.Sprintf("[%d]: %s", i, e.Message), Fields: e.Fields}
+}
+
+// applier applies the operations of one change in its transaction.
+type applier struct {
+	s    *Store
+	tx   *sql.Tx
+	now  time.Time
+	ch   *hookhub.CRMChange
+	op   int
+	res  *hookhub.CRMResult
+	reqs []hookhub.PublishRequest
+}
+
+func (a *applier) apply(ctx context.Context, op *hookhub.CRMOp) error {
+	switch op.Kind {
+	case hookhub.OpSaveContact:
+		_, err := a.saveContact(ctx, op.Contact, op.Ref)
+		return err
+	case hookhub.OpDeleteContact:
+		return a.deleteContact(ctx, op.Ref)
+	case hookhub.OpSaveProduct:
+		return a.saveProduct(ctx, op.Product)
+	case hookhub.OpDeleteProduct:
+		return a.deleteByRef(ctx, "product", op.Ref)
+	case hookhub.OpSaveOrder:
+		return a.saveOrder(ctx, op.Contact, op.Ref, op.Order)
+	case hookhub.OpDeleteOrder:
+		return a.deleteByRef(ctx, "order", op.Ref)
+	case hookhub.OpAddActivity:
+		c, err := a.saveContact(ctx, op.Contact, op.Ref)
+		if err != nil {
+			return err
+		}
+		return a.addActivity(ctx, c.ID, op.Activity)
+	case hookhub.OpSaveTicket:
+		return a.saveTicket(ctx, op.Contact, op.Ticket)
+	case hookhub.OpReport:
+		return a.report(ctx, op.Report)
+	case hookhub.OpOptOut:
+		return a.optOut(ctx, op.OptOut)
+	case hookhub.OpStandardize:
+		return a.standardize(ctx, op.Select)
+	case hookhub.OpDedup:
+		return a.dedup(ctx, op.Select)
+	case hookhub.OpSend:
+		return a.send(ctx, op.Message, op.Mail)
+	}
+	return hookhub.Invalid("kind", "unknown operation %q", op.Kind)
+}
+
+// raise queues an event to publish when the operations are done.
+func (a *applier) raise(e *hookhub.Event, err error) error {
+	if err != nil {
+		return err
+	}
+	a.reqs = append(a.reqs, hookhub.PublishRequest{Event: e})
+	return nil
+}
+
+func (a *applier) effect(entity string, id int64, created, deleted bool, changed []string) {
+	a.res.Effects = append(a.res.Effects, hookhub.Effect{Op: a.op, Entity: entity, ID: id, Created: created, Deleted: deleted, Changed: changed})
+}
+
+// saved records the effect of saving a record and raises its created or
+// changed event (none when nothing changed).
+func (a *applier) saved(entity string, id int64, created bool, changed []string, event func(string, []string) (*hookhub.Event, error)) error {
+	a.effect(entity, id, created, false, changed)
+	switch {
+	case created:
+		return a.raise(event(entity+".created", nil))
+	case len(changed) > 0:
+		return a.raise(event(entity+".changed", changed))
+	}
+	return nil
+}
+
+// saveContact saves a contact: the one the source knows by ref, when it
+// has one, else the one with its e-mail, and then remembers ref.
+func (a *applier) saveContact(ctx context.Context, in *hookhub.Contact, ref string) (*hookhub.Contact, error) {
+	c, created, changed, err := a.contactByRef(ctx, in, ref)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		if c, created, changed, err = a.s.saveContact(ctx, a.tx, a.now, a.ch.TenantID, a.ch.IntegrationID, in); err != nil {
+			return nil, err
+		}
+	}
+	if ref != "" {
+		_, err := a.tx.ExecContext(ctx, `INSERT INTO contact_refs (tenant_id, integration_id, external_id, contact_id) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (tenant_id, integration_id, external_id) DO UPDATE SET contact_id = excluded.contact_id`,
+			a.ch.TenantID, a.ch.IntegrationID, ref, c.ID)
+		if err != nil {
+			return nil, fmt.Errorf("save contact ref: %w", err)
+		}
+	}
+	return c, a.saved("contact", c.ID, created, changed, c.Event)
+}
+
+// contactByRef updates the contact the source knows by ref with in, and
+// returns nil when it knows none. A new e-mail address is taken when no
+// other contact has it.
+func (a *applier) contactByRef(ctx context.Context, in *hookhub.Contact, ref string) (*hookhub.Contact, bool, []string, error) {
+	if ref == "" {
+		return nil, false, nil, nil
+	}
+	old, err := a.refContact(ctx, ref)
+	if old == nil || err != nil {
+		return nil, false, nil, err
+	}
+	var changed []string
+	if hookhub.EmailKey(in.Email) != hookhub.EmailKey(old.Email) {
+		var n int
+		if err := a.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM contacts WHERE tenant_id = $1 AND email_key = $2`,
+			a.ch.TenantID, hookhub.EmailKey(in.Email)).Scan(&n); err != nil {
+			return nil, false, nil, fmt.Errorf("look for e-mail: %w", err)
+		}
+		if n > 0 {
+			return nil, false, nil, nil // the address is another contact's: save into that one
+		}
+		old.Email, changed = in.Email, append(changed, "email")
+	}
+	changed = append(changed, old.Merge(in)...)
+	if len(changed) == 0 {
+		return old, false, nil, nil
+	}
+	if err := a.s.updateContact(ctx, a.tx, a.now, old); err != nil {
+		return nil, false, nil, err
+	}
+	return old, false, changed, nil
+}
+
+// refContact is the contact the source knows by ref, locked; nil when
+// there is none.
+func (a *applier) refContact(ctx context.Context, ref string) (*hookhub.Contact, error) {
+	c, err := scanContact(a.tx.QueryRowContext(ctx, `SELECT `+prefixed("c.", contactColumns)+` FROM contact_refs r
+		JOIN contacts c ON c.id = r.contact_id AND c.tenant_id = r.tenant_id
+		WHERE r.tenant_id = $1 AND r.integration_id = $2 AND r.external_id = $3`+a.s.forUpdateOf("c"),
+		a.ch.TenantID, a.ch.IntegrationID, ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get contact by ref: %w", err)
+	}
+	return c, nil
+}
+
+// prefixed puts prefix before each column of a column list.
+func prefixed(prefix, cols string) string {
+	fields := strings.Split(cols, ",")
+	for i, f := range fields {
+		fields[i] = prefix + strings.TrimSpace(f)
+	}
+	return strings.Join(fields, ", ")
+}
+
+// forUpdateOf locks the rows of one table of a join, on PostgreSQL.
+func (s *Store) forUpdateOf(table string) string {
+	if s.Dialect.Name == "postgres" {
+		return " FOR UPDATE OF " + table
+	}
+	return ""
+}
+
+// deleteContact deletes the contact the source knows by ref, and its refs.
+func (a *applier) deleteContact(ctx context.Context, ref string) error {
+	c, err := a.refContact(ctx, ref)
+	if c == nil || err != nil {
+		a.effect("contact", 0, false, false, nil)
+		return err
+	}
+	for _, q := range []string{`DELETE FROM contacts WHERE tenant_id = $1 AND id = $2`, `DELETE FROM contact_refs WHERE tenant_id = $1 AND contact_id = $2`} {
+		if _, err := a.tx.ExecContext(ctx, q, a.ch.TenantID, c.ID); err != nil {
+			return fmt.Errorf("delete contact: %w", err)
+		}
+	}
+	a.effect("contact", c.ID, false, true, nil)
+	return a.raise(c.Event(hookhub.EventContactDeleted, nil))
+}
+
+func (a *applier) saveOrder(ctx context.Context, contact *hookhub.Contact, ref string, in *hookhub.Order) error {
+	c, err := a.saveContact(ctx, contact, ref)
+	if err != nil {
+		return err
+	}
+	o, created, changed, err := a.s.saveOrder(ctx, a.tx, a.now, a.ch.TenantID, a.ch.IntegrationID, in, c.ID)
+	if err != nil {
+		return err
+	}
+	return a.saved("order", o.ID, created, changed, o.Event)
+}
+
+// deleteByRef deletes the product or order with the integration and
+// external id; none changes nothing.
+func (a *applier) deleteByRef(ctx context.Context, entity, ref string) error {
+	table, cols := entity+"s", orderColumns
+	if entity == "product" {
+		cols = productColumns
+	}
+	row := a.tx.QueryRowContext(ctx, `SELECT `+cols+` FROM `+table+`
+		WHERE tenant_id = $1 AND integration_id = $2 AND external_id = $3`+a.s.forUpdate(), a.ch.TenantID, a.ch.IntegrationID, ref)
+	var id int64
+	var event func(string, []string) (*hookhub.Event, error)
+	var err error
+	if entity == "product" {
+		var p *hookhub.Product
+		if p, err = scanProduct(row); err == nil {
+			id, event = p.ID, p.Event
+		}
+	} else {
+		var o *hookhub.Order
+		if o, err = scanOrder(row); err == nil {
+			id, event = o.ID, o.Event
+		}
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		a.effect(entity, 0, false, false, nil)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("get %s to delete: %w", entity, err)
+	}
+	if _, err := a.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("delete %s: %w", entity, err)
+	}
+	a.effect(entity, id, false, true, nil)
+	return a.raise(event(entity+".deleted", nil))
+}
+
+const productColumns = `id, tenant_id, integration_id, external_id, title, vendor, product_type, handle, status, tags, variants,
+	zone_id, brand_id, created_at, updated_at`
+
+func scanProduct(sc scanner) (*hookhub.Product, error) {
+	var p hookhub.Product
+	var tags, variants string
+	var created, updated int64
+	if err := sc.Scan(&p.ID, &p.TenantID, &p.IntegrationID, &p.ExternalID, &p.Title, &p.Vendor, &p.Type, &p.Handle, &p.Status,
+		&tags, &variants, &p.ZoneID, &p.BrandID, &created, &updated); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(tags), &p.Tags); err != nil {
+		return nil, fmt.Errorf("decode tags of product %d: %w", p.ID, err)
+	}
+	if err := json.Unmarshal([]byte(variants), &p.Variants); err != nil {
+		return nil, fmt.Errorf("decode variants of product %d: %w", p.ID, err)
+	}
+	p.CreatedAt, p.UpdatedAt = fromMSv(created), fromMSv(updated)
+	return &p, nil
+}
+
+var productFields = []string{"title", "vendor", "product_type", "handle", "status", "tags", "variants", "zone_id", "brand_id", "updated_at"}
+
+func productArgs(p *hookhub.Product) ([]any, error) {
+	if p.Tags == nil {
+		p.Tags = []string{}
+	}
+	if p.Variants == nil {
+		p.Variants = []hookhub.ProductVariant{}
+	}
+	tags, err := json.Marshal(p.Tags)
+	if err != nil {
+		return nil, fmt.Errorf("encode tags: %w", err)
+	}
+	variants, err := json.Marshal(p.Variants)
+	if err != nil {
+		return nil, fmt.Errorf("encode variants: %w", err)
+	}
+	return []any{p.Title, p.Vendor, p.Type, p.Handle, p.Status, string(tags), string(variants), p.ZoneID, p.BrandID, msv(p.UpdatedAt)}, nil
+}
+
+func (a *applier) saveProduct(ctx context.Context, in *hookhub.Product) error {
+	p := *in
+	p.CreatedAt, p.UpdatedAt = a.now, a.now
+	rec, created, changed, err := upsertByRef(ctx, a, products, &p, p.ExternalID)
+	if err != nil {
+		return err
+	}
+	return a.saved("product", rec.ID, created, changed, rec.Event)
+}
+
+// record is a product or a ticket: a record of an integration with an
+// external id.
+type record interface {
+	*hookhub.Product | *hookhub.Ticket
+}
+
+// refTable is how a record is stored: its table, the columns a read
+// returns, and those its writes set, in the order args gives them.
+type refTable[T record] struct {
+	name, columns string
+	fields        []string
+	args          func(T) ([]any, error)
+	scan          func(scanner) (T, error)
+	id            func(T) int64
+	stamp         func(rec T, tenantID string, integrationID, id int64) // sets a new record's ids
+	merge         func(old, in T) []string                              // the record's Merge
+	touch         func(rec T, now time.Time)                            // sets its UpdatedAt
+}
+
+var products = refTable[*hookhub.Product]{
+	name: "products", columns: productColumns, fields: productFields, args: productArgs, scan: scanProduct,
+	id:    func(p *hookhub.Product) int64 { return p.ID },
+	stamp: func(p *hookhub.Product, ten string, in, id int64) { p.TenantID, p.IntegrationID, p.ID = ten, in, id },
+	merge: (*hookhub.Product).Merge,
+	touch: func(p *hookhub.Product, now time.Time) { p.UpdatedAt = now },
+}
+
+var tickets = refTable[*hookhub.Ticket]{
+	name: "tickets", columns: ticketColumns, fields: ticketFields, args: ticketArgs, scan: scanTicket,
+	id:    func(t *hookhub.Ticket) int64 { return t.ID },
+	stamp: func(t *hookhub.Ticket, ten string, in, id int64) { t.TenantID, t.IntegrationID, t.ID = ten, in, id },
+	merge: (*hookhub.Ticket).Merge,
+	touch: func(t *hookhub.Ticket, now time.Time) { t.UpdatedAt = now },
+}
+
+// upsertByRef inserts a record of the change's integration, or merges it
+// into the one with its external id and saves what changed.
+func upsertByRef[T record](ctx context.Context, a *applier, tb refTable[T], in T, externalID string) (T, bool, []string, error) {
+	args, err := tb.args(in)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	args = append(args, a.ch.TenantID, a.ch.IntegrationID, externalID, msv(a.now))
+	var id int64
+	err = a.tx.QueryRowContext(ctx, `INSERT INTO `+tb.name+` (`+strings.Join(tb.fields, ", ")+`, tenant_id, integration_id, external_id, created_at)
+		VALUES (`+placeholders(1, len(args))+`) ON CONFLICT (tenant_id, integration_id, external_id) DO NOTHING RETURNING id`, args...).Scan(&id)
+	if err == nil {
+		tb.stamp(in, a.ch.TenantID, a.ch.IntegrationID, id)
+		return in, true, nil, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil, fmt.Errorf("insert into %s: %w", tb.name, err)
+	}
+	old, err := tb.scan(a.tx.QueryRowContext(ctx, `SELECT `+tb.columns+` FROM `+tb.name+`
+		WHERE tenant_id = $1 AND integration_id = $2 AND external_id = $3`+a.s.forUpdate(), a.ch.TenantID, a.ch.IntegrationID, externalID))
+	if err != nil {
+		return nil, false, nil, fmt.Errorf("get from %s by external id: %w", tb.name, err)
+	}
+	changed := tb.merge(old, in)
+	if len(changed) > 0 {
+		tb.touch(old, a.now)
+		if err := update(ctx, a, tb.name, tb.fields, tb.id(old), tb.args, old); err != nil {
+			return nil, false, nil, err
+		}
+	}
+	return old, false, changed, nil
+}
+
+// update saves a record's fields, as args gives them, in the row with id.
+func update[T any](ctx context.Context, a *applier, table string, fields []string, id int64, args func(T) ([]any, error), v T) error {
+	vals, err := args(v)
+	if err != nil {
+		return err
+	}
+	vals = append(vals, id)
+	if _, err := a.tx.ExecContext(ctx, `UPDATE `+table+` SET `+setList(fields)+fmt.Sprintf(` WHERE id = $%d`, len(vals)), vals...); err != nil {
+		return fmt.Errorf("update %s: %w", table, err)
+	}
+	return nil
+}
+
+const ticketColumns = `id, tenant_id, integration_id, external_id, contact_id, title, status, type, via, link, comments,
+	zone_id, brand_id, created_at, updated_at`
+
+func scanTicket(sc scanner) (*hookhub.Ticket, error) {
+	var t hookhub.Ticket
+	var created, updated int64
+	if err := sc.Scan(&t.ID, &t.TenantID, &t.IntegrationID, &t.ExternalID, &t.ContactID, &t.Title, &t.Status, &t.Type, &t.Via,
+		&t.Link, &t.Comments, &t.ZoneID, &t.BrandID, &created, &updated); err != nil {
+		return nil, err
+	}
+	t.CreatedAt, t.UpdatedAt = fromMSv(created), fromMSv(updated)
+	return &t, nil
+}
+
+var ticketFields = []string{"contact_id", "title", "status", "type", "via", "link", "comments", "zone_id", "brand_id", "updated_at"}
+
+func ticketArgs(t *hookhub.Ticket) ([]any, error) {
+	return []any{t.ContactID, t.Title, t.Status, t.Type, t.Via, t.Link, t.Comments, t.ZoneID, t.BrandID, msv(t.UpdatedAt)}, nil
+}
+
+func (a *applier) saveTicket(ctx context.Context, requester *hookhub.Contact, in *hookhub.Ticket) error {
+	c, err := a.saveContact(ctx, requester, "")
+	if err != nil {
+		return err
+	}
+	t := *in
+	t.ContactID, t.CreatedAt, t.UpdatedAt = c.ID, a.now, a.now
+	rec, created, changed, err := upsertByRef(ctx, a, tickets, &t, t.ExternalID)
+	if err != nil {
+		return err
+	}
+	return a.saved("ticket", rec.ID, created, changed, rec.Event)
+}
+
+const activityColumns = `id, tenant_id, contact_id, integration_id, type, data, occurred_at, zone_id, brand_id, created_at`
+
+func scanActivity(sc scanner) (*hookhub.Activity, error) {
+	var act hookhub.Activity
+	var data sql.NullString
+	var occurred, created int64
+	if err := sc.Scan(&act.ID, &act.TenantID, &act.ContactID, &act.IntegrationID, &act.Type, &data, &occurred, &act.ZoneID, &act.BrandID, &created); err != nil {
+		return nil, err
+	}
+	if data.Valid {
+		act.Data = json.RawMessage(data.String)
+	}
+	act.OccurredAt, act.CreatedAt = fromMSv(occurred), fromMSv(created)
+	return &act, nil
+}
+
+// insertActivity adds an activity of the contact and sets its id.
+func (a *applier) insertActivity(ctx context.Context, act *hookhub.Activity) error {
+	var data sql.NullString
+	if len(act.Data) > 0 {
+		data = sql.NullString{String: string(act.Data), Valid: true}
+	}
+	if act.OccurredAt.IsZero() {
+		act.OccurredAt = a.now
+	}
+	err := a.tx.QueryRowContext(ctx, `INSERT INTO activities (tenant_id, contact_id, integration_id, type, data, occurred_at, zone_id, brand_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		act.TenantID, act.ContactID, act.IntegrationID, act.Type, data, msv(act.OccurredAt), act.ZoneID, act.BrandID, msv(act.CreatedAt)).Scan(&act.ID)
+	if err != nil {
+		return fmt.Errorf("insert activity: %w", err)
+	}
+	return nil
+}
+
+func (a *applier) addActivity(ctx context.Context, contactID int64, in *hookhub.Activity) error {
+	act := *in
+	act.TenantID, act.ContactID, act.IntegrationID, act.CreatedAt = a.ch.TenantID, contactID, a.ch.IntegrationID, a.now
+	if err := a.insertActivity(ctx, &act); err != nil {
+		return err
+	}
+	a.effect("activity", act.ID, true, false, nil)
+	return a.raise(act.Event(hookhub.EventActivityCreated))
+}
+
+// selectContact loads and locks the contact sel names; ENOTFOUND when the
+// tenant has none.
+func (a *applier) selectContact(ctx context.Context, sel hookhub.ContactSelector) (*hookhub.Contact, error) {
+	q, arg := `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = $1 AND id = $2`, any(sel.ID)
+	if sel.ID == 0 {
+		q, arg = `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = $1 AND email_key = $2`, hookhub.EmailKey(sel.Email)
+	}
+	c, err := scanContact(a.tx.QueryRowContext(ctx, q+a.s.forUpdate(), a.ch.TenantID, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		if sel.ID != 0 {
+			return nil, notFound("contact", sel.ID)
+		}
+		return nil, hookhub.Errorf(hookhub.ENOTFOUND, "no contact has the e-mail address %s", sel.Email)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get contact: %w", err)
+	}
+	return c, nil
+}
+
+func (a *applier) standardize(ctx context.Context, sel hookhub.ContactSelector) error {
+	c, err := a.selectContact(ctx, sel)
+	if err != nil {
+		return err
+	}
+	changed := c.StandardizeAddresses()
+	if len(changed) > 0 {
+		if err := a.s.updateContact(ctx, a.tx, a.now, c); err != nil {
+			return err
+		}
+	}
+	return a.saved("contact", c.ID, false, changed, c.Event)
+}
+
+// dedup merges each group of duplicates into its oldest contact: the
+// others' records and external ids move to it, an activity keeps each as
+// it was, and they are deleted.
+func (a *applier) dedup(ctx context.Context, sel hookhub.ContactSelector) error {
+	var only int64
+	if !sel.IsZero() {
+		c, err := a.selectContact(ctx, sel)
+		if err != nil {
+			return err
+		}
+		only = c.ID
+	}
+	all, err := collect(ctx, a.tx, scanContact, `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = $1 ORDER BY id`+a.s.forUpdate(), a.ch.TenantID)
+	if err != nil {
+		return fmt.Errorf("list contacts to dedup: %w", err)
+	}
+	for _, g := range hookhub.DuplicateGroups(all) {
+		if only != 0 && !slices.ContainsFunc(g, func(c *hookhub.Contact) bool { return c.ID == only }) {
+			continue
+		}
+		if err := a.merge(ctx, g[0], g[1:]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *applier) merge(ctx context.Context, keep *hookhub.Contact, dups []*hookhub.Contact) error {
+	var changed []string
+	var merged []int64
+	for _, d := range dups {
+		for _, f := range keep.Absorb(d) {
+			if !slices.Contains(changed, f) {
+				changed = append(changed, f)
+			}
+		}
+		for _, table := range []string{"orders", "tickets", "activities", "messages", "contact_refs"} {
+			if _, err := a.tx.ExecContext(ctx, `UPDATE `+table+` SET contact_id = $1 WHERE tenant_id = $2 AND contact_id = $3`,
+				keep.ID, a.ch.TenantID, d.ID); err != nil {
+				return fmt.Errorf("move %s of contact %d: %w", table, d.ID, err)
+			}
+		}
+		data, err := json.Marshal(d)
+		if err != nil {
+			return fmt.Errorf("encode merged contact: %w", err)
+		}
+		act := &hookhub.Activity{TenantID: a.ch.TenantID, ContactID: keep.ID, IntegrationID: a.ch.IntegrationID, Type: hookhub.ActivityMerge,
+			Data: data, OccurredAt: a.now, CreatedAt: a.now}
+		if err := a.insertActivity(ctx, act); err != nil {
+			return err
+		}
+		if _, err := a.tx.ExecContext(ctx, `DELETE FROM contacts WHERE id = $1`, d.ID); err != nil {
+			return fmt.Errorf("delete merged contact %d: %w", d.ID, err)
+		}
+		a.effect("contact", d.ID, false, true, nil)
+		merged = append(merged, d.ID)
+	}
+	if len(changed) > 0 {
+		if err := a.s.updateContact(ctx, a.tx, a.now, keep); err != nil {
+			return err
+		}
+	}
+	a.effect("contact", keep.ID, false, false, changed)
+	return a.raise(keep.MergedEvent(merged, changed))
+}
+
+// GetProduct finds one of a tenant's products.
+func (s *Store) GetProduct(ctx context.Context, tenantID string, id int64) (*hookhub.Product, error) {
+	return getOne(ctx, s, scanProduct, "product", `SELECT `+productColumns+` FROM products WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+}
+
+// ListProducts lists a tenant's products, newest first.
+func (s *Store) ListProducts(ctx context.Context, tenantID string, f hookhub.ProductFilter) ([]*hookhub.Product, error) {
+	var w where
+	w.add("tenant_id = %s", tenantID)
+	if f.IntegrationID != 0 {
+		w.add("integration_id = %s", f.IntegrationID)
+	}
+	if f.ExternalID != "" {
+		w.add("external_id = %s", f.ExternalID)
+	}
+	return listOf(ctx, s, scanProduct, "products", productColumns, &w, f.Page)
+}
+
+// GetTicket finds one of a tenant's tickets.
+func (s *Store) GetTicket(ctx context.Context, tenantID string, id int64) (*hookhub.Ticket, error) {
+	return getOne(ctx, s, scanTicket, "ticket", `SELECT `+ticketColumns+` FROM tickets WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+}
+
+// ListTickets lists a tenant's tickets, newest first.
+func (s *Store) ListTickets(ctx context.Context, tenantID string, f hookhub.TicketFilter) ([]*hookhub.Ticket, error) {
+	var w where
+	w.add("tenant_id = %s", tenantID)
+	if f.ContactID != 0 {
+		w.add("contact_id = %s", f.ContactID)
+	}
+	if f.IntegrationID != 0 {
+		w.add("integration_id = %s", f.IntegrationID)
+	}
+	if f.ExternalID != "" {
+		w.add("external_id = %s", f.ExternalID)
+	}
+	if f.Status != "" {
+		w.add("status = %s", f.Status)
+	}
+	return listOf(ctx, s, scanTicket, "tickets", ticketColumns, &w, f.Page)
+}
+
+// ListActivities lists a tenant's activities, newest first.
+func (s *Store) ListActivities(ctx context.Context, tenantID string, f hookhub.ActivityFilter) ([]*hookhub.Activity, error) {
+	var w where
+	w.add("tenant_id = %s", tenantID)
+	if f.ContactID != 0 {
+		w.add("contact_id = %s", f.ContactID)
+	}
+	if f.Type != "" {
+		w.add("type = %s", f.Type)
+	}
+	return listOf(ctx, s, scanActivity, "activities", activityColumns, &w, f.Page)
+}
+
+// getOne reads one record of a tenant; ENOTFOUND when there is none.
+func getOne[T any](ctx context.Context, s *Store, scan func(scanner) (T, error), what, query string, tenantID string, id int64) (T, error) {
+	v, err := scan(s.R.QueryRowContext(ctx, query, tenantID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		var zero T
+		return zero, notFound(what, id)
+	}
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("get %s: %w", what, err)
+	}
+	return v, nil
+}
+
+// listOf reads a page of a table, newest first.
+func listOf[T any](ctx context.Context, s *Store, scan func(scanner) (T, error), table, cols string, w *where, p hookhub.Page) ([]T, error) {
+	tail := w.page(p, "id")
+	out, err := collect(ctx, s.R, scan, `SELECT `+cols+` FROM `+table+tail, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", table, err)
+	}
+	return out, nil
+}
