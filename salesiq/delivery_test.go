@@ -289,12 +289,24 @@ func TestRetriesAndErrorLog(t *testing.T) {
 		t.Errorf("a failing receiver got %d tries, want 4 (the first and 3 retries)", n)
 	}
 
-	// The error log needs events.read as well as SalesIQ.webhooks.READ.
-	var tok struct {
-		Token string `json:"token"`
+	// SalesIQ.webhooks.READ alone reads the error log, as in SalesIQ; a
+	// token without it cannot, whatever else it may do.
+	token := func(scopes ...string) string {
+		var tok struct {
+			Token string `json:"token"`
+		}
+		e.native(t, "POST", "/v1/tokens", map[string]any{"scopes": scopes}, &tok)
+		return tok.Token
 	}
-	e.native(t, "POST", "/v1/tokens", map[string]any{"scopes": []string{"SalesIQ.webhooks.READ"}}, &tok)
-	e.wantError(t, "GET", path(w.ID, "/errorlogs"), tok.Token, nil, 403, 1007)
+	status, b := e.do(t, "GET", path(w.ID, "/errorlogs"), token("SalesIQ.webhooks.READ"), nil)
+	var read struct{ Data []logEntry }
+	if err := json.Unmarshal(b, &read); status != 200 || err != nil || len(read.Data) != len(log)+4 {
+		t.Errorf("error log with SalesIQ.webhooks.READ only = %d %s, want 200 with %d entries", status, b, len(log)+4)
+	}
+	err := e.wantError(t, "GET", path(w.ID, "/errorlogs"), token("events.read", "SalesIQ.webhooks.CREATE"), nil, 403, 1007)
+	if !strings.Contains(err.Message, "SalesIQ.webhooks.READ") {
+		t.Errorf("forbidden error log: %q, want it to name SalesIQ.webhooks.READ", err.Message)
+	}
 }
 
 // Making a key again replaces the old one; deleting the key stops the

@@ -173,7 +173,8 @@ func (h *handler) deleteKey(ctx context.Context, c *call) (answer, error) {
 
 // errorLogs lists the webhook's failed tries, newest first: limit (1 to
 // 200, default 50) of them, before the one whose id is given as before.
-// Reading them needs the events.read scope too: they belong to events.
+// They need only the READ scope, as in SalesIQ: an entry says when, which
+// try, the status and the error, not the event's data.
 func (h *handler) errorLogs(ctx context.Context, c *call) (answer, error) {
 	w, _, err := h.load(ctx, c)
 	if err != nil {
@@ -191,7 +192,7 @@ func (h *handler) errorLogs(ctx context.Context, c *call) (answer, error) {
 			return answer{}, hookhub.Invalid("before", "must be the id of an error log entry")
 		}
 	}
-	as, err := h.svc.ListAttempts(ctx, c.actor, hookhub.AttemptFilter{WebhookID: w.ID, FailedOnly: true, Page: page})
+	as, err := h.svc.ListWebhookAttempts(ctx, c.actor, w.ID, hookhub.AttemptFilter{FailedOnly: true, Page: page})
 	if err != nil {
 		return answer{}, err
 	}
