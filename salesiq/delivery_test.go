@@ -219,13 +219,17 @@ func TestRetriesAndErrorLog(t *testing.T) {
 	pub := publicKey(t, k.PublicKey)
 
 	rc.fail(500, 2)
-	e.publish(t, "department.updated", "", map[string]any{"id": "6000000009015"})
+	first := e.publish(t, "department.updated", "", map[string]any{"id": "6000000009015"})
 	got := rc.wait(t, "/hook", 3)
 	for i, r := range got {
 		if env := r.envelope(t); env.Attempt != i+1 || env.EntityID != "6000000009015" {
 			t.Errorf("try %d: envelope %s, want attempt %d", i+1, r.body, i+1)
 		}
 		verify(t, pub, r)
+		// The same delivery id on every try, for receivers to drop duplicates.
+		if got, want := r.header.Get("x-hookhub-event-id"), "msg_"+itoa(first); got != want {
+			t.Errorf("try %d: x-hookhub-event-id = %q, want %q", i+1, got, want)
+		}
 	}
 
 	type logEntry struct {
@@ -282,6 +286,9 @@ func TestRetriesAndErrorLog(t *testing.T) {
 			n++
 			if env.Attempt != n {
 				t.Errorf("try %d has attempt %d", n, env.Attempt)
+			}
+			if got, want := r.header.Get("x-hookhub-event-id"), "msg_"+itoa(id); got != want {
+				t.Errorf("another event's try %d: x-hookhub-event-id = %q, want %q", n, got, want)
 			}
 		}
 	}

@@ -21,14 +21,23 @@ import (
 // Format is the name of SalesIQ's wire format (hookhub.Webhook.Format).
 const Format = "salesiq"
 
-// SignatureHeader carries the Base64 RSA-SHA256 signature of the body.
-const SignatureHeader = "x-siqsignature"
+// The request headers of the format.
+const (
+	// SignatureHeader carries the Base64 RSA-SHA256 signature of the body.
+	SignatureHeader = "x-siqsignature"
+	// EventIDHeader carries the event's message id ("msg_42"), the same on
+	// every try and for every webhook the event reaches, so that receivers
+	// can drop duplicates: the standard format's webhook-id and Tilby's
+	// message_id. It is hookhub's: SalesIQ's documentation names no id.
+	EventIDHeader = "x-hookhub-event-id"
+)
 
 // Formatter is SalesIQ's wire format for the delivery engine: the body is
 // SalesIQ's envelope (version, event, event_time, org_id, app_id, attempt,
-// entity_type, entity_id, entity, modified_fields) and, when the webhook is
-// secured and has a key, x-siqsignature is the Base64 RSA PKCS #1 v1.5
-// SHA-256 signature of the exact body bytes.
+// entity_type, entity_id, entity, modified_fields); x-hookhub-event-id is
+// the event's stable id and, when the webhook is secured and has a key,
+// x-siqsignature is the Base64 RSA PKCS #1 v1.5 SHA-256 signature of the
+// exact body bytes.
 type Formatter struct {
 	keys sync.Map // private key PEM → *rsa.PrivateKey
 }
@@ -47,6 +56,9 @@ func (f *Formatter) Format(w *hookhub.Webhook, c *hookhub.Claim, now time.Time) 
 	}
 	h.Set("Content-Type", "application/json; charset=UTF-8")
 	h.Set("User-Agent", delivery.UserAgent)
+	if c.Event.ID != 0 { // an event tried at once, unsaved, has no id to repeat
+		h.Set(EventIDHeader, c.Event.MessageID())
+	}
 	m, err := readMeta(w)
 	if err != nil {
 		return nil, nil, err
