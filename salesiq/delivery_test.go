@@ -316,17 +316,21 @@ func TestRetriesAndErrorLog(t *testing.T) {
 	}
 }
 
-// Making a key again replaces the old one; deleting the key stops the
-// signatures.
+// Making a key again replaces the old one. Deleting the key of a secured
+// webhook gives it a new one at once, so that its requests stay signed;
+// deleting the key of an unsecured webhook leaves it without one.
 func TestKeys(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	rc := newReceiver(t)
 	w := e.create(t, map[string]any{"webhook": map[string]any{"url": rc.srv.URL + "/hook", "secured": true}, "events": []string{"operator.deleted"}})
+	if w.Key == nil {
+		t.Fatalf("secured webhook made without a key: %+v", w)
+	}
 	first := e.newKey(t, w.ID)
 	second := e.newKey(t, w.ID)
-	if first.ID == second.ID || first.PublicKey == second.PublicKey {
-		t.Fatal("a second key is the first one again")
+	if first.ID == second.ID || first.PublicKey == second.PublicKey || first.ID == w.Key.ID {
+		t.Fatal("a new key is an old one again")
 	}
 	var keys []key
 	e.data(t, "GET", path(w.ID, "/keys"), nil, &keys)
@@ -343,16 +347,67 @@ func TestKeys(t *testing.T) {
 	e.publish(t, "operator.deleted", "", nil)
 	verify(t, publicKey(t, second.PublicKey), rc.wait(t, "/hook", 1)[0])
 
-	e.data(t, "DELETE", path(w.ID, "/keys/", second.ID), nil, nil)
+	// Secured: the deleted key is replaced by a new one, shown in the answer.
+	var deleted struct {
+		ID         string `json:"id"`
+		Deleted    bool   `json:"deleted"`
+		ReplacedBy *key   `json:"replaced_by"`
+	}
+	e.data(t, "DELETE", path(w.ID, "/keys/", second.ID), nil, &deleted)
+	third := deleted.ReplacedBy
+	if deleted.ID != second.ID || !deleted.Deleted || third == nil || third.ID == second.ID || third.PublicKey == second.PublicKey {
+		t.Fatalf("deleting a secured webhook's key answered %+v, want it deleted and replaced", deleted)
+	}
 	e.data(t, "GET", path(w.ID), nil, &shown)
-	if shown.Key != nil || !shown.Webhook.Secured {
-		t.Errorf("after deleting the key: %+v, want secured without a key", shown)
+	if shown.Key == nil || *shown.Key != *third || !shown.Webhook.Secured {
+		t.Errorf("after deleting the key: %+v, want secured with the new key %s", shown, third.ID)
 	}
 	e.publish(t, "operator.deleted", "", nil)
-	if r := rc.wait(t, "/hook", 2)[1]; r.header.Get("x-siqsignature") != "" {
-		t.Errorf("request without a key is signed")
-	}
+	verify(t, publicKey(t, third.PublicKey), rc.wait(t, "/hook", 2)[1])
 	e.wantError(t, "DELETE", path(w.ID, "/keys/", second.ID), e.token, nil, 404, 1009)
+
+	// Not secured: the key goes, and none replaces it.
+	e.data(t, "PUT", path(w.ID), map[string]any{"webhook": map[string]any{"secured": false}}, &shown)
+	if shown.Key == nil || shown.Key.ID != third.ID {
+		t.Errorf("unsecuring kept key %+v, want %s", shown.Key, third.ID)
+	}
+	deleted.ReplacedBy = nil
+	e.data(t, "DELETE", path(w.ID, "/keys/", third.ID), nil, &deleted)
+	e.data(t, "GET", path(w.ID), nil, &shown)
+	if deleted.ReplacedBy != nil || shown.Key != nil || shown.Webhook.Secured {
+		t.Errorf("after deleting an unsecured webhook's key: %+v, webhook %+v; want no key", deleted, shown)
+	}
+	e.publish(t, "operator.deleted", "", nil)
+	if r := rc.wait(t, "/hook", 3)[2]; r.header.Get("x-siqsignature") != "" {
+		t.Errorf("an unsecured webhook's request is signed")
+	}
+}
+
+// A webhook made secured, or changed to secured, gets its key pair there
+// and then: its first request is signed, and verifies with the public key
+// the API answered, without a call to …/keys.
+func TestSecuredAlwaysSigned(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rc := newReceiver(t)
+	made := e.create(t, map[string]any{"webhook": map[string]any{"url": rc.srv.URL + "/made", "secured": true}, "events": []string{"department.created"}})
+	changed := e.create(t, map[string]any{"webhook": map[string]any{"url": rc.srv.URL + "/changed"}, "events": []string{"department.created"}})
+	if made.Key == nil || !strings.Contains(made.Key.PublicKey, "BEGIN PUBLIC KEY") || changed.Key != nil {
+		t.Fatalf("made secured: key %+v; made unsecured: key %+v", made.Key, changed.Key)
+	}
+	var keys []key
+	e.data(t, "GET", path(made.ID, "/keys"), nil, &keys)
+	if len(keys) != 1 || keys[0] != *made.Key {
+		t.Errorf("keys = %+v, want the key of the create answer", keys)
+	}
+	e.data(t, "PUT", path(changed.ID), map[string]any{"webhook": map[string]any{"secured": true}}, &changed)
+	if changed.Key == nil || !changed.Webhook.Secured {
+		t.Fatalf("changed to secured: %+v, want a key", changed)
+	}
+
+	e.publish(t, "department.created", "", map[string]any{"id": "6000000009015"})
+	verify(t, publicKey(t, made.Key.PublicKey), rc.wait(t, "/made", 1)[0])
+	verify(t, publicKey(t, changed.Key.PublicKey), rc.wait(t, "/changed", 1)[0])
 }
 
 func sameJSON(a, b []byte) bool {

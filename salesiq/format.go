@@ -35,9 +35,10 @@ const (
 // Formatter is SalesIQ's wire format for the delivery engine: the body is
 // SalesIQ's envelope (version, event, event_time, org_id, app_id, attempt,
 // entity_type, entity_id, entity, modified_fields); x-hookhub-event-id is
-// the event's stable id and, when the webhook is secured and has a key,
-// x-siqsignature is the Base64 RSA PKCS #1 v1.5 SHA-256 signature of the
-// exact body bytes.
+// the event's stable id and, when the webhook is secured, x-siqsignature
+// is the Base64 RSA PKCS #1 v1.5 SHA-256 signature of the exact body
+// bytes. A secured webhook always has a key (the API makes one); one
+// without, from an older hookhub, fails to send rather than going unsigned.
 type Formatter struct {
 	mu   sync.Mutex
 	keys map[int64]signingKey // by webhook id: the key it signed with last
@@ -77,7 +78,10 @@ func (f *Formatter) Format(w *hookhub.Webhook, c *hookhub.Claim, now time.Time) 
 	if err != nil {
 		return nil, nil, err
 	}
-	if m.Secured && m.Key != nil && w.Secret != "" {
+	if m.Secured {
+		if m.Key == nil || w.Secret == "" { // saved before secured webhooks always got a key
+			return nil, nil, fmt.Errorf("webhook %d is secured but has no signing key, and a secured webhook is never sent unsigned: make it a key with POST /api/v2/{screenname}/webhooks/%d/keys", w.ID, w.ID)
+		}
 		key, err := f.key(w.ID, m.Key.ID, w.Secret)
 		if err != nil {
 			return nil, nil, fmt.Errorf("webhook %d: %w", w.ID, err)

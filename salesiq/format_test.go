@@ -3,6 +3,7 @@ package salesiq_test
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,5 +104,22 @@ func TestCatalogue(t *testing.T) {
 	}
 	if created.Status != "Live" || created.ChatStatus.Label != "Live" || created.Visitor.Type != "contact" {
 		t.Errorf("conversation.created example = %+v, want the seed's", created)
+	}
+}
+
+// A secured webhook without a key (saved by an older hookhub, which let
+// one be) is not sent unsigned: its request cannot be built, and the error
+// says how to mend it.
+func TestSecuredWithoutKeyIsNotSentUnsigned(t *testing.T) {
+	t.Parallel()
+	w := &hookhub.Webhook{ID: 7, Format: salesiq.Format, Meta: json.RawMessage(`{"module":"administration","secured":true}`)}
+	c := &hookhub.Claim{Event: hookhub.Event{ID: 1, TenantID: "t", Type: "operator.deleted", Data: json.RawMessage(`null`)}}
+	body, h, err := (&salesiq.Formatter{}).Format(w, c, time.Now())
+	if err == nil || !strings.Contains(err.Error(), "/webhooks/7/keys") {
+		t.Errorf("Format = %s, %v, %v; want an error naming the keys path", body, h, err)
+	}
+	w.Meta = json.RawMessage(`{"module":"administration","secured":false}`)
+	if _, h, err := (&salesiq.Formatter{}).Format(w, c, time.Now()); err != nil || h.Get(salesiq.SignatureHeader) != "" {
+		t.Errorf("unsecured: %v, %v; want an unsigned request", h, err)
 	}
 }

@@ -19,7 +19,7 @@ func TestWebhookLifecycle(t *testing.T) {
 		"name":      "chats",
 	})
 	if w.ID == "" || w.Name != "chats" || w.Webhook.URL != "https://receiver.example.com/siq" || !w.Webhook.Secured ||
-		!w.Published || w.Status != "active" || w.Module != "data" || w.Key != nil || w.Failures != 0 || w.LastTriggeredTime != nil ||
+		!w.Published || w.Status != "active" || w.Module != "data" || w.Key == nil || w.Failures != 0 || w.LastTriggeredTime != nil ||
 		!slices.Equal(w.AppIDs, []string{"8000000000047", "8000000000048"}) ||
 		!slices.Equal(w.Events, []string{"conversation.created", "conversation.visitor.replied"}) || w.CreatedTime == "" {
 		t.Fatalf("created webhook = %+v", w)
