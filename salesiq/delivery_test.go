@@ -20,9 +20,9 @@ const app = "8000000000047"
 // entity, reaches the webhooks of its module in SalesIQ's envelope, signed
 // with the webhook's key: verified with crypto/rsa from the public PEM the
 // API returned, and once with the openssl command line.
-func TestSignedDeliveries(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func TestSignedDeliveries(t *testing.T) { onEachStore(t, signedDeliveries) }
+
+func signedDeliveries(t *testing.T, e *env) {
 	rc := newReceiver(t)
 	var dataEvents, adminEvents []string
 	for _, typ := range salesiq.EventTypes() {
@@ -171,9 +171,9 @@ func openssl(t *testing.T, pubPEM string, r request) {
 
 // A disabled (unpublished) webhook gets nothing; its events are kept and
 // sent once it is published again.
-func TestDisabledKeepsEvents(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func TestDisabledKeepsEvents(t *testing.T) { onEachStore(t, disabledKeepsEvents) }
+
+func disabledKeepsEvents(t *testing.T, e *env) {
 	rc := newReceiver(t)
 	w := e.create(t, map[string]any{
 		"webhook": map[string]any{"url": rc.srv.URL + "/hook"}, "published": false,
@@ -319,9 +319,9 @@ func TestRetriesAndErrorLog(t *testing.T) {
 // Making a key again replaces the old one. Deleting the key of a secured
 // webhook gives it a new one at once, so that its requests stay signed;
 // deleting the key of an unsecured webhook leaves it without one.
-func TestKeys(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func TestKeys(t *testing.T) { onEachStore(t, keys) }
+
+func keys(t *testing.T, e *env) {
 	rc := newReceiver(t)
 	w := e.create(t, map[string]any{"webhook": map[string]any{"url": rc.srv.URL + "/hook", "secured": true}, "events": []string{"operator.deleted"}})
 	if w.Key == nil {
@@ -386,9 +386,9 @@ func TestKeys(t *testing.T) {
 // A webhook made secured, or changed to secured, gets its key pair there
 // and then: its first request is signed, and verifies with the public key
 // the API answered, without a call to …/keys.
-func TestSecuredAlwaysSigned(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func TestSecuredAlwaysSigned(t *testing.T) { onEachStore(t, securedAlwaysSigned) }
+
+func securedAlwaysSigned(t *testing.T, e *env) {
 	rc := newReceiver(t)
 	made := e.create(t, map[string]any{"webhook": map[string]any{"url": rc.srv.URL + "/made", "secured": true}, "events": []string{"department.created"}})
 	changed := e.create(t, map[string]any{"webhook": map[string]any{"url": rc.srv.URL + "/changed"}, "events": []string{"department.created"}})
