@@ -132,6 +132,9 @@ func TestRules(t *testing.T) {
 		{"OrderDateNoTime", map[string]any{"order.date": "2024-05-01"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
 		{"OrderDateNoSuchDay", map[string]any{"order.date": "2024-02-30 10:00:00"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
 		{"OrderDateNoSuchHour", map[string]any{"order.date": "2024-05-01 24:00:00"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
+		{"OrderDateYearZero", map[string]any{"order.date": "0000-01-01 0:0:0"}, "the order.date field must be a date after or equal to 1970-01-01 00:00:00"},
+		{"OrderDateZeroTime", map[string]any{"order.date": "0001-01-01 00:00:00"}, "the order.date field must be a date after or equal to 1970-01-01 00:00:00"},
+		{"OrderDateBeforeEpoch", map[string]any{"order.date": "1969-12-31 23:59:59"}, "the order.date field must be a date after or equal to 1970-01-01 00:00:00"},
 		{"OrderUserIDMissing", map[string]any{"order.user_id": remove}, "the order.user_id field is required"},
 		{"OrderUserIDWrongType", map[string]any{"order.user_id": []any{10}}, "the order.user_id field must be a string"},
 		{"OrderUserIDTooLong", map[string]any{"order.user_id": long}, "the order.user_id field must not be greater than 255 characters"},
@@ -233,6 +236,11 @@ func TestAccepted(t *testing.T) {
 					t.Errorf("order = %+v", o)
 				}
 			}},
+		{"Epoch", map[string]any{"order.date": "1970-01-01 00:00:00"}, func(t *testing.T, p *payload) {
+			if !p.Order.Date.Equal(MinDate) {
+				t.Errorf("date = %v, want the epoch", p.Order.Date)
+			}
+		}},
 		{"ShortTime", map[string]any{"order.date": "2024-05-01 9:5:3"}, func(t *testing.T, p *payload) {
 			if !p.Order.Date.Equal(time.Date(2024, 5, 1, 9, 5, 3, 0, time.UTC)) {
 				t.Errorf("date = %v", p.Order.Date)
@@ -335,5 +343,56 @@ func TestRequestFaults(t *testing.T) {
 			t.Errorf("Answer(%v) status %d, want %d", tt.err, ans.Status, tt.status)
 		}
 		wantFailure(t, ans.Body, tt.want)
+	}
+}
+
+// TestCoreProblems checks that a rule of the core broken, should one ever
+// get past the decoder, reaches the sender in the guide's words and names
+// the payload's field, as the decoder's own problems do.
+func TestCoreProblems(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 256)
+	for _, tt := range []struct {
+		name   string
+		change func(ch *hookhub.RecordChange)
+		err    string
+	}{
+		{"NoContact", func(ch *hookhub.RecordChange) { ch.Contact = nil }, "the contact field is required"},
+		{"FirstName", func(ch *hookhub.RecordChange) { ch.Contact.FirstName = long }, "the contact.first_name field must not be greater than 255 characters"},
+		{"Email", func(ch *hookhub.RecordChange) { ch.Contact.Email = "john" }, "the contact.email field must be a valid email address"},
+		{"Source", func(ch *hookhub.RecordChange) { ch.Contact.Source = long }, "the source field must not be greater than 255 characters"},
+		{"PhoneNumber", func(ch *hookhub.RecordChange) { ch.Contact.Phone.Number = long }, "the phone.number field must not be greater than 255 characters"},
+		{"PhoneCountry", func(ch *hookhub.RecordChange) { ch.Contact.Phone.Country = "USAA" }, "the phone.country field must not be greater than 3 characters"},
+		{"BillingCity", func(ch *hookhub.RecordChange) { ch.Contact.BillingAddress.City = long }, "the billing_address.city field must not be greater than 255 characters"},
+		{"ShippingZip", func(ch *hookhub.RecordChange) { ch.Contact.ShippingAddress.ZipCode = long }, "the shipping_address.zip_code field must not be greater than 255 characters"},
+		{"OrderIDMissing", func(ch *hookhub.RecordChange) { ch.Order.ExternalID = "" }, "the order.id field is required"},
+		{"OrderIDTooLong", func(ch *hookhub.RecordChange) { ch.Order.ExternalID = long }, "the order.id field must not be greater than 255 characters"},
+		{"UserID", func(ch *hookhub.RecordChange) { ch.Order.UserID = long }, "the order.user_id field must not be greater than 255 characters"},
+		{"Type", func(ch *hookhub.RecordChange) { ch.Order.Type = "paid" }, "the order.type field must be one of: success, pending, void, refund"},
+		{"Date", func(ch *hookhub.RecordChange) { ch.Order.Date = time.Time{} }, "the order.date field is required"},
+		{"Total", func(ch *hookhub.RecordChange) { ch.Order.Total = "" }, "the order.total field is required"},
+		{"Taxes", func(ch *hookhub.RecordChange) { ch.Order.Taxes = "1e3" }, "the order.taxes field must be a number"},
+		{"TooManyItems", func(ch *hookhub.RecordChange) { ch.Order.Items = make([]hookhub.OrderItem, hookhub.MaxOrderItems+1) }, "the order.items field must not have more than 1000 items"},
+		{"ItemName", func(ch *hookhub.RecordChange) { ch.Order.Items[1].Name = long }, "the order.items.1.name field must not be greater than 255 characters"},
+		{"ItemPrice", func(ch *hookhub.RecordChange) { ch.Order.Items[0].Price = "fifty" }, "the order.items.0.price field must be a number"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d, err := Kind{}.Decode(jsonHeader, []byte(Sample))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch := d.Value.(*payload).change(1)
+			tt.change(ch)
+			err = ch.Validate()
+			if err == nil {
+				t.Fatal("the core accepted the change")
+			}
+			ans := Kind{}.Answer(nil, err)
+			if ans.Status != http.StatusUnprocessableEntity {
+				t.Errorf("status %d, want 422", ans.Status)
+			}
+			wantFailure(t, ans.Body, "WebforceCustomExternalException | "+tt.err)
+		})
 	}
 }
