@@ -20,9 +20,9 @@ const app = "8000000000047"
 // entity, reaches the webhooks of its module in SalesIQ's envelope, signed
 // with the webhook's key: verified with crypto/rsa from the public PEM the
 // API returned, and once with the openssl command line.
-func TestSignedDeliveries(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func TestSignedDeliveries(t *testing.T) { onEachStore(t, signedDeliveries) }
+
+func signedDeliveries(t *testing.T, e *env) {
 	rc := newReceiver(t)
 	var dataEvents, adminEvents []string
 	for _, typ := range salesiq.EventTypes() {
@@ -171,9 +171,9 @@ func openssl(t *testing.T, pubPEM string, r request) {
 
 // A disabled (unpublished) webhook gets nothing; its events are kept and
 // sent once it is published again.
-func TestDisabledKeepsEvents(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func TestDisabledKeepsEvents(t *testing.T) { onEachStore(t, disabledKeepsEvents) }
+
+func disabledKeepsEvents(t *testing.T, e *env) {
 	rc := newReceiver(t)
 	w := e.create(t, map[string]any{
 		"webhook": map[string]any{"url": rc.srv.URL + "/hook"}, "published": false,
@@ -219,13 +219,17 @@ func TestRetriesAndErrorLog(t *testing.T) {
 	pub := publicKey(t, k.PublicKey)
 
 	rc.fail(500, 2)
-	e.publish(t, "department.updated", "", map[string]any{"id": "6000000009015"})
+	first := e.publish(t, "department.updated", "", map[string]any{"id": "6000000009015"})
 	got := rc.wait(t, "/hook", 3)
 	for i, r := range got {
 		if env := r.envelope(t); env.Attempt != i+1 || env.EntityID != "6000000009015" {
 			t.Errorf("try %d: envelope %s, want attempt %d", i+1, r.body, i+1)
 		}
 		verify(t, pub, r)
+		// The same delivery id on every try, for receivers to drop duplicates.
+		if got, want := r.header.Get("x-hookhub-event-id"), "msg_"+itoa(first); got != want {
+			t.Errorf("try %d: x-hookhub-event-id = %q, want %q", i+1, got, want)
+		}
 	}
 
 	type logEntry struct {
@@ -283,31 +287,50 @@ func TestRetriesAndErrorLog(t *testing.T) {
 			if env.Attempt != n {
 				t.Errorf("try %d has attempt %d", n, env.Attempt)
 			}
+			if got, want := r.header.Get("x-hookhub-event-id"), "msg_"+itoa(id); got != want {
+				t.Errorf("another event's try %d: x-hookhub-event-id = %q, want %q", n, got, want)
+			}
 		}
 	}
 	if n != 4 {
 		t.Errorf("a failing receiver got %d tries, want 4 (the first and 3 retries)", n)
 	}
 
-	// The error log needs events.read as well as SalesIQ.webhooks.READ.
-	var tok struct {
-		Token string `json:"token"`
+	// SalesIQ.webhooks.READ alone reads the error log, as in SalesIQ; a
+	// token without it cannot, whatever else it may do.
+	token := func(scopes ...string) string {
+		var tok struct {
+			Token string `json:"token"`
+		}
+		e.native(t, "POST", "/v1/tokens", map[string]any{"scopes": scopes}, &tok)
+		return tok.Token
 	}
-	e.native(t, "POST", "/v1/tokens", map[string]any{"scopes": []string{"SalesIQ.webhooks.READ"}}, &tok)
-	e.wantError(t, "GET", path(w.ID, "/errorlogs"), tok.Token, nil, 403, 1007)
+	status, b := e.do(t, "GET", path(w.ID, "/errorlogs"), token("SalesIQ.webhooks.READ"), nil)
+	var read struct{ Data []logEntry }
+	if err := json.Unmarshal(b, &read); status != 200 || err != nil || len(read.Data) != len(log)+4 {
+		t.Errorf("error log with SalesIQ.webhooks.READ only = %d %s, want 200 with %d entries", status, b, len(log)+4)
+	}
+	err := e.wantError(t, "GET", path(w.ID, "/errorlogs"), token("events.read", "SalesIQ.webhooks.CREATE"), nil, 403, 1007)
+	if !strings.Contains(err.Message, "SalesIQ.webhooks.READ") {
+		t.Errorf("forbidden error log: %q, want it to name SalesIQ.webhooks.READ", err.Message)
+	}
 }
 
-// Making a key again replaces the old one; deleting the key stops the
-// signatures.
-func TestKeys(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+// Making a key again replaces the old one. Deleting the key of a secured
+// webhook gives it a new one at once, so that its requests stay signed;
+// deleting the key of an unsecured webhook leaves it without one.
+func TestKeys(t *testing.T) { onEachStore(t, keys) }
+
+func keys(t *testing.T, e *env) {
 	rc := newReceiver(t)
 	w := e.create(t, map[string]any{"webhook": map[string]any{"url": rc.srv.URL + "/hook", "secured": true}, "events": []string{"operator.deleted"}})
+	if w.Key == nil {
+		t.Fatalf("secured webhook made without a key: %+v", w)
+	}
 	first := e.newKey(t, w.ID)
 	second := e.newKey(t, w.ID)
-	if first.ID == second.ID || first.PublicKey == second.PublicKey {
-		t.Fatal("a second key is the first one again")
+	if first.ID == second.ID || first.PublicKey == second.PublicKey || first.ID == w.Key.ID {
+		t.Fatal("a new key is an old one again")
 	}
 	var keys []key
 	e.data(t, "GET", path(w.ID, "/keys"), nil, &keys)
@@ -324,16 +347,67 @@ func TestKeys(t *testing.T) {
 	e.publish(t, "operator.deleted", "", nil)
 	verify(t, publicKey(t, second.PublicKey), rc.wait(t, "/hook", 1)[0])
 
-	e.data(t, "DELETE", path(w.ID, "/keys/", second.ID), nil, nil)
+	// Secured: the deleted key is replaced by a new one, shown in the answer.
+	var deleted struct {
+		ID         string `json:"id"`
+		Deleted    bool   `json:"deleted"`
+		ReplacedBy *key   `json:"replaced_by"`
+	}
+	e.data(t, "DELETE", path(w.ID, "/keys/", second.ID), nil, &deleted)
+	third := deleted.ReplacedBy
+	if deleted.ID != second.ID || !deleted.Deleted || third == nil || third.ID == second.ID || third.PublicKey == second.PublicKey {
+		t.Fatalf("deleting a secured webhook's key answered %+v, want it deleted and replaced", deleted)
+	}
 	e.data(t, "GET", path(w.ID), nil, &shown)
-	if shown.Key != nil || !shown.Webhook.Secured {
-		t.Errorf("after deleting the key: %+v, want secured without a key", shown)
+	if shown.Key == nil || *shown.Key != *third || !shown.Webhook.Secured {
+		t.Errorf("after deleting the key: %+v, want secured with the new key %s", shown, third.ID)
 	}
 	e.publish(t, "operator.deleted", "", nil)
-	if r := rc.wait(t, "/hook", 2)[1]; r.header.Get("x-siqsignature") != "" {
-		t.Errorf("request without a key is signed")
-	}
+	verify(t, publicKey(t, third.PublicKey), rc.wait(t, "/hook", 2)[1])
 	e.wantError(t, "DELETE", path(w.ID, "/keys/", second.ID), e.token, nil, 404, 1009)
+
+	// Not secured: the key goes, and none replaces it.
+	e.data(t, "PUT", path(w.ID), map[string]any{"webhook": map[string]any{"secured": false}}, &shown)
+	if shown.Key == nil || shown.Key.ID != third.ID {
+		t.Errorf("unsecuring kept key %+v, want %s", shown.Key, third.ID)
+	}
+	deleted.ReplacedBy = nil
+	e.data(t, "DELETE", path(w.ID, "/keys/", third.ID), nil, &deleted)
+	e.data(t, "GET", path(w.ID), nil, &shown)
+	if deleted.ReplacedBy != nil || shown.Key != nil || shown.Webhook.Secured {
+		t.Errorf("after deleting an unsecured webhook's key: %+v, webhook %+v; want no key", deleted, shown)
+	}
+	e.publish(t, "operator.deleted", "", nil)
+	if r := rc.wait(t, "/hook", 3)[2]; r.header.Get("x-siqsignature") != "" {
+		t.Errorf("an unsecured webhook's request is signed")
+	}
+}
+
+// A webhook made secured, or changed to secured, gets its key pair there
+// and then: its first request is signed, and verifies with the public key
+// the API answered, without a call to …/keys.
+func TestSecuredAlwaysSigned(t *testing.T) { onEachStore(t, securedAlwaysSigned) }
+
+func securedAlwaysSigned(t *testing.T, e *env) {
+	rc := newReceiver(t)
+	made := e.create(t, map[string]any{"webhook": map[string]any{"url": rc.srv.URL + "/made", "secured": true}, "events": []string{"department.created"}})
+	changed := e.create(t, map[string]any{"webhook": map[string]any{"url": rc.srv.URL + "/changed"}, "events": []string{"department.created"}})
+	if made.Key == nil || !strings.Contains(made.Key.PublicKey, "BEGIN PUBLIC KEY") || changed.Key != nil {
+		t.Fatalf("made secured: key %+v; made unsecured: key %+v", made.Key, changed.Key)
+	}
+	var keys []key
+	e.data(t, "GET", path(made.ID, "/keys"), nil, &keys)
+	if len(keys) != 1 || keys[0] != *made.Key {
+		t.Errorf("keys = %+v, want the key of the create answer", keys)
+	}
+	e.data(t, "PUT", path(changed.ID), map[string]any{"webhook": map[string]any{"secured": true}}, &changed)
+	if changed.Key == nil || !changed.Webhook.Secured {
+		t.Fatalf("changed to secured: %+v, want a key", changed)
+	}
+
+	e.publish(t, "department.created", "", map[string]any{"id": "6000000009015"})
+	verify(t, publicKey(t, made.Key.PublicKey), rc.wait(t, "/made", 1)[0])
+	verify(t, publicKey(t, changed.Key.PublicKey), rc.wait(t, "/changed", 1)[0])
 }
 
 func sameJSON(a, b []byte) bool {

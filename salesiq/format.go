@@ -21,17 +21,41 @@ import (
 // Format is the name of SalesIQ's wire format (hookhub.Webhook.Format).
 const Format = "salesiq"
 
-// SignatureHeader carries the Base64 RSA-SHA256 signature of the body.
-const SignatureHeader = "x-siqsignature"
+// The request headers of the format.
+const (
+	// SignatureHeader carries the Base64 RSA-SHA256 signature of the body.
+	SignatureHeader = "x-siqsignature"
+	// EventIDHeader carries the event's message id ("msg_42"), the same on
+	// every try and for every webhook the event reaches, so that receivers
+	// can drop duplicates: the standard format's webhook-id and Tilby's
+	// message_id. It is hookhub's: SalesIQ's documentation names no id.
+	EventIDHeader = "x-hookhub-event-id"
+)
 
 // Formatter is SalesIQ's wire format for the delivery engine: the body is
 // SalesIQ's envelope (version, event, event_time, org_id, app_id, attempt,
-// entity_type, entity_id, entity, modified_fields) and, when the webhook is
-// secured and has a key, x-siqsignature is the Base64 RSA PKCS #1 v1.5
-// SHA-256 signature of the exact body bytes.
+// entity_type, entity_id, entity, modified_fields); x-hookhub-event-id is
+// the event's stable id and, when the webhook is secured, x-siqsignature
+// is the Base64 RSA PKCS #1 v1.5 SHA-256 signature of the exact body
+// bytes. A secured webhook always has a key (the API makes one); one
+// without, from an older hookhub, fails to send rather than going unsigned.
 type Formatter struct {
-	keys sync.Map // private key PEM → *rsa.PrivateKey
+	mu   sync.Mutex
+	keys map[int64]signingKey // by webhook id: the key it signed with last
+	max  int                  // most keys kept; maxSigningKeys when 0
 }
+
+// signingKey is a webhook's parsed private key, and what it was parsed
+// from: a new key (its id or its PEM changed) replaces it.
+type signingKey struct {
+	id, pem string
+	key     *rsa.PrivateKey
+}
+
+// maxSigningKeys bounds the parsed keys a Formatter keeps: one per
+// secured webhook it signed for, up to this many; past it, one is dropped
+// for each new one (and parsed again when its webhook next sends).
+const maxSigningKeys = 10000
 
 var _ delivery.Formatter = (*Formatter)(nil)
 
@@ -47,12 +71,18 @@ func (f *Formatter) Format(w *hookhub.Webhook, c *hookhub.Claim, now time.Time) 
 	}
 	h.Set("Content-Type", "application/json; charset=UTF-8")
 	h.Set("User-Agent", delivery.UserAgent)
+	if c.Event.ID != 0 { // an event tried at once, unsaved, has no id to repeat
+		h.Set(EventIDHeader, c.Event.MessageID())
+	}
 	m, err := readMeta(w)
 	if err != nil {
 		return nil, nil, err
 	}
-	if m.Secured && m.Key != nil && w.Secret != "" {
-		key, err := f.key(w.Secret)
+	if m.Secured {
+		if m.Key == nil || w.Secret == "" { // saved before secured webhooks always got a key
+			return nil, nil, fmt.Errorf("webhook %d is secured but has no signing key, and a secured webhook is never sent unsigned: make it a key with POST /api/v2/{screenname}/webhooks/%d/keys", w.ID, w.ID)
+		}
+		key, err := f.key(w.ID, m.Key.ID, w.Secret)
 		if err != nil {
 			return nil, nil, fmt.Errorf("webhook %d: %w", w.ID, err)
 		}
@@ -65,17 +95,37 @@ func (f *Formatter) Format(w *hookhub.Webhook, c *hookhub.Claim, now time.Time) 
 	return body, h, nil
 }
 
-// key parses a private key PEM once.
-func (f *Formatter) key(pemText string) (*rsa.PrivateKey, error) {
-	if k, ok := f.keys.Load(pemText); ok {
-		return k.(*rsa.PrivateKey), nil
+// key returns webhook webhookID's private key keyID, parsed from pemText
+// once. A webhook keeps one entry, replaced when its key changes, so that
+// rotated and deleted keys are not kept.
+func (f *Formatter) key(webhookID int64, keyID, pemText string) (*rsa.PrivateKey, error) {
+	f.mu.Lock()
+	k, ok := f.keys[webhookID]
+	f.mu.Unlock()
+	if ok && k.id == keyID && k.pem == pemText {
+		return k.key, nil
 	}
-	k, err := parsePrivateKey(pemText)
+	key, err := parsePrivateKey(pemText) // outside the lock: it takes a while
 	if err != nil {
 		return nil, err
 	}
-	f.keys.Store(pemText, k)
-	return k, nil
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.keys == nil {
+		f.keys = make(map[int64]signingKey)
+	}
+	limit := f.max
+	if limit <= 0 {
+		limit = maxSigningKeys
+	}
+	if _, replacing := f.keys[webhookID]; !replacing && len(f.keys) >= limit {
+		for id := range f.keys { // any one: a map's order is random
+			delete(f.keys, id)
+			break
+		}
+	}
+	f.keys[webhookID] = signingKey{id: keyID, pem: pemText, key: key}
+	return key, nil
 }
 
 // Sign returns the Base64 RSA PKCS #1 v1.5 SHA-256 signature of body.

@@ -3,6 +3,7 @@ package salesiq_test
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,5 +104,54 @@ func TestCatalogue(t *testing.T) {
 	}
 	if created.Status != "Live" || created.ChatStatus.Label != "Live" || created.Visitor.Type != "contact" {
 		t.Errorf("conversation.created example = %+v, want the seed's", created)
+	}
+}
+
+// A secured webhook without a key (saved by an older hookhub, which let
+// one be) is not sent unsigned: its request cannot be built, and the error
+// says how to mend it.
+func TestSecuredWithoutKeyIsNotSentUnsigned(t *testing.T) {
+	t.Parallel()
+	w := &hookhub.Webhook{ID: 7, Format: salesiq.Format, Meta: json.RawMessage(`{"module":"administration","secured":true}`)}
+	c := &hookhub.Claim{Event: hookhub.Event{ID: 1, TenantID: "t", Type: "operator.deleted", Data: json.RawMessage(`null`)}}
+	body, h, err := (&salesiq.Formatter{}).Format(w, c, time.Now())
+	if err == nil || !strings.Contains(err.Error(), "/webhooks/7/keys") {
+		t.Errorf("Format = %s, %v, %v; want an error naming the keys path", body, h, err)
+	}
+	w.Meta = json.RawMessage(`{"module":"administration","secured":false}`)
+	if _, h, err := (&salesiq.Formatter{}).Format(w, c, time.Now()); err != nil || h.Get(salesiq.SignatureHeader) != "" {
+		t.Errorf("unsecured: %v, %v; want an unsigned request", h, err)
+	}
+}
+
+// Published with its catalogue example and no entity_id, every event with
+// an entity gets its entity_id from the entity's id: conversation.rated
+// too, whose example (the seed's rating payload) takes the conversation id
+// of the seed's feedback example. Deleted entities have none to give.
+func TestExampleEntityIDs(t *testing.T) {
+	t.Parallel()
+	builtin := hookhub.BuiltinEventTypes()
+	for _, name := range salesiq.EventTypes() {
+		i := slices.IndexFunc(builtin, func(b hookhub.EventType) bool { return b.Name == name })
+		e := &hookhub.Event{TenantID: "55778119", Type: name, Data: builtin[i].Example, CreatedAt: time.UnixMilli(1567065865617)}
+		b, err := salesiq.Envelope(&hookhub.Webhook{}, e, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var env struct {
+			EntityID string          `json:"entity_id"`
+			Entity   json.RawMessage `json:"entity"`
+		}
+		if err := json.Unmarshal(b, &env); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case name == "conversation.rated" && env.EntityID != "40526000001808033":
+			t.Errorf("conversation.rated: entity_id %q, want the conversation's id 40526000001808033", env.EntityID)
+		case env.Entity != nil && env.EntityID == "":
+			t.Errorf("%s: entity_id is empty for the example %s", name, env.Entity)
+		case env.Entity == nil && env.EntityID != "":
+			t.Errorf("%s: entity_id %q without an entity", name, env.EntityID)
+		}
 	}
 }

@@ -156,6 +156,15 @@ func toKey(webhookID int64, k *key) keyJSON {
 	}
 }
 
+// deletedKeyJSON answers the deletion of a key; a secured webhook's new
+// key is ReplacedBy.
+type deletedKeyJSON struct {
+	ID         string   `json:"id"`
+	WebhookID  string   `json:"webhook_id"`
+	Deleted    bool     `json:"deleted"`
+	ReplacedBy *keyJSON `json:"replaced_by,omitempty"`
+}
+
 // errorLogJSON is one failed try.
 type errorLogJSON struct {
 	ID         string `json:"id"`

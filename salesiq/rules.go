@@ -9,8 +9,9 @@ import (
 
 // Rules are SalesIQ's rules for its webhooks, which the service applies on
 // every save, the native API's included: events of one module that never
-// changes, apps for data webhooks only, and SalesIQ's delivery policy (a
-// 5 s timeout, 3 retries a minute apart).
+// changes, apps for data webhooks only, SalesIQ's delivery policy (a 5 s
+// timeout, 3 retries a minute apart), and a key for a secured webhook (the
+// SalesIQ API makes it; no save may leave one without).
 type Rules struct{}
 
 var _ service.FormatRules = Rules{}
@@ -38,5 +39,8 @@ func (Rules) CheckWebhook(p *hookhub.Problems, w, old *hookhub.Webhook) {
 	}
 	if !slices.Equal(w.Retry.Schedule, retrySchedule) {
 		p.Add("retry.schedule", "must stay SalesIQ's: the first try at once, then 3 retries a minute apart")
+	}
+	if m.Secured && (m.Key == nil || w.Secret == "") {
+		p.Add("secret", "is missing: a secured SalesIQ webhook is always signed with its key; make it one with POST /api/v2/{screenname}/webhooks/%d/keys", w.ID)
 	}
 }

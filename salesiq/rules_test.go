@@ -7,6 +7,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/salesiq"
 )
 
 // nativeStatus sends a request to the native API and returns the status
@@ -71,5 +75,26 @@ func TestNativeAPIKeepsSalesIQRules(t *testing.T) {
 	e.data(t, "GET", "/api/v2/zylker/webhooks/"+w.ID, nil, &got)
 	if got.Module != "data" || len(got.Events) != 2 || got.Key == nil || got.Key.ID != k.ID || len(got.AppIDs) != 1 {
 		t.Errorf("after the native changes: %+v, want the data webhook with two events, its app and key %s", got, k.ID)
+	}
+}
+
+// No save may leave a secured webhook without its key: the rules refuse
+// it, whoever saves.
+func TestRulesKeepSecuredWebhooksSigned(t *testing.T) {
+	t.Parallel()
+	w := &hookhub.Webhook{
+		ID: 3, Format: salesiq.Format, Events: []string{"operator.created"}, Timeout: 5 * time.Second,
+		Retry: hookhub.RetryPolicy{Schedule: []time.Duration{0, time.Minute, time.Minute, time.Minute}},
+		Meta:  json.RawMessage(`{"module":"administration","secured":true}`),
+	}
+	var p hookhub.Problems
+	salesiq.Rules{}.CheckWebhook(&p, w, nil)
+	if len(p) != 1 || p[0].Field != "secret" || !strings.Contains(p[0].Reason, "/webhooks/3/keys") {
+		t.Errorf("secured without a key: problems %+v, want one about the secret naming the keys path", p)
+	}
+	p = nil
+	w.Meta = json.RawMessage(`{"module":"administration","secured":false}`)
+	if (salesiq.Rules{}).CheckWebhook(&p, w, nil); len(p) != 0 {
+		t.Errorf("unsecured without a key: problems %+v, want none", p)
 	}
 }

@@ -23,9 +23,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/api"
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/postgres"
+	"github.com/hookhub/hookhub/postgres/pgtest"
 	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/sqlite"
@@ -37,21 +40,49 @@ import (
 const waitTimeout = 60 * time.Second
 
 // env is hookhub with its SalesIQ and native APIs and a running delivery
-// engine over a fresh SQLite store, with a portal "zylker" and its
-// all-scope token. Retry delays are scaled down a thousand times: a minute
-// is 60 ms.
+// engine over a fresh store, with a portal "zylker" and its all-scope
+// token. Retry delays are scaled down a thousand times: a minute is 60 ms.
 type env struct {
 	url    string
 	token  string
 	tenant string // the portal's tenant id
 }
 
+// setup is the env over SQLite.
 func setup(t *testing.T) *env {
+	t.Helper()
+	return setupOn(t, "sqlite")
+}
+
+// onEachStore runs a test of the main flows as a subtest on each
+// database, "sqlite" and "postgres" (a fresh database of pgtest, which
+// skips when PostgreSQL cannot be reached, and fails under CI=true).
+func onEachStore(t *testing.T, test func(t *testing.T, e *env)) {
+	t.Parallel()
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			t.Parallel()
+			test(t, setupOn(t, db))
+		})
+	}
+}
+
+// setupOn is the env over the named database.
+func setupOn(t *testing.T, database string) *env {
 	t.Helper()
 	ctx := context.Background()
 	key := make([]byte, 32)
 	rand.Read(key)
-	db, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: key})
+	var db hookhub.Store
+	var err error
+	switch database {
+	case "sqlite":
+		db, err = sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: key})
+	case "postgres":
+		db, err = postgres.Open(ctx, postgres.Config{URL: pgtest.NewDatabase(t), Key: key})
+	default:
+		t.Fatalf("no database %q", database)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,25 +112,42 @@ func (h *handler) createKey(ctx context.Context, c *call) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	var k *key
+	var m meta
 	w, err := h.svc.ChangeWebhook(ctx, c.actor, hookhub.ScopeWebhooksCreate, id, func(w *hookhub.Webhook) error {
-		m, err := ours(w)
-		if err != nil {
+		if m, err = ours(w); err != nil {
 			return err
 		}
-		var private string
-		if private, k, err = newKey(time.Now()); err != nil {
+		if err := giveKey(w, &m); err != nil {
 			return err
 		}
-		w.Secret, w.PreviousSecret, w.PreviousUntil = private, "", time.Time{}
-		m.Key = k
 		w.Meta = m.encode()
 		return nil
 	})
 	if err != nil {
 		return answer{}, err
 	}
-	return answer{"key", toKey(w.ID, k)}, nil
+	return answer{"key", toKey(w.ID, m.Key)}, nil
+}
+
+// giveKey makes w a new RSA key pair: its private half becomes w's secret,
+// its id and public half go in m. It replaces the key w had.
+func giveKey(w *hookhub.Webhook, m *meta) error {
+	private, k, err := newKey(time.Now())
+	if err != nil {
+		return err
+	}
+	w.Secret, w.PreviousSecret, w.PreviousUntil = private, "", time.Time{}
+	m.Key = k
+	return nil
+}
+
+// keepSigned gives a secured webhook without a key its key pair, so that a
+// secured webhook's requests are always signed.
+func keepSigned(w *hookhub.Webhook, m *meta) error {
+	if !m.Secured || m.Key != nil && w.Secret != "" {
+		return nil
+	}
+	return giveKey(w, m)
 }
 
 func (h *handler) listKeys(ctx context.Context, c *call) (answer, error) {
@@ -145,35 +162,46 @@ func (h *handler) listKeys(ctx context.Context, c *call) (answer, error) {
 	return answer{"list", out}, nil
 }
 
-// deleteKey removes the webhook's key: its requests go unsigned until it
-// has a new one. SalesIQ files this under its delete scope.
+// deleteKey removes the webhook's key. An unsecured webhook is then
+// without a key; a secured one gets a new key pair at once, so that its
+// requests stay signed (with the new key, which the answer shows). SalesIQ
+// files this under its delete scope.
 func (h *handler) deleteKey(ctx context.Context, c *call) (answer, error) {
 	id, err := pathID(c)
 	if err != nil {
 		return answer{}, err
 	}
 	keyID := c.r.PathValue("keyid")
-	_, err = h.svc.ChangeWebhook(ctx, c.actor, hookhub.ScopeWebhooksDelete, id, func(w *hookhub.Webhook) error {
-		m, err := ours(w)
-		if err != nil {
+	var m meta
+	w, err := h.svc.ChangeWebhook(ctx, c.actor, hookhub.ScopeWebhooksDelete, id, func(w *hookhub.Webhook) error {
+		if m, err = ours(w); err != nil {
 			return err
 		}
 		if m.Key == nil || m.Key.ID != keyID {
 			return hookhub.Errorf(hookhub.ENOTFOUND, "key %s of webhook %d not found", keyID, id)
 		}
 		w.Secret, m.Key = "", nil
+		if err := keepSigned(w, &m); err != nil {
+			return err
+		}
 		w.Meta = m.encode()
 		return nil
 	})
 	if err != nil {
 		return answer{}, err
 	}
-	return answer{"key", map[string]any{"id": keyID, "webhook_id": strconv.FormatInt(id, 10), "deleted": true}}, nil
+	out := deletedKeyJSON{ID: keyID, WebhookID: strconv.FormatInt(id, 10), Deleted: true}
+	if m.Key != nil {
+		k := toKey(w.ID, m.Key)
+		out.ReplacedBy = &k
+	}
+	return answer{"key", out}, nil
 }
 
 // errorLogs lists the webhook's failed tries, newest first: limit (1 to
 // 200, default 50) of them, before the one whose id is given as before.
-// Reading them needs the events.read scope too: they belong to events.
+// They need only the READ scope, as in SalesIQ: an entry says when, which
+// try, the status and the error, not the event's data.
 func (h *handler) errorLogs(ctx context.Context, c *call) (answer, error) {
 	w, _, err := h.load(ctx, c)
 	if err != nil {
@@ -191,7 +219,7 @@ func (h *handler) errorLogs(ctx context.Context, c *call) (answer, error) {
 			return answer{}, hookhub.Invalid("before", "must be the id of an error log entry")
 		}
 	}
-	as, err := h.svc.ListAttempts(ctx, c.actor, hookhub.AttemptFilter{WebhookID: w.ID, FailedOnly: true, Page: page})
+	as, err := h.svc.ListWebhookAttempts(ctx, c.actor, w.ID, hookhub.AttemptFilter{FailedOnly: true, Page: page})
 	if err != nil {
 		return answer{}, err
 	}
@@ -253,8 +281,11 @@ func (in *webhookIn) webhook() (*hookhub.Webhook, meta, error) {
 	w := &hookhub.Webhook{
 		URL: *in.Webhook.URL, Events: in.Events, Apps: in.AppIDs, State: hookhub.StateActive,
 		Format: Format, Timeout: timeout, Retry: hookhub.RetryPolicy{Schedule: retrySchedule},
-		Meta: m.encode(),
 	}
+	if err := keepSigned(w, &m); err != nil {
+		return nil, meta{}, err
+	}
+	w.Meta = m.encode()
 	if in.Name != nil {
 		w.Name = *in.Name
 	}
@@ -294,6 +325,9 @@ func (in *webhookIn) apply(w *hookhub.Webhook, m meta) error {
 		if *in.Published {
 			w.State = hookhub.StateActive // also re-activates one with too many errors
 		}
+	}
+	if err := keepSigned(w, &m); err != nil {
+		return err
 	}
 	w.Meta = m.encode()
 	return nil

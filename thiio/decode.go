@@ -272,8 +272,15 @@ func (c *checker) orderType(block map[string]any) string {
 
 var dateText = regexp.MustCompile(`^([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})$`)
 
+// MinDate is the earliest order date accepted. Earlier ones are a shop's
+// empty date rather than an order's (0001-01-01 00:00:00 is Go's and
+// .NET's zero time, which the core reads as no date at all); they are
+// refused with a message of their own.
+var MinDate = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // date checks a required date in the format yyyy-mm-dd h:m:s (hours,
-// minutes and seconds with one digit or two), read as UTC.
+// minutes and seconds with one digit or two), read as UTC: a real day and
+// time, not before MinDate.
 func (c *checker) date(o map[string]any, prefix, key string) time.Time {
 	s := c.text(o, prefix, key, true)
 	if s == "" {
@@ -289,6 +296,10 @@ func (c *checker) date(o map[string]any, prefix, key string) time.Time {
 	t := time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], 0, time.UTC)
 	if m == nil || t.Year() != n[0] || int(t.Month()) != n[1] || t.Day() != n[2] || t.Hour() != n[3] || t.Minute() != n[4] || t.Second() != n[5] {
 		c.add(prefix+key, "must match the format %s", DateFormat)
+		return time.Time{}
+	}
+	if t.Before(MinDate) {
+		c.add(prefix+key, "must be a date after or equal to %s", MinDate.Format(DateLayout))
 		return time.Time{}
 	}
 	return t

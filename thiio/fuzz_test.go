@@ -6,9 +6,11 @@ import (
 	"testing"
 )
 
-// FuzzDecode checks that no body makes the decoder panic, and that every
-// answer is the guide's JSON: a payload accepted is echoed as data, a
-// refusal has a 4xx status and an err.
+// FuzzDecode checks that no body makes the decoder panic, that every
+// answer is the guide's JSON (a payload accepted is echoed as data, a
+// refusal has a 4xx status and an err), and that what the decoder accepts
+// the core accepts too: its RecordChange, normalized as the service does,
+// passes Validate, so that no accepted payload fails when it is saved.
 //
 //	go test ./thiio -run '^$' -fuzz FuzzDecode -fuzztime 30s
 func FuzzDecode(f *testing.F) {
@@ -19,6 +21,10 @@ func FuzzDecode(f *testing.F) {
 		`{"contact":{"email":"\u0000@x"},"phone":{"number":-0.0,"country":"ÜÜÜÜ"},"billing_address":[1]}`,
 		`{"event":"order","source":"s","contact":{"first_name":"a","last_name":"b","email":"a@b.c"},"phone":{"number":1},` +
 			`"order":{"id":"1","type":"void","user_id":"u","date":"0000-01-01 0:0:0","total":"-0.5","items":[{}]}}`,
+		`{"event":"order","source":"s","contact":{"first_name":"a","last_name":"b","email":"a@b.c"},"phone":{"number":1},` +
+			`"order":{"id":"1","type":"void","user_id":"u","date":"0001-01-01 00:00:00","total":"-0.5","items":[{}]}}`,
+		`{"event":"customer","source":" s ","contact":{"first_name":"a","last_name":"b","email":" a@b.c "},"phone":{"number":" 1 ","country":" ß "},` +
+			`"billing_address":{"state":"ǆǆ","country":"ﬀ","zip_code":12345678901234567890}}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -39,8 +45,14 @@ func FuzzDecode(f *testing.F) {
 			if d == nil || d.Value.(*payload).Contact == nil || !*got.Success || ans.Status != 200 || !json.Valid(got.Data) {
 				t.Fatalf("accepted %q: decoded %+v, answer %d %s", body, d, ans.Status, ans.Body)
 			}
-			if p := d.Value.(*payload); p.Event == EventOrder && (p.Order == nil || len(p.Order.Items) == 0) {
+			p := d.Value.(*payload)
+			if p.Event == EventOrder && (p.Order == nil || len(p.Order.Items) == 0) {
 				t.Fatalf("accepted an order event without an order or items: %q", body)
+			}
+			ch := p.change(1)
+			ch.Contact.Normalize() // as service.SaveRecords does before it validates
+			if err := ch.Validate(); err != nil {
+				t.Fatalf("accepted %q, but the core refuses it: %v", body, err)
 			}
 			return
 		}

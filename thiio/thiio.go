@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/hookhub/hookhub"
@@ -48,9 +49,13 @@ func (Kind) Process(ctx context.Context, rec inbound.Recorder, in *hookhub.Integ
 	if !ok {
 		return errors.New("thiio: decoded value is not a Thiio payload")
 	}
-	ch := &hookhub.RecordChange{Contact: p.Contact, Order: p.Order, MessageID: msg.ID, Answer: http.StatusOK}
-	_, err := rec.SaveRecords(ctx, in, ch)
+	_, err := rec.SaveRecords(ctx, in, p.change(msg.ID))
 	return err
+}
+
+// change is what the payload does to the CRM records, for message msgID.
+func (p *payload) change(msgID int64) *hookhub.RecordChange {
+	return &hookhub.RecordChange{Contact: p.Contact, Order: p.Order, MessageID: msgID, Answer: http.StatusOK}
 }
 
 // The exception names of the err field, by what went wrong. The guide
@@ -97,14 +102,56 @@ func (Kind) Answer(body []byte, err error) inbound.Answer {
 	return inbound.Answer{Status: status, ContentType: "application/json", Body: append(b, '\n'), Reason: msg}
 }
 
-// message is the sentence of err in the guide's style: a rule of the core
-// broken ("contact.email": "must be a valid email address") reads as the
-// guide's rules do ("the contact.email field must be a valid email
-// address").
+// message is the sentence of err in the guide's style. The decoder's own
+// problems are written so; a rule of the core broken (which the decoder's
+// rules should leave no room for: a fuzz test checks it) reads as the
+// decoder would have said it, naming the payload's field:
+// "contact.phone.number": "must be at most 255 characters" is "the
+// phone.number field must not be greater than 255 characters".
 func message(err error) string {
 	var e *hookhub.Error
 	if errors.As(err, &e) && e.Code == hookhub.EINVALID && len(e.Fields) > 0 && !strings.HasPrefix(e.Fields[0].Reason, "the ") {
-		return "the " + e.Fields[0].Field + " field " + e.Fields[0].Reason
+		return "the " + payloadField(e.Fields[0].Field) + " field " + guideReason(e.Fields[0].Reason)
 	}
 	return strings.TrimSpace(inbound.Message(err))
+}
+
+// payloadField is the payload's name of a field of the core's
+// RecordChange: a contact's source, phone and addresses are at the
+// payload's top level, an order's external_id is its id, and items are
+// numbered with dots ("order.items[0].name" is "order.items.0.name").
+func payloadField(field string) string {
+	if rest, ok := strings.CutPrefix(field, "contact."); ok {
+		switch name, _, _ := strings.Cut(rest, "."); name {
+		case "first_name", "last_name", "email":
+			return field
+		}
+		return rest
+	}
+	if rest, ok := strings.CutPrefix(field, "order.external_id"); ok {
+		return "order.id" + rest
+	}
+	return itemIndex.ReplaceAllString(field, ".$1")
+}
+
+var itemIndex = regexp.MustCompile(`\[([0-9]+)\]`)
+
+// guideReasons rewrites the core's reasons in the words of the decoder's.
+var guideReasons = []struct {
+	core  *regexp.Regexp
+	guide string
+}{
+	{regexp.MustCompile(`^must be at most ([0-9]+) characters$`), "must not be greater than $1 characters"},
+	{regexp.MustCompile(`^must have at most ([0-9]+) entries$`), "must not have more than $1 items"},
+	{regexp.MustCompile(`^must be one of ([^:].*)$`), "must be one of: $1"},
+	{regexp.MustCompile(`^must be a decimal number$`), "must be a number"},
+}
+
+func guideReason(reason string) string {
+	for _, r := range guideReasons {
+		if r.core.MatchString(reason) {
+			return r.core.ReplaceAllString(reason, r.guide)
+		}
+	}
+	return reason
 }

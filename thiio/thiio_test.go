@@ -71,84 +71,93 @@ func atoi(t *testing.T, s string) int {
 	return n
 }
 
+// long is 256 characters, 512 bytes.
+var long = strings.Repeat("é", 256)
+
+// rules are the sample broken one rule at a time, with the err message of
+// the answer.
+var rules = []struct {
+	name    string
+	changes map[string]any
+	err     string
+}{
+	{"EventMissing", map[string]any{"event": remove}, "the event field is required"},
+	{"EventEmpty", map[string]any{"event": "  "}, "the event field is required"},
+	{"EventNull", map[string]any{"event": nil}, "the event field is required"},
+	{"EventWrongType", map[string]any{"event": 1}, "the event field must be a string"},
+	{"EventBadEnum", map[string]any{"event": "refund"}, "the event field must be one of: order, customer"},
+	{"SourceMissing", map[string]any{"source": remove}, "the source field is required"},
+	{"SourceWrongType", map[string]any{"source": []any{"a"}}, "the source field must be a string"},
+	{"SourceTooLong", map[string]any{"source": long}, "the source field must not be greater than 255 characters"},
+	{"ContactMissing", map[string]any{"contact": remove}, "the contact.first_name field is required"},
+	{"ContactWrongType", map[string]any{"contact": "John"}, "the contact field must be an object"},
+	{"FirstNameMissing", map[string]any{"contact.first_name": remove}, "the contact.first_name field is required"},
+	{"FirstNameWrongType", map[string]any{"contact.first_name": 7}, "the contact.first_name field must be a string"},
+	{"FirstNameTooLong", map[string]any{"contact.first_name": long}, "the contact.first_name field must not be greater than 255 characters"},
+	{"LastNameMissing", map[string]any{"contact.last_name": ""}, "the contact.last_name field is required"},
+	{"LastNameWrongType", map[string]any{"contact.last_name": true}, "the contact.last_name field must be a string"},
+	{"LastNameTooLong", map[string]any{"contact.last_name": long}, "the contact.last_name field must not be greater than 255 characters"},
+	{"EmailMissing", map[string]any{"contact.email": remove}, "the contact.email field is required"},
+	{"EmailWrongType", map[string]any{"contact.email": 1}, "the contact.email field must be a string"},
+	{"EmailBad", map[string]any{"contact.email": "john.doe@"}, "the contact.email field must be a valid email address"},
+	{"EmailWithName", map[string]any{"contact.email": "John <john.doe@example.com>"}, "the contact.email field must be a valid email address"},
+	{"EmailTooLong", map[string]any{"contact.email": strings.Repeat("a", 250) + "@example.com"}, "the contact.email field must not be greater than 255 characters"},
+	{"PhoneCountryTooLong", map[string]any{"phone.country": "USAA"}, "the phone.country field must not be greater than 3 characters"},
+	{"PhoneCountryWrongType", map[string]any{"phone.country": 1}, "the phone.country field must be a string"},
+	{"PhoneMissing", map[string]any{"phone": remove}, "the phone.number field is required"},
+	{"PhoneWrongType", map[string]any{"phone": "+15124713434"}, "the phone field must be an object"},
+	{"PhoneNumberMissing", map[string]any{"phone.number": remove}, "the phone.number field is required"},
+	{"PhoneNumberWrongType", map[string]any{"phone.number": map[string]any{}}, "the phone.number field must be a string"},
+	{"BillingAddressWrongType", map[string]any{"billing_address": "Austin"}, "the billing_address field must be an object"},
+	{"BillingAddressWithoutState", map[string]any{"billing_address.state": remove}, "the billing_address.state field is required"},
+	{"BillingAddressWithoutCountry", map[string]any{"billing_address.country": remove}, "the billing_address.country field is required"},
+	{"ShippingAddressWithoutState", map[string]any{"shipping_address.state": ""}, "the shipping_address.state field is required"},
+	{"ShippingAddressStateTooLong", map[string]any{"shipping_address.state": "TEXAS"}, "the shipping_address.state field must be 2 or 3 characters"},
+	{"ShippingAddressCountryTooShort", map[string]any{"shipping_address.country": "U"}, "the shipping_address.country field must be 2 or 3 characters"},
+	{"ShippingAddressCityWrongType", map[string]any{"shipping_address.city": 5}, "the shipping_address.city field must be a string"},
+	{"ShippingAddressLine1TooLong", map[string]any{"shipping_address.line1": long}, "the shipping_address.line1 field must not be greater than 255 characters"},
+	{"OrderMissing", map[string]any{"order": remove}, "the order field is required when event is order"},
+	{"OrderWrongType", map[string]any{"order": []any{1}}, "the order field must be an object"},
+	{"OrderIDMissing", map[string]any{"order.id": remove}, "the order.id field is required"},
+	{"OrderIDWrongType", map[string]any{"order.id": true}, "the order.id field must be a string"},
+	{"OrderIDTooLong", map[string]any{"order.id": long}, "the order.id field must not be greater than 255 characters"},
+	{"OrderTypeMissing", map[string]any{"order.type": remove}, "the order.type field is required"},
+	{"OrderTypeWrongType", map[string]any{"order.type": 1}, "the order.type field must be a string"},
+	{"OrderTypeBadEnum", map[string]any{"order.type": "paid"}, "the order.type field must be one of: success, pending, void, refund"},
+	{"OrderTypeTooLong", map[string]any{"order.type": long}, "the order.type field must not be greater than 255 characters"},
+	{"OrderDateMissing", map[string]any{"order.date": remove}, "the order.date field is required"},
+	{"OrderDateWrongType", map[string]any{"order.date": 1714571110}, "the order.date field must be a string"},
+	{"OrderDatePlaceholder", map[string]any{"order.date": "yyyy-mm-dd h:m:s"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
+	{"OrderDateISO", map[string]any{"order.date": "2024-05-01T13:45:10Z"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
+	{"OrderDateNoTime", map[string]any{"order.date": "2024-05-01"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
+	{"OrderDateNoSuchDay", map[string]any{"order.date": "2024-02-30 10:00:00"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
+	{"OrderDateNoSuchHour", map[string]any{"order.date": "2024-05-01 24:00:00"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
+	{"OrderDateYearZero", map[string]any{"order.date": "0000-01-01 0:0:0"}, "the order.date field must be a date after or equal to 1970-01-01 00:00:00"},
+	{"OrderDateZeroTime", map[string]any{"order.date": "0001-01-01 00:00:00"}, "the order.date field must be a date after or equal to 1970-01-01 00:00:00"},
+	{"OrderDateBeforeEpoch", map[string]any{"order.date": "1969-12-31 23:59:59"}, "the order.date field must be a date after or equal to 1970-01-01 00:00:00"},
+	{"OrderUserIDMissing", map[string]any{"order.user_id": remove}, "the order.user_id field is required"},
+	{"OrderUserIDWrongType", map[string]any{"order.user_id": []any{10}}, "the order.user_id field must be a string"},
+	{"OrderUserIDTooLong", map[string]any{"order.user_id": long}, "the order.user_id field must not be greater than 255 characters"},
+	{"OrderShippingWrongType", map[string]any{"order.shipping": "ten"}, "the order.shipping field must be a number"},
+	{"OrderTaxesWrongType", map[string]any{"order.taxes": true}, "the order.taxes field must be a number"},
+	{"OrderTotalMissing", map[string]any{"order.total": remove}, "the order.total field is required"},
+	{"OrderTotalNull", map[string]any{"order.total": nil}, "the order.total field is required"},
+	{"OrderTotalWrongType", map[string]any{"order.total": map[string]any{"amount": 1}}, "the order.total field must be a number"},
+	{"OrderTotalExponent", map[string]any{"order.total": json.Number("1e3")}, "the order.total field must be a number"},
+	{"OrderItemsMissing", map[string]any{"order.items": remove}, "the order.items field is required"},
+	{"OrderItemsWrongType", map[string]any{"order.items": map[string]any{"name": "x"}}, "the order.items field must be an array"},
+	{"OrderItemsEmpty", map[string]any{"order.items": []any{}}, "the order.items field must have at least 1 item"},
+	{"OrderItemWrongType", map[string]any{"order.items.0": "Product one"}, "the order.items.0 field must be an object"},
+	{"OrderItemPriceWrongType", map[string]any{"order.items.1.price": "fifty"}, "the order.items.1.price field must be a number"},
+	{"OrderItemNameTooLong", map[string]any{"order.items.1.name": long}, "the order.items.1.name field must not be greater than 255 characters"},
+	{"FirstRuleWins", map[string]any{"order.items": []any{}, "source": remove, "contact.email": "x"}, "the source field is required"},
+}
+
 // TestRules sends the sample broken one rule at a time and checks the
 // exact err of the answer, and its status.
 func TestRules(t *testing.T) {
 	t.Parallel()
-	long := strings.Repeat("é", 256) // 256 characters, 512 bytes
-	for _, tt := range []struct {
-		name    string
-		changes map[string]any
-		err     string
-	}{
-		{"EventMissing", map[string]any{"event": remove}, "the event field is required"},
-		{"EventEmpty", map[string]any{"event": "  "}, "the event field is required"},
-		{"EventNull", map[string]any{"event": nil}, "the event field is required"},
-		{"EventWrongType", map[string]any{"event": 1}, "the event field must be a string"},
-		{"EventBadEnum", map[string]any{"event": "refund"}, "the event field must be one of: order, customer"},
-		{"SourceMissing", map[string]any{"source": remove}, "the source field is required"},
-		{"SourceWrongType", map[string]any{"source": []any{"a"}}, "the source field must be a string"},
-		{"SourceTooLong", map[string]any{"source": long}, "the source field must not be greater than 255 characters"},
-		{"ContactMissing", map[string]any{"contact": remove}, "the contact.first_name field is required"},
-		{"ContactWrongType", map[string]any{"contact": "John"}, "the contact field must be an object"},
-		{"FirstNameMissing", map[string]any{"contact.first_name": remove}, "the contact.first_name field is required"},
-		{"FirstNameWrongType", map[string]any{"contact.first_name": 7}, "the contact.first_name field must be a string"},
-		{"FirstNameTooLong", map[string]any{"contact.first_name": long}, "the contact.first_name field must not be greater than 255 characters"},
-		{"LastNameMissing", map[string]any{"contact.last_name": ""}, "the contact.last_name field is required"},
-		{"LastNameWrongType", map[string]any{"contact.last_name": true}, "the contact.last_name field must be a string"},
-		{"LastNameTooLong", map[string]any{"contact.last_name": long}, "the contact.last_name field must not be greater than 255 characters"},
-		{"EmailMissing", map[string]any{"contact.email": remove}, "the contact.email field is required"},
-		{"EmailWrongType", map[string]any{"contact.email": 1}, "the contact.email field must be a string"},
-		{"EmailBad", map[string]any{"contact.email": "john.doe@"}, "the contact.email field must be a valid email address"},
-		{"EmailWithName", map[string]any{"contact.email": "John <john.doe@example.com>"}, "the contact.email field must be a valid email address"},
-		{"EmailTooLong", map[string]any{"contact.email": strings.Repeat("a", 250) + "@example.com"}, "the contact.email field must not be greater than 255 characters"},
-		{"PhoneCountryTooLong", map[string]any{"phone.country": "USAA"}, "the phone.country field must not be greater than 3 characters"},
-		{"PhoneCountryWrongType", map[string]any{"phone.country": 1}, "the phone.country field must be a string"},
-		{"PhoneMissing", map[string]any{"phone": remove}, "the phone.number field is required"},
-		{"PhoneWrongType", map[string]any{"phone": "+15124713434"}, "the phone field must be an object"},
-		{"PhoneNumberMissing", map[string]any{"phone.number": remove}, "the phone.number field is required"},
-		{"PhoneNumberWrongType", map[string]any{"phone.number": map[string]any{}}, "the phone.number field must be a string"},
-		{"BillingAddressWrongType", map[string]any{"billing_address": "Austin"}, "the billing_address field must be an object"},
-		{"BillingAddressWithoutState", map[string]any{"billing_address.state": remove}, "the billing_address.state field is required"},
-		{"BillingAddressWithoutCountry", map[string]any{"billing_address.country": remove}, "the billing_address.country field is required"},
-		{"ShippingAddressWithoutState", map[string]any{"shipping_address.state": ""}, "the shipping_address.state field is required"},
-		{"ShippingAddressStateTooLong", map[string]any{"shipping_address.state": "TEXAS"}, "the shipping_address.state field must be 2 or 3 characters"},
-		{"ShippingAddressCountryTooShort", map[string]any{"shipping_address.country": "U"}, "the shipping_address.country field must be 2 or 3 characters"},
-		{"ShippingAddressCityWrongType", map[string]any{"shipping_address.city": 5}, "the shipping_address.city field must be a string"},
-		{"ShippingAddressLine1TooLong", map[string]any{"shipping_address.line1": long}, "the shipping_address.line1 field must not be greater than 255 characters"},
-		{"OrderMissing", map[string]any{"order": remove}, "the order field is required when event is order"},
-		{"OrderWrongType", map[string]any{"order": []any{1}}, "the order field must be an object"},
-		{"OrderIDMissing", map[string]any{"order.id": remove}, "the order.id field is required"},
-		{"OrderIDWrongType", map[string]any{"order.id": true}, "the order.id field must be a string"},
-		{"OrderIDTooLong", map[string]any{"order.id": long}, "the order.id field must not be greater than 255 characters"},
-		{"OrderTypeMissing", map[string]any{"order.type": remove}, "the order.type field is required"},
-		{"OrderTypeWrongType", map[string]any{"order.type": 1}, "the order.type field must be a string"},
-		{"OrderTypeBadEnum", map[string]any{"order.type": "paid"}, "the order.type field must be one of: success, pending, void, refund"},
-		{"OrderTypeTooLong", map[string]any{"order.type": long}, "the order.type field must not be greater than 255 characters"},
-		{"OrderDateMissing", map[string]any{"order.date": remove}, "the order.date field is required"},
-		{"OrderDateWrongType", map[string]any{"order.date": 1714571110}, "the order.date field must be a string"},
-		{"OrderDatePlaceholder", map[string]any{"order.date": "yyyy-mm-dd h:m:s"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
-		{"OrderDateISO", map[string]any{"order.date": "2024-05-01T13:45:10Z"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
-		{"OrderDateNoTime", map[string]any{"order.date": "2024-05-01"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
-		{"OrderDateNoSuchDay", map[string]any{"order.date": "2024-02-30 10:00:00"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
-		{"OrderDateNoSuchHour", map[string]any{"order.date": "2024-05-01 24:00:00"}, "the order.date field must match the format yyyy-mm-dd h:m:s"},
-		{"OrderUserIDMissing", map[string]any{"order.user_id": remove}, "the order.user_id field is required"},
-		{"OrderUserIDWrongType", map[string]any{"order.user_id": []any{10}}, "the order.user_id field must be a string"},
-		{"OrderUserIDTooLong", map[string]any{"order.user_id": long}, "the order.user_id field must not be greater than 255 characters"},
-		{"OrderShippingWrongType", map[string]any{"order.shipping": "ten"}, "the order.shipping field must be a number"},
-		{"OrderTaxesWrongType", map[string]any{"order.taxes": true}, "the order.taxes field must be a number"},
-		{"OrderTotalMissing", map[string]any{"order.total": remove}, "the order.total field is required"},
-		{"OrderTotalNull", map[string]any{"order.total": nil}, "the order.total field is required"},
-		{"OrderTotalWrongType", map[string]any{"order.total": map[string]any{"amount": 1}}, "the order.total field must be a number"},
-		{"OrderTotalExponent", map[string]any{"order.total": json.Number("1e3")}, "the order.total field must be a number"},
-		{"OrderItemsMissing", map[string]any{"order.items": remove}, "the order.items field is required"},
-		{"OrderItemsWrongType", map[string]any{"order.items": map[string]any{"name": "x"}}, "the order.items field must be an array"},
-		{"OrderItemsEmpty", map[string]any{"order.items": []any{}}, "the order.items field must have at least 1 item"},
-		{"OrderItemWrongType", map[string]any{"order.items.0": "Product one"}, "the order.items.0 field must be an object"},
-		{"OrderItemPriceWrongType", map[string]any{"order.items.1.price": "fifty"}, "the order.items.1.price field must be a number"},
-		{"OrderItemNameTooLong", map[string]any{"order.items.1.name": long}, "the order.items.1.name field must not be greater than 255 characters"},
-		{"FirstRuleWins", map[string]any{"order.items": []any{}, "source": remove, "contact.email": "x"}, "the source field is required"},
-	} {
+	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			body := edit(t, tt.changes)
@@ -233,6 +242,11 @@ func TestAccepted(t *testing.T) {
 					t.Errorf("order = %+v", o)
 				}
 			}},
+		{"Epoch", map[string]any{"order.date": "1970-01-01 00:00:00"}, func(t *testing.T, p *payload) {
+			if !p.Order.Date.Equal(MinDate) {
+				t.Errorf("date = %v, want the epoch", p.Order.Date)
+			}
+		}},
 		{"ShortTime", map[string]any{"order.date": "2024-05-01 9:5:3"}, func(t *testing.T, p *payload) {
 			if !p.Order.Date.Equal(time.Date(2024, 5, 1, 9, 5, 3, 0, time.UTC)) {
 				t.Errorf("date = %v", p.Order.Date)
@@ -335,5 +349,56 @@ func TestRequestFaults(t *testing.T) {
 			t.Errorf("Answer(%v) status %d, want %d", tt.err, ans.Status, tt.status)
 		}
 		wantFailure(t, ans.Body, tt.want)
+	}
+}
+
+// TestCoreProblems checks that a rule of the core broken, should one ever
+// get past the decoder, reaches the sender in the guide's words and names
+// the payload's field, as the decoder's own problems do.
+func TestCoreProblems(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 256)
+	for _, tt := range []struct {
+		name   string
+		change func(ch *hookhub.RecordChange)
+		err    string
+	}{
+		{"NoContact", func(ch *hookhub.RecordChange) { ch.Contact = nil }, "the contact field is required"},
+		{"FirstName", func(ch *hookhub.RecordChange) { ch.Contact.FirstName = long }, "the contact.first_name field must not be greater than 255 characters"},
+		{"Email", func(ch *hookhub.RecordChange) { ch.Contact.Email = "john" }, "the contact.email field must be a valid email address"},
+		{"Source", func(ch *hookhub.RecordChange) { ch.Contact.Source = long }, "the source field must not be greater than 255 characters"},
+		{"PhoneNumber", func(ch *hookhub.RecordChange) { ch.Contact.Phone.Number = long }, "the phone.number field must not be greater than 255 characters"},
+		{"PhoneCountry", func(ch *hookhub.RecordChange) { ch.Contact.Phone.Country = "USAA" }, "the phone.country field must not be greater than 3 characters"},
+		{"BillingCity", func(ch *hookhub.RecordChange) { ch.Contact.BillingAddress.City = long }, "the billing_address.city field must not be greater than 255 characters"},
+		{"ShippingZip", func(ch *hookhub.RecordChange) { ch.Contact.ShippingAddress.ZipCode = long }, "the shipping_address.zip_code field must not be greater than 255 characters"},
+		{"OrderIDMissing", func(ch *hookhub.RecordChange) { ch.Order.ExternalID = "" }, "the order.id field is required"},
+		{"OrderIDTooLong", func(ch *hookhub.RecordChange) { ch.Order.ExternalID = long }, "the order.id field must not be greater than 255 characters"},
+		{"UserID", func(ch *hookhub.RecordChange) { ch.Order.UserID = long }, "the order.user_id field must not be greater than 255 characters"},
+		{"Type", func(ch *hookhub.RecordChange) { ch.Order.Type = "paid" }, "the order.type field must be one of: success, pending, void, refund"},
+		{"Date", func(ch *hookhub.RecordChange) { ch.Order.Date = time.Time{} }, "the order.date field is required"},
+		{"Total", func(ch *hookhub.RecordChange) { ch.Order.Total = "" }, "the order.total field is required"},
+		{"Taxes", func(ch *hookhub.RecordChange) { ch.Order.Taxes = "1e3" }, "the order.taxes field must be a number"},
+		{"TooManyItems", func(ch *hookhub.RecordChange) { ch.Order.Items = make([]hookhub.OrderItem, hookhub.MaxOrderItems+1) }, "the order.items field must not have more than 1000 items"},
+		{"ItemName", func(ch *hookhub.RecordChange) { ch.Order.Items[1].Name = long }, "the order.items.1.name field must not be greater than 255 characters"},
+		{"ItemPrice", func(ch *hookhub.RecordChange) { ch.Order.Items[0].Price = "fifty" }, "the order.items.0.price field must be a number"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d, err := Kind{}.Decode(jsonHeader, []byte(Sample))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch := d.Value.(*payload).change(1)
+			tt.change(ch)
+			err = ch.Validate()
+			if err == nil {
+				t.Fatal("the core accepted the change")
+			}
+			ans := Kind{}.Answer(nil, err)
+			if ans.Status != http.StatusUnprocessableEntity {
+				t.Errorf("status %d, want 422", ans.Status)
+			}
+			wantFailure(t, ans.Body, "WebforceCustomExternalException | "+tt.err)
+		})
 	}
 }

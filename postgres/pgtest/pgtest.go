@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 )
 
@@ -85,19 +87,22 @@ func NewDatabase(t testing.TB) string {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		// FORCE ends the sessions a failed test may have left open. It
-		// may not end an autovacuum worker that is busy with the database
-		// (SQLSTATE 42501 for a role without pg_signal_backend): the worker
-		// soon goes, so try again for a while.
-		var err error
-		for try := 0; try < 50; try++ {
-			if _, err = db.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err == nil || !strings.Contains(err.Error(), "42501") {
-				break
+		// FORCE ends the sessions a failed test may have left open. On
+		// PostgreSQL 15 a role that is not a superuser cannot end an
+		// autovacuum worker that way (SQLSTATE 42501, "must be a member of
+		// the role whose process is being terminated"); the worker is done
+		// soon, so try again for a while.
+		for try := 1; ; try++ {
+			_, err := db.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+			var pgErr *pgconn.PgError
+			if err == nil {
+				return
+			}
+			if !errors.As(err, &pgErr) || pgErr.Code != "42501" || try == 100 {
+				t.Errorf("drop test database %s: %v", name, err)
+				return
 			}
 			time.Sleep(100 * time.Millisecond)
-		}
-		if err != nil {
-			t.Errorf("drop test database %s: %v", name, err)
 		}
 	})
 	u, err := withDatabase(AdminURL(), name)
