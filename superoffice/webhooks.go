@@ -184,9 +184,6 @@ func (h *handler) testWebhook(ctx context.Context, c *call) (reply, error) {
 	if p := in.apply(w, c.who, id == 0, h.svc.CheckHTTPS); len(p) > 0 {
 		return reply{}, p.Err()
 	}
-	if isScript(in) {
-		return reply{}, hookhub.Invalid("Type", "scripts (crmscript) are not available yet")
-	}
 	a, err := h.try(ctx, c, w)
 	if err != nil {
 		return reply{}, err

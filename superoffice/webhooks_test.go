@@ -578,7 +578,11 @@ func TestAgentAndREST(t *testing.T) {
 	if last := rcv.all()[len(rcv.all())-1]; last.path != "/try" || last.header.Get("X-Hook-Test") != "true" || verify("t", last) != nil {
 		t.Errorf("TestWebhook's call: %s %v", last.path, last.header)
 	}
-	e.fail(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook", auth: bearer(e.token), body: `{"TargetUrl": "7", "Type": "crmscript"}`}, http.StatusBadRequest)
+	se = e.fail(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook", auth: bearer(e.token), body: `{"TargetUrl": "7", "Type": "crmscript"}`}, http.StatusBadRequest)
+	se.wantFields(t, "Type")
+	if !strings.Contains(se.Error, "scripts (crmscript) are not available yet") {
+		t.Errorf("TestWebhook of a script: %q", se.Error)
+	}
 
 	// Delete: 204, then gone.
 	e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/DeleteWebhook?webhookId=" + itoa(sales.WebhookID)}, http.StatusNoContent, nil)
