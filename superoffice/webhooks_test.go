@@ -37,8 +37,9 @@ const sampleRequest = `{
 "ErrorsEmail": "adolph.olson@maggioconroy.us"
 }`
 
-// sampleXML is the same request as XML: element names are the JSON
-// names, Events' items repeated child elements.
+// sampleXML is the same request as XML, as a client would write it:
+// element names are the JSON names, Events' items repeated child elements,
+// and the empty object of Properties an empty element.
 const sampleXML = `<?xml version="1.0" encoding="utf-8"?>
 <Webhook xmlns:i="http://www.w3.org/2001/XMLSchema-instance">
   <WebhookId>541</WebhookId>
@@ -56,7 +57,7 @@ const sampleXML = `<?xml version="1.0" encoding="utf-8"?>
     <Headers2>vel</Headers2>
   </Headers>
   <Properties>
-    <fieldName type="object" />
+    <fieldName />
   </Properties>
   <Registered>2004-03-28T10:11:01.8786829+02:00</Registered>
   <RegisteredAssociate i:nil="true" />
@@ -620,7 +621,7 @@ func TestRoundTrip(t *testing.T) {
 	e := setup(t, true)
 	rcv := newReceiver(t)
 	body := sample(false, rcv.srv.URL+"/rt", []string{"sale.sold", "sale.lost"}, "webhook")
-	body = strings.Replace(body, `"fieldName": {}`, `"fieldName": {}, "n": 1.5, "ok": true, "none": null, "list": [1, "two", {"three": 3}, []], "odd key!": "x", "nested": {"a": {"b": "c"}}`, 1)
+	body = strings.Replace(body, `"fieldName": {}`, `"fieldName": {}, "empty": "", "n": 1.5, "ok": true, "none": null, "list": [1, "two", {"three": 3}, []], "odd key!": "x", "nested": {"a": {"b": "c"}}`, 1)
 	body = strings.Replace(body, `"Headers2": "vel"`, `"Headers2": "vel", "X-Odd.Name_1": "v"`, 1)
 	w := e.save(t, json.RawMessage(body))
 	tests := len(rcv.all())
@@ -644,5 +645,28 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if n := len(rcv.all()); n != tests {
 		t.Errorf("round trips made %d test calls, want none", n-tests)
+	}
+}
+
+// TestXMLEmptyElements: inside Properties an empty element without a type
+// is an empty object, at any depth, and type="string" makes it an empty
+// string; elsewhere (Headers, Name) an empty element is "".
+func TestXMLEmptyElements(t *testing.T) {
+	t.Parallel()
+	e := setup(t, true)
+	rcv := newReceiver(t)
+	var w webhook
+	e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/SaveWebhook", contentType: "text/xml", body: `<Webhook>
+  <Name/>
+  <Events><string>contact.created</string></Events>
+  <TargetUrl>` + rcv.srv.URL + `</TargetUrl>
+  <Headers><X-Empty/></Headers>
+  <Properties><a/><b type="string"/><c><d></d></c><e>text</e></Properties>
+</Webhook>`}, http.StatusOK, &w)
+	if got, want := string(w.Properties), `{"a":{},"b":"","c":{"d":{}},"e":"text"}`; got != want {
+		t.Errorf("Properties = %s, want %s", got, want)
+	}
+	if v, ok := w.Headers["X-Empty"]; !ok || v != "" || w.Name != "" {
+		t.Errorf("Headers = %v, Name = %q, want an empty header and name", w.Headers, w.Name)
 	}
 }
