@@ -360,7 +360,7 @@ func (o *webhookJSON) writeXML(x *xmlWriter, name string) error {
 	if o.LastTriggered != nil {
 		x.elem("LastTriggered", *o.LastTriggered)
 	} else {
-		x.elem("LastTriggered", "", "nil", "true")
+		x.null("LastTriggered")
 	}
 	x.close(name)
 	return nil
@@ -368,7 +368,7 @@ func (o *webhookJSON) writeXML(x *xmlWriter, name string) error {
 
 func (a *associateJSON) writeXML(x *xmlWriter, name string) {
 	if a == nil {
-		x.elem(name, "", "nil", "true")
+		x.null(name)
 		return
 	}
 	x.open(name)

@@ -670,3 +670,52 @@ func TestXMLEmptyElements(t *testing.T) {
 		t.Errorf("Headers = %v, Name = %q, want an empty header and name", w.Headers, w.Name)
 	}
 }
+
+// TestXMLNil: answers declare xmlns:i on the root and write null as
+// i:nil="true", which a namespace-aware reader (encoding/xml here, .NET's
+// DataContractSerializer there) resolves to XML Schema's nil; on input
+// i:nil, xsi:nil and a bare nil are all null, so a nil Secret keeps the
+// secret while an empty one removes it.
+func TestXMLNil(t *testing.T) {
+	t.Parallel()
+	e := setup(t, true)
+	rcv := newReceiver(t)
+	w := e.save(t, map[string]any{"Events": []string{"contact.created"}, "TargetUrl": rcv.srv.URL, "Secret": "kept"})
+
+	for _, path := range []string{"/api/v1/Webhook/" + itoa(w.WebhookID), "/api/v1/Webhook"} {
+		a := e.ok(t, req{method: "GET", path: path, accept: "application/xml"}, http.StatusOK, nil)
+		root := regexp.MustCompile(`^<\?xml[^>]*\?>\s*<(\w+) xmlns:i="http://www.w3.org/2001/XMLSchema-instance">`)
+		if !root.Match(a.body) || strings.Count(string(a.body), "xmlns:i=") != 1 {
+			t.Errorf("GET %s: the root does not declare xmlns:i once:\n%s", path, a.body)
+		}
+		if strings.Contains(string(a.body), ` nil="true"`) {
+			t.Errorf("GET %s: nil without a namespace:\n%s", path, a.body)
+		}
+	}
+	a := e.ok(t, req{method: "GET", path: "/api/v1/Webhook/" + itoa(w.WebhookID), accept: "text/xml"}, http.StatusOK, nil)
+	var x struct {
+		LastTriggered struct {
+			Nil string `xml:"http://www.w3.org/2001/XMLSchema-instance nil,attr"`
+		}
+	}
+	if err := xml.Unmarshal(a.body, &x); err != nil || x.LastTriggered.Nil != "true" {
+		t.Errorf("LastTriggered of a webhook never triggered is not xsi:nil (%v):\n%s", err, a.body)
+	}
+
+	save := func(secret string) webhook {
+		t.Helper()
+		var got webhook
+		e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/SaveWebhook", contentType: "application/xml",
+			body: `<Webhook xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+				`<WebhookId>` + itoa(w.WebhookID) + `</WebhookId>` + secret + `</Webhook>`}, http.StatusOK, &got)
+		return got
+	}
+	for _, secret := range []string{`<Secret i:nil="true"/>`, `<Secret xsi:nil="true"/>`, `<Secret nil="true"/>`} {
+		if got := save(secret); got.Secret != "kept" {
+			t.Errorf("%s: Secret = %q, want it kept", secret, got.Secret)
+		}
+	}
+	if got := save(`<Secret/>`); got.Secret != "" {
+		t.Errorf("<Secret/>: Secret = %q, want it removed", got.Secret)
+	}
+}

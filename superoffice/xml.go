@@ -18,8 +18,9 @@ import (
 // the JSON member names; an array is an element whose children are its
 // items (any name; "string" when hookhub writes one); a map's keys are
 // element names, or <KeyValue><Key>…</Key><Value>…</Value></KeyValue>
-// when a key is not a valid XML name; nil="true" (in any namespace) is
-// null. Free-form values (Properties) carry type="number", "boolean",
+// when a key is not a valid XML name; nil="true" (in any namespace, or
+// none) is null. Answers declare xmlns:i (XML Schema instance) on the root
+// and write null as i:nil="true", as .NET's DataContractSerializer does. Free-form values (Properties) carry type="number", "boolean",
 // "object", "array", "null" or "string" so that they come back as they went
 // in; without it an element with children is an object, one with text a
 // string, and an empty one (<fieldName/>) an empty object, as the seed's
@@ -227,9 +228,13 @@ func (n *node) array(free bool) ([]any, error) {
 	return out, nil
 }
 
+// xsi is the namespace of nil, declared as xmlns:i on an answer's root.
+const xsi = "http://www.w3.org/2001/XMLSchema-instance"
+
 // xmlWriter writes an XML answer.
 type xmlWriter struct {
-	b bytes.Buffer
+	b     bytes.Buffer
+	depth int // open elements
 }
 
 func newXMLWriter() *xmlWriter {
@@ -238,7 +243,12 @@ func newXMLWriter() *xmlWriter {
 	return x
 }
 
+// open starts an element; the root declares the prefix i for xsi.
 func (x *xmlWriter) open(name string, attrs ...string) {
+	if x.depth == 0 {
+		attrs = append([]string{"xmlns:i", xsi}, attrs...)
+	}
+	x.depth++
 	x.b.WriteByte('<')
 	x.b.WriteString(name)
 	for i := 0; i+1 < len(attrs); i += 2 {
@@ -249,7 +259,10 @@ func (x *xmlWriter) open(name string, attrs ...string) {
 	x.b.WriteByte('>')
 }
 
-func (x *xmlWriter) close(name string) { x.b.WriteString("</" + name + ">") }
+func (x *xmlWriter) close(name string) {
+	x.depth--
+	x.b.WriteString("</" + name + ">")
+}
 
 // elem writes <name>text</name>.
 func (x *xmlWriter) elem(name, text string, attrs ...string) {
@@ -257,6 +270,9 @@ func (x *xmlWriter) elem(name, text string, attrs ...string) {
 	_ = xml.EscapeText(&x.b, []byte(text))
 	x.close(name)
 }
+
+// null writes <name i:nil="true"></name>.
+func (x *xmlWriter) null(name string) { x.elem(name, "", "i:nil", "true") }
 
 // strings writes an array of strings as <name><string>…</string>…</name>.
 func (x *xmlWriter) strings(name string, items []string) {
