@@ -247,6 +247,9 @@ func TestSampleAsPrinted(t *testing.T) {
 				}
 				se := e.fail(t, r, http.StatusBadRequest)
 				se.wantFields(t, "Events[0]", "Events[1]", "TargetUrl", "Type")
+				if msg, _ := se.field("Events[0]"); !strings.HasPrefix(msg, `"ad" is not an event hookhub knows`) {
+					t.Errorf("Events[0]: %q", msg)
+				}
 			}
 			var all []webhook
 			e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/GetAllWebhooks"}, http.StatusOK, &all)
@@ -370,12 +373,13 @@ func TestBadInput(t *testing.T) {
 		{"State unknown", req{body: body(`, "State": "Running"`)}, 400, []string{"State"}, "Active, Stopped or TooManyErrors"},
 		{"State out of range", req{body: body(`, "State": 7`)}, 400, []string{"State"}, "Active, Stopped or TooManyErrors"},
 		{"State a boolean", req{body: body(`, "State": true`)}, 400, []string{"State"}, "not a boolean"},
-		{"State TooManyErrors on a new webhook", req{body: body(`, "State": 3`)}, 400, []string{"State"}, "active, stopped"},
+		{"State TooManyErrors on a new webhook", req{body: body(`, "State": 3`)}, 400, []string{"State"}, "State: must be Active or Stopped (or 1, 2); TooManyErrors is set by hookhub"},
+		{"State TooManyErrors by name", req{body: body(`, "State": "TooManyErrors"`)}, 400, []string{"State"}, "can only be kept, not set"},
 		{"Type crmscript", req{body: body(`, "Type": "crmscript"`)}, 400, []string{"Type"}, "scripts (crmscript) are not available yet"},
 		{"Type unknown", req{body: body(`, "Type": "email"`)}, 400, []string{"Type"}, "must be webhook"},
 		{"Registered not a date", req{body: body(`, "Registered": "yesterday"`)}, 400, []string{"Registered"}, "date-time"},
 		{"RegisteredAssociate a number", req{body: body(`, "RegisteredAssociate": 5`)}, 400, []string{"RegisteredAssociate"}, "Associate object"},
-		{"unknown event", req{body: `{"Events": ["contact.created", "contact.exploded"], "TargetUrl": "` + good + `"}`}, 400, []string{"Events[1]"}, `unknown event type "contact.exploded"`},
+		{"unknown event", req{body: `{"Events": ["contact.created", "contact.exploded"], "TargetUrl": "` + good + `"}`}, 400, []string{"Events[1]"}, `Events[1]: "contact.exploded" is not an event hookhub knows; SuperOffice's events are listed under "Event names" in docs/superoffice.md, and GET /v1/event-types lists`},
 		{"malformed event", req{body: `{"Events": ["Contact Created"], "TargetUrl": "` + good + `"}`}, 400, []string{"Events[0]"}, "lower-case words"},
 		{"no events", req{body: `{"Events": [], "TargetUrl": "` + good + `"}`}, 400, []string{"Events"}, "at least one"},
 		{"no TargetUrl", req{body: `{"Events": ["contact.created"]}`}, 400, []string{"TargetUrl"}, "is required"},
@@ -406,6 +410,12 @@ func TestBadInput(t *testing.T) {
 			}
 			if !strings.Contains(se.Error, tc.want) {
 				t.Errorf("Error %q does not say %q", se.Error, tc.want)
+			}
+			// The core's words, which name native fields and calls.
+			for _, core := range []string{"one of active, stopped", "POST /v1/event-types", "unknown event type"} {
+				if strings.Contains(se.Error, core) {
+					t.Errorf("Error %q says %q, in the native API's words", se.Error, core)
+				}
 			}
 		})
 	}
