@@ -729,3 +729,72 @@ func TestXMLNil(t *testing.T) {
 		t.Errorf("<Secret/>: Secret = %q, want it removed", got.Secret)
 	}
 }
+
+// TestUpdateTestCall: an update that changes what shapes the requests
+// (TargetUrl, Secret, Headers, Properties) makes the test call first, with
+// the new settings, and is refused when the receiver does not answer 200;
+// any other update, or one that gives the same values written otherwise,
+// makes none.
+func TestUpdateTestCall(t *testing.T) {
+	t.Parallel()
+	e := setup(t, true)
+	rcv := newReceiver(t)
+	w := e.save(t, map[string]any{"Events": []string{"contact.created"}, "TargetUrl": rcv.srv.URL + "/hook",
+		"Secret": "s", "Headers": map[string]string{"X-A": "1"}, "Properties": map[string]any{"p": 1, "q": []int{1}}})
+	path := "/api/v1/Webhook/" + itoa(w.WebhookID)
+	tests := func() []received {
+		var out []received
+		for _, g := range rcv.all() {
+			if isEvent("test")(g) {
+				out = append(out, g)
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name, body string
+		check      func(received) error // nil: no test call
+	}{
+		{"name", `{"Name": "renamed", "State": "Stopped"}`, nil},
+		{"the same values", `{"TargetUrl": "` + rcv.srv.URL + `/hook", "Secret": "s", "Headers": {"X-A": "1"}, "Properties": { "q" : [1], "p" : 1 }}`, nil},
+		{"headers", `{"Headers": {"X-A": "2"}}`, func(g received) error {
+			if got := g.header.Get("X-A"); got != "2" {
+				return fmt.Errorf("X-A = %q, want the new 2", got)
+			}
+			return nil
+		}},
+		{"properties", `{"Properties": {"p": 2}}`, func(g received) error {
+			if !strings.Contains(string(g.body), `"p":2`) {
+				return fmt.Errorf("body %s lacks the new property", g.body)
+			}
+			return nil
+		}},
+		{"secret", `{"Secret": "s2"}`, func(g received) error { return verify("s2", g) }},
+	} {
+		before := len(tests())
+		e.ok(t, req{method: "PUT", path: path, body: tc.body}, http.StatusOK, nil)
+		got := tests()[before:]
+		switch {
+		case tc.check == nil && len(got) != 0:
+			t.Errorf("%s: %d test calls, want none", tc.name, len(got))
+		case tc.check != nil && len(got) != 1:
+			t.Errorf("%s: %d test calls, want 1", tc.name, len(got))
+		case tc.check != nil:
+			if err := tc.check(got[0]); err != nil {
+				t.Errorf("%s: test call: %v", tc.name, err)
+			}
+		}
+	}
+
+	// A refused test call refuses the change.
+	rcv.answer(http.StatusServiceUnavailable, "down")
+	for _, body := range []string{`{"Headers": {"X-A": "3"}}`, `{"Properties": {"p": 3}}`} {
+		se := e.fail(t, req{method: "PUT", path: path, auth: bearer(e.token), body: body}, http.StatusBadRequest)
+		if msg, _ := se.field("TargetUrl"); !strings.Contains(msg, "503") {
+			t.Errorf("%s: %q, want the test call's 503", body, se.Error)
+		}
+	}
+	if got := e.get(t, w.WebhookID); got.Headers["X-A"] != "2" || string(got.Properties) != `{"p":2}` {
+		t.Errorf("after refused changes: Headers %v, Properties %s", got.Headers, got.Properties)
+	}
+}
