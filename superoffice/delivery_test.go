@@ -197,3 +197,34 @@ func TestTooManyErrors(t *testing.T) {
 		return nil
 	})
 }
+
+// TestPrimaryKey: PrimaryKey is the event's entity_id (a number when it is
+// all digits), which wins over a PrimaryKey in SuperOffice-shaped data;
+// the data's is used when the event has no entity_id, and 0 when neither
+// has one.
+func TestPrimaryKey(t *testing.T) {
+	t.Parallel()
+	e := setup(t, true)
+	rcv := newReceiver(t)
+	e.save(t, map[string]any{"Events": []string{"contact.changed"}, "TargetUrl": rcv.srv.URL})
+	want := map[string]string{"both": "18", "data": "99", "text": `"C-18"`, "neither": "0"}
+	for _, ev := range []map[string]any{
+		{"entity_id": "18", "data": map[string]any{"PrimaryKey": 99, "FieldValues": map[string]any{"case": "both"}}},
+		{"data": map[string]any{"PrimaryKey": 99, "FieldValues": map[string]any{"case": "data"}}},
+		{"entity_id": "C-18", "data": map[string]any{"case": "text"}},
+		{"data": map[string]any{"case": "neither"}},
+	} {
+		ev["type"] = "contact.changed"
+		e.publish(t, ev)
+	}
+	for _, g := range rcv.waitFor(t, len(want), isEvent("contact.changed")) {
+		var p payload
+		if err := json.Unmarshal(g.body, &p); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := p.FieldValues["case"].(string)
+		if got := string(p.PrimaryKey); got != want[c] {
+			t.Errorf("%s: PrimaryKey %s, want %s", c, got, want[c])
+		}
+	}
+}
