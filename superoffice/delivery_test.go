@@ -121,6 +121,19 @@ func TestDelivery(t *testing.T) {
 	if got := e.get(t, unsigned.WebhookID); got.Secret != "" {
 		t.Errorf("a webhook saved without a secret has secret %q", got.Secret)
 	}
+
+	// SO-TimeZone converts LastTriggered like the other date-times.
+	utc := e.get(t, w.WebhookID)
+	last, err := time.Parse(time.RFC3339Nano, *utc.LastTriggered)
+	if err != nil || !strings.HasSuffix(*utc.LastTriggered, "Z") {
+		t.Fatalf("LastTriggered %q, want UTC without SO-TimeZone (%v)", *utc.LastTriggered, err)
+	}
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	var zoned webhook
+	e.ok(t, req{method: "GET", path: "/api/v1/Webhook/" + itoa(w.WebhookID), header: map[string]string{"SO-TimeZone": "Asia/Tokyo"}}, http.StatusOK, &zoned)
+	if zoned.LastTriggered == nil || *zoned.LastTriggered != last.In(tokyo).Format(time.RFC3339Nano) || !strings.HasSuffix(*zoned.LastTriggered, "+09:00") {
+		t.Errorf("SO-TimeZone Asia/Tokyo: LastTriggered %v, want %s at +09:00", zoned.LastTriggered, *utc.LastTriggered)
+	}
 }
 
 // TestTooManyErrors lets a receiver fail nine times in a row: the webhook

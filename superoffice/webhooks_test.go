@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -589,6 +590,20 @@ func TestAgentAndREST(t *testing.T) {
 	if last := rcv.all()[len(rcv.all())-1]; last.path != "/try" || last.header.Get("X-Hook-Test") != "true" || verify("t", last) != nil {
 		t.Errorf("TestWebhook's call: %s %v", last.path, last.header)
 	}
+	// Success is 200 only, as on save: other 2xx answers are not.
+	for _, status := range []int{http.StatusCreated, http.StatusNoContent} {
+		rcv.answer(status, "")
+		res = struct {
+			Success      bool
+			Message      string
+			StatusCode   int
+			ResponseBody string
+		}{}
+		e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook?webhookId=" + itoa(sales.WebhookID)}, http.StatusOK, &res)
+		if res.Success || res.StatusCode != status || !strings.Contains(res.Message, fmt.Sprint(status)) {
+			t.Errorf("TestWebhook answered %d: %+v, want no success", status, res)
+		}
+	}
 	se = e.fail(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook", auth: bearer(e.token), body: `{"TargetUrl": "7", "Type": "crmscript"}`}, http.StatusBadRequest)
 	se.wantFields(t, "Type")
 	if !strings.Contains(se.Error, "scripts (crmscript) are not available yet") {
@@ -796,5 +811,129 @@ func TestUpdateTestCall(t *testing.T) {
 	}
 	if got := e.get(t, w.WebhookID); got.Headers["X-A"] != "2" || string(got.Properties) != `{"p":2}` {
 		t.Errorf("after refused changes: Headers %v, Properties %s", got.Headers, got.Properties)
+	}
+}
+
+// TestNativeWebhookNotFound: a webhook of the tenant made through the
+// native /v1 API is not SuperOffice's: every path that names its id
+// answers 404, as for an unknown id, and it is neither changed, deleted
+// nor called.
+func TestNativeWebhookNotFound(t *testing.T) {
+	t.Parallel()
+	e := setup(t, true)
+	rcv := newReceiver(t)
+	var native struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	e.native(t, "POST", "/v1/webhooks", map[string]any{"name": "native", "url": rcv.srv.URL + "/native", "events": []string{"*"}}, http.StatusCreated, &native)
+	id := itoa(native.ID)
+	for _, r := range []req{
+		{method: "GET", path: "/api/v1/Agents/Webhook/GetWebhook?webhookId=" + id},
+		{method: "POST", path: "/api/v1/Agents/Webhook/GetWebhook?webhookId=" + id},
+		{method: "GET", path: "/api/v1/Webhook/" + id},
+		{method: "PUT", path: "/api/v1/Webhook/" + id, body: `{"Name": "taken"}`},
+		{method: "POST", path: "/api/v1/Agents/Webhook/SaveWebhook", body: `{"WebhookId": ` + id + `, "Name": "taken"}`},
+		{method: "POST", path: "/api/v1/Agents/Webhook/DeleteWebhook?webhookId=" + id},
+		{method: "DELETE", path: "/api/v1/Webhook/" + id},
+		{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook?webhookId=" + id},
+		{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook", body: `{"WebhookId": ` + id + `}`},
+	} {
+		r.auth = bearer(e.token)
+		se := e.fail(t, r, http.StatusNotFound)
+		if se.ErrorType != "NotFound" || !strings.Contains(se.Error, "webhook "+id+" not found") {
+			t.Errorf("%s %s %s: %+v", r.method, r.path, r.body, se)
+		}
+	}
+	var after struct {
+		Name   string `json:"name"`
+		Format string `json:"format"`
+	}
+	e.native(t, "GET", "/v1/webhooks/"+id, nil, http.StatusOK, &after)
+	if after.Name != "native" || after.Format != "standard" {
+		t.Errorf("the native webhook became %+v", after)
+	}
+	if got := rcv.all(); len(got) != 0 {
+		t.Errorf("the native webhook's receiver got %d requests, want none", len(got))
+	}
+}
+
+// errorInfo is SuperOffice's error object as XML.
+type errorInfo struct {
+	XMLName     xml.Name
+	Error       string
+	ErrorType   string
+	ErrorSource string
+	Fields      []struct{ Field, Message string } `xml:"Fields>FieldError"`
+}
+
+// TestErrorInfoXML: with Accept XML, every error is an <ErrorInfo> in the
+// chosen XML type, with the fields at fault as <Fields><FieldError>.
+func TestErrorInfoXML(t *testing.T) {
+	t.Parallel()
+	e := setup(t, true)
+	for _, tc := range []struct {
+		name   string
+		r      req
+		status int
+		typ    string
+		fields []string
+	}{
+		{"bad fields", req{method: "POST", path: "/api/v1/Agents/Webhook/SaveWebhook", auth: bearer(e.token), accept: "application/xml",
+			body: `{"Events": ["contact.exploded"], "TargetUrl": "ftp://x", "State": 3}`}, 400, "ValidationError", []string{"Events[0]", "State", "TargetUrl"}},
+		{"malformed XML in, text/xml out", req{method: "POST", path: "/api/v1/Agents/Webhook/SaveWebhook", auth: bearer(e.token), accept: "text/xml",
+			contentType: "text/xml", body: `<Webhook><Name>n</Webhook>`}, 400, "ValidationError", nil},
+		{"no credentials", req{method: "GET", path: "/api/v1/Webhook", accept: "application/xml"}, 401, "Unauthorized", nil},
+		{"unknown id", req{method: "GET", path: "/api/v1/Webhook/999", auth: bearer(e.token), accept: "application/xml"}, 404, "NotFound", nil},
+		{"no such path", req{method: "POST", path: "/api/v1/Agents/Webhook/Explode", auth: bearer(e.token), accept: "application/xml"}, 404, "NotFound", nil},
+		{"wrong method", req{method: "PATCH", path: "/api/v1/Webhook/1", auth: bearer(e.token), accept: "text/xml"}, 405, "MethodNotAllowed", nil},
+	} {
+		a := e.do(t, tc.r)
+		var ei errorInfo
+		if err := xml.Unmarshal(a.body, &ei); err != nil || a.status != tc.status || ei.XMLName.Local != "ErrorInfo" ||
+			ei.ErrorType != tc.typ || ei.Error == "" || ei.ErrorSource == "" {
+			t.Errorf("%s: %d %s (%v), want %d <ErrorInfo> of %s", tc.name, a.status, a.body, err, tc.status, tc.typ)
+			continue
+		}
+		if ct, want := a.header.Get("Content-Type"), tc.r.accept+"; charset=utf-8"; ct != want {
+			t.Errorf("%s: Content-Type %q, want %q", tc.name, ct, want)
+		}
+		var got []string
+		for _, f := range ei.Fields {
+			got = append(got, f.Field)
+			if f.Message == "" || !strings.Contains(ei.Error, f.Field+": "+f.Message) {
+				t.Errorf("%s: field %s: message %q is not in Error %q", tc.name, f.Field, f.Message, ei.Error)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.fields) {
+			t.Errorf("%s: fields %v, want %v", tc.name, got, tc.fields)
+		}
+	}
+}
+
+// TestTextJSON: a text/json body is read as JSON, and Accept text/json
+// (or text/*) answers JSON labelled text/json, errors included.
+func TestTextJSON(t *testing.T) {
+	t.Parallel()
+	e := setup(t, true)
+	rcv := newReceiver(t)
+	for _, accept := range []string{"text/json", "text/*"} {
+		a := e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/SaveWebhook", contentType: "text/json; charset=utf-8", accept: accept,
+			body: `{"Name": "text", "Events": ["contact.created"], "TargetUrl": "` + rcv.srv.URL + `"}`}, http.StatusOK, nil)
+		var w webhook
+		if err := json.Unmarshal(a.body, &w); err != nil || w.WebhookID == 0 || w.Name != "text" {
+			t.Errorf("Accept %s: %s (%v)", accept, a.body, err)
+		}
+		if ct := a.header.Get("Content-Type"); ct != "text/json; charset=utf-8" {
+			t.Errorf("Accept %s: Content-Type %q, want text/json; charset=utf-8", accept, ct)
+		}
+	}
+	a := e.do(t, req{method: "POST", path: "/api/v1/Agents/Webhook/SaveWebhook", auth: bearer(e.token), contentType: "text/json", accept: "text/json",
+		body: `{"Name": 1}`})
+	var se soError
+	if err := json.Unmarshal(a.body, &se); err != nil || a.status != http.StatusBadRequest || se.ErrorType != "ValidationError" ||
+		a.header.Get("Content-Type") != "text/json; charset=utf-8" {
+		t.Errorf("error: %d %q %s (%v)", a.status, a.header.Get("Content-Type"), a.body, err)
 	}
 }
