@@ -133,78 +133,80 @@ func keys(t *testing.T, body []byte) []string {
 // shape comes back, the receiver got the test call first.
 func TestSaveSample(t *testing.T) {
 	t.Parallel()
-	e := setup(t, true)
-	rcv := newReceiver(t)
-	events := []string{"sale.sold", "sale.lost"}
-	before := time.Now().Add(-time.Second)
+	onEachDB(t, func(t *testing.T, db string) {
+		e := setupOn(t, db, true)
+		rcv := newReceiver(t)
+		events := []string{"sale.sold", "sale.lost"}
+		before := time.Now().Add(-time.Second)
 
-	// JSON, as the sample's headers say.
-	a := e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/SaveWebhook", auth: basic("tje0", e.token),
-		accept: "application/json; charset=utf-8", header: map[string]string{"Accept-Language": "sv"},
-		body: sample(false, rcv.srv.URL+"/so", events, "webhook")}, http.StatusOK, nil)
-	if got := keys(t, a.body); strings.Join(got[:len(sampleResponseKeys)], ",") != strings.Join(sampleResponseKeys, ",") {
-		t.Errorf("members = %v, want the sample response's %v first", got, sampleResponseKeys)
-	}
-	if ct := a.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
-		t.Errorf("Content-Type = %q", ct)
-	}
-	var w webhook
-	if err := json.Unmarshal(a.body, &w); err != nil {
-		t.Fatal(err)
-	}
-	checkSaved(t, w, rcv.srv.URL+"/so", before)
-
-	tests := rcv.waitFor(t, 1, isEvent("test"))
-	if got := tests[0].header.Get("X-Hook-Test"); got != "true" {
-		t.Errorf("test call X-Hook-Test = %q, want true", got)
-	}
-	if err := verify("beatae", tests[0]); err != nil {
-		t.Errorf("test call: %v", err)
-	}
-
-	// XML in, XML out.
-	a = e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/SaveWebhook", auth: basic("tje0", e.token),
-		contentType: "application/xml; charset=utf-8", accept: "application/xml",
-		body: sample(true, rcv.srv.URL+"/so-xml", events, "webhook")}, http.StatusOK, nil)
-	if ct := a.header.Get("Content-Type"); ct != "application/xml; charset=utf-8" {
-		t.Errorf("Content-Type = %q", ct)
-	}
-	var x struct {
-		XMLName   xml.Name
-		WebhookID int64    `xml:"WebhookId"`
-		Name      string   `xml:"Name"`
-		Events    []string `xml:"Events>string"`
-		TargetURL string   `xml:"TargetUrl"`
-		Secret    string
-		State     string
-		Type      string
-		Headers   struct {
-			Headers1, Headers2 string
+		// JSON, as the sample's headers say.
+		a := e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/SaveWebhook", auth: basic("tje0", e.token),
+			accept: "application/json; charset=utf-8", header: map[string]string{"Accept-Language": "sv"},
+			body: sample(false, rcv.srv.URL+"/so", events, "webhook")}, http.StatusOK, nil)
+		if got := keys(t, a.body); strings.Join(got[:len(sampleResponseKeys)], ",") != strings.Join(sampleResponseKeys, ",") {
+			t.Errorf("members = %v, want the sample response's %v first", got, sampleResponseKeys)
 		}
-		Properties struct {
-			Type      string `xml:"type,attr"`
-			FieldName *struct {
-				Type string `xml:"type,attr"`
-			} `xml:"fieldName"`
+		if ct := a.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+			t.Errorf("Content-Type = %q", ct)
 		}
-		Registered          string
-		RegisteredAssociate struct{ Name string }
-		Updated             string
-		ErrorsEmail         string
-	}
-	if err := xml.Unmarshal(a.body, &x); err != nil {
-		t.Fatalf("decode %s: %v", a.body, err)
-	}
-	if x.XMLName.Local != "Webhook" || x.WebhookID == 0 || x.WebhookID == w.WebhookID || x.Name != "Ondricka Group" ||
-		strings.Join(x.Events, ",") != "sale.sold,sale.lost" || x.TargetURL != rcv.srv.URL+"/so-xml" ||
-		x.Secret != "beatae" || x.State != "Active" || x.Type != "webhook" || x.Headers.Headers1 != "ut" ||
-		x.Headers.Headers2 != "vel" || x.Properties.FieldName == nil || x.Properties.FieldName.Type != "object" ||
-		x.RegisteredAssociate.Name != "tje0" || x.ErrorsEmail != "adolph.olson@maggioconroy.us" {
-		t.Errorf("XML answer %s", a.body)
-	}
-	// The XML one reads back as JSON the same as the JSON one.
-	checkSaved(t, e.get(t, x.WebhookID), rcv.srv.URL+"/so-xml", before)
-	rcv.waitFor(t, 2, isEvent("test"))
+		var w webhook
+		if err := json.Unmarshal(a.body, &w); err != nil {
+			t.Fatal(err)
+		}
+		checkSaved(t, w, rcv.srv.URL+"/so", before)
+
+		tests := rcv.waitFor(t, 1, isEvent("test"))
+		if got := tests[0].header.Get("X-Hook-Test"); got != "true" {
+			t.Errorf("test call X-Hook-Test = %q, want true", got)
+		}
+		if err := verify("beatae", tests[0]); err != nil {
+			t.Errorf("test call: %v", err)
+		}
+
+		// XML in, XML out.
+		a = e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/SaveWebhook", auth: basic("tje0", e.token),
+			contentType: "application/xml; charset=utf-8", accept: "application/xml",
+			body: sample(true, rcv.srv.URL+"/so-xml", events, "webhook")}, http.StatusOK, nil)
+		if ct := a.header.Get("Content-Type"); ct != "application/xml; charset=utf-8" {
+			t.Errorf("Content-Type = %q", ct)
+		}
+		var x struct {
+			XMLName   xml.Name
+			WebhookID int64    `xml:"WebhookId"`
+			Name      string   `xml:"Name"`
+			Events    []string `xml:"Events>string"`
+			TargetURL string   `xml:"TargetUrl"`
+			Secret    string
+			State     string
+			Type      string
+			Headers   struct {
+				Headers1, Headers2 string
+			}
+			Properties struct {
+				Type      string `xml:"type,attr"`
+				FieldName *struct {
+					Type string `xml:"type,attr"`
+				} `xml:"fieldName"`
+			}
+			Registered          string
+			RegisteredAssociate struct{ Name string }
+			Updated             string
+			ErrorsEmail         string
+		}
+		if err := xml.Unmarshal(a.body, &x); err != nil {
+			t.Fatalf("decode %s: %v", a.body, err)
+		}
+		if x.XMLName.Local != "Webhook" || x.WebhookID == 0 || x.WebhookID == w.WebhookID || x.Name != "Ondricka Group" ||
+			strings.Join(x.Events, ",") != "sale.sold,sale.lost" || x.TargetURL != rcv.srv.URL+"/so-xml" ||
+			x.Secret != "beatae" || x.State != "Active" || x.Type != "webhook" || x.Headers.Headers1 != "ut" ||
+			x.Headers.Headers2 != "vel" || x.Properties.FieldName == nil || x.Properties.FieldName.Type != "object" ||
+			x.RegisteredAssociate.Name != "tje0" || x.ErrorsEmail != "adolph.olson@maggioconroy.us" {
+			t.Errorf("XML answer %s", a.body)
+		}
+		// The XML one reads back as JSON the same as the JSON one.
+		checkSaved(t, e.get(t, x.WebhookID), rcv.srv.URL+"/so-xml", before)
+		rcv.waitFor(t, 2, isEvent("test"))
+	})
 }
 
 // checkSaved checks a webhook saved from the sample.
@@ -482,143 +484,145 @@ func TestTimeZone(t *testing.T) {
 // REST create, read, update, list with filters, TestWebhook, delete.
 func TestAgentAndREST(t *testing.T) {
 	t.Parallel()
-	e := setup(t, true)
-	rcv := newReceiver(t)
+	onEachDB(t, func(t *testing.T, db string) {
+		e := setupOn(t, db, true)
+		rcv := newReceiver(t)
 
-	var def webhook
-	e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/CreateDefaultWebhook", auth: basic("ada", e.token)}, http.StatusOK, &def)
-	if def.WebhookID != 0 || def.State != "Active" || def.Type != "webhook" || len(def.Events) != 0 || def.RegisteredAssociate == nil || def.RegisteredAssociate.Name != "ada" {
-		t.Errorf("default webhook %+v", def)
-	}
-	e.ok(t, req{method: "GET", path: "/api/v1/Webhook/default"}, http.StatusOK, &def)
-
-	// REST create: 201 with its Location, whatever WebhookId says.
-	var sales webhook
-	a := e.ok(t, req{method: "POST", path: "/api/v1/Webhook", body: `{"WebhookId": 77, "Name": "Sales", "Events": ["sale.sold","sale.lost"], "TargetUrl": "` + rcv.srv.URL + `/sales", "State": 2}`}, http.StatusCreated, &sales)
-	if sales.WebhookID == 77 || sales.State != "Stopped" || a.header.Get("Location") != "/api/v1/Webhook/"+itoa(sales.WebhookID) {
-		t.Errorf("created %+v at %q", sales, a.header.Get("Location"))
-	}
-	if sales.RegisteredAssociate == nil || sales.RegisteredAssociate.Name != "initial" {
-		t.Errorf("Bearer caller is named %+v, want the token's name", sales.RegisteredAssociate)
-	}
-	contacts := e.save(t, map[string]any{"Name": "Contacts", "Events": []string{"contact.created", "person.changed"}, "TargetUrl": rcv.srv.URL + "/contacts"})
-	tested := len(rcv.waitFor(t, 2, isEvent("test")))
-
-	// Update without a new TargetUrl or Secret: no test call. The agent's
-	// method names are read without regard to case.
-	var renamed webhook
-	e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/savewebhook", auth: basic("bob", e.token),
-		body: fmt.Sprintf(`{"WebhookId": %d, "Name": "Contacts 2"}`, contacts.WebhookID)}, http.StatusOK, &renamed)
-	if renamed.Name != "Contacts 2" || renamed.TargetURL != contacts.TargetURL || strings.Join(renamed.Events, ",") != "contact.created,person.changed" ||
-		renamed.RegisteredAssociate.Name != "initial" || renamed.UpdatedAssociate.Name != "bob" || renamed.Registered != contacts.Registered {
-		t.Errorf("renamed %+v", renamed)
-	}
-	// A new TargetUrl is tested; one the receiver refuses is not saved.
-	rcv.answer(http.StatusServiceUnavailable, "down for maintenance")
-	se := e.fail(t, req{method: "PUT", path: "/api/v1/Webhook/" + itoa(contacts.WebhookID), auth: bearer(e.token),
-		body: `{"TargetUrl": "` + rcv.srv.URL + `/moved"}`}, http.StatusBadRequest)
-	if msg, _ := se.field("TargetUrl"); !strings.Contains(msg, "503") || !strings.Contains(msg, "down for maintenance") {
-		t.Errorf("refused move: %q", se.Error)
-	}
-	rcv.answer(http.StatusOK, "ok")
-	var moved webhook
-	e.ok(t, req{method: "PUT", path: "/api/v1/Webhook/" + itoa(contacts.WebhookID), body: `{"TargetUrl": "` + rcv.srv.URL + `/moved", "Secret": "s3"}`}, http.StatusOK, &moved)
-	if moved.TargetURL != rcv.srv.URL+"/moved" || moved.Secret != "s3" || moved.Name != "Contacts 2" {
-		t.Errorf("moved %+v", moved)
-	}
-	if got := len(rcv.waitFor(t, tested+2, isEvent("test"))); got != tested+2 {
-		t.Errorf("test calls = %d, want %d (one refused, one accepted; none for the rename)", got, tested+2)
-	}
-	if last := rcv.all()[len(rcv.all())-1]; last.path != "/moved" || verify("s3", last) != nil {
-		t.Errorf("the move's test call went to %s, signed %v", last.path, verify("s3", last))
-	}
-
-	// GetAllWebhooks with filters, in the query or the body; a webhook of
-	// the native API is not SuperOffice's.
-	e.native(t, "POST", "/v1/webhooks", map[string]any{"url": rcv.srv.URL + "/native", "events": []string{"*"}}, http.StatusCreated, nil)
-	for _, tc := range []struct {
-		r    req
-		want []int64
-	}{
-		{req{method: "POST", path: "/api/v1/Agents/Webhook/GetAllWebhooks"}, []int64{sales.WebhookID, contacts.WebhookID}},
-		{req{method: "GET", path: "/api/v1/Webhook?name=contacts"}, []int64{contacts.WebhookID}},
-		{req{method: "GET", path: "/api/v1/Agents/Webhook/GetAllWebhooks?eventName=sale.lost"}, []int64{sales.WebhookID}},
-		{req{method: "GET", path: "/api/v1/Webhook?event=person.changed&status=Active"}, []int64{contacts.WebhookID}},
-		{req{method: "POST", path: "/api/v1/Agents/Webhook/GetAllWebhooks", body: `{"Status": "Stopped"}`}, []int64{sales.WebhookID}},
-		{req{method: "POST", path: "/api/v1/Agents/Webhook/GetAllWebhooks", body: `<Filter><EventName>contact.created</EventName></Filter>`, contentType: "text/xml"}, []int64{contacts.WebhookID}},
-		{req{method: "POST", path: "/api/v1/Agents/Webhook/GetAllWebhooks", body: `{"Status": 3}`}, nil},
-	} {
-		var got []webhook
-		e.ok(t, tc.r, http.StatusOK, &got)
-		var ids []int64
-		for _, w := range got {
-			ids = append(ids, w.WebhookID)
+		var def webhook
+		e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/CreateDefaultWebhook", auth: basic("ada", e.token)}, http.StatusOK, &def)
+		if def.WebhookID != 0 || def.State != "Active" || def.Type != "webhook" || len(def.Events) != 0 || def.RegisteredAssociate == nil || def.RegisteredAssociate.Name != "ada" {
+			t.Errorf("default webhook %+v", def)
 		}
-		if fmt.Sprint(ids) != fmt.Sprint(tc.want) {
-			t.Errorf("%s %s %s: ids %v, want %v", tc.r.method, tc.r.path, tc.r.body, ids, tc.want)
-		}
-	}
-	a = e.ok(t, req{method: "GET", path: "/api/v1/Webhook", accept: "text/xml"}, http.StatusOK, nil)
-	var list struct {
-		XMLName  xml.Name
-		Webhooks []struct {
-			WebhookID int64 `xml:"WebhookId"`
-		} `xml:"Webhook"`
-	}
-	if err := xml.Unmarshal(a.body, &list); err != nil || list.XMLName.Local != "ArrayOfWebhook" || len(list.Webhooks) != 2 || a.header.Get("Content-Type") != "text/xml; charset=utf-8" {
-		t.Errorf("XML list %s (%v)", a.body, err)
-	}
+		e.ok(t, req{method: "GET", path: "/api/v1/Webhook/default"}, http.StatusOK, &def)
 
-	// TestWebhook: a saved one by id, or a body; the receiver's answer
-	// comes back, success or not.
-	var res struct {
-		Success      bool
-		Message      string
-		StatusCode   int
-		ResponseBody string
-	}
-	rcv.answer(http.StatusOK, "all good")
-	e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook?webhookId=" + itoa(sales.WebhookID)}, http.StatusOK, &res)
-	if !res.Success || res.StatusCode != 200 || res.ResponseBody != "all good" || !strings.Contains(res.Message, "200") {
-		t.Errorf("TestWebhook = %+v", res)
-	}
-	rcv.answer(http.StatusTeapot, "no coffee")
-	e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook", body: `{"TargetUrl": "` + rcv.srv.URL + `/try", "Events": ["contact.created"], "Secret": "t"}`}, http.StatusOK, &res)
-	if res.Success || res.StatusCode != 418 || !strings.Contains(res.Message, "no coffee") {
-		t.Errorf("TestWebhook = %+v", res)
-	}
-	if last := rcv.all()[len(rcv.all())-1]; last.path != "/try" || last.header.Get("X-Hook-Test") != "true" || verify("t", last) != nil {
-		t.Errorf("TestWebhook's call: %s %v", last.path, last.header)
-	}
-	// Success is 200 only, as on save: other 2xx answers are not.
-	for _, status := range []int{http.StatusCreated, http.StatusNoContent} {
-		rcv.answer(status, "")
-		res = struct {
+		// REST create: 201 with its Location, whatever WebhookId says.
+		var sales webhook
+		a := e.ok(t, req{method: "POST", path: "/api/v1/Webhook", body: `{"WebhookId": 77, "Name": "Sales", "Events": ["sale.sold","sale.lost"], "TargetUrl": "` + rcv.srv.URL + `/sales", "State": 2}`}, http.StatusCreated, &sales)
+		if sales.WebhookID == 77 || sales.State != "Stopped" || a.header.Get("Location") != "/api/v1/Webhook/"+itoa(sales.WebhookID) {
+			t.Errorf("created %+v at %q", sales, a.header.Get("Location"))
+		}
+		if sales.RegisteredAssociate == nil || sales.RegisteredAssociate.Name != "initial" {
+			t.Errorf("Bearer caller is named %+v, want the token's name", sales.RegisteredAssociate)
+		}
+		contacts := e.save(t, map[string]any{"Name": "Contacts", "Events": []string{"contact.created", "person.changed"}, "TargetUrl": rcv.srv.URL + "/contacts"})
+		tested := len(rcv.waitFor(t, 2, isEvent("test")))
+
+		// Update without a new TargetUrl or Secret: no test call. The agent's
+		// method names are read without regard to case.
+		var renamed webhook
+		e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/savewebhook", auth: basic("bob", e.token),
+			body: fmt.Sprintf(`{"WebhookId": %d, "Name": "Contacts 2"}`, contacts.WebhookID)}, http.StatusOK, &renamed)
+		if renamed.Name != "Contacts 2" || renamed.TargetURL != contacts.TargetURL || strings.Join(renamed.Events, ",") != "contact.created,person.changed" ||
+			renamed.RegisteredAssociate.Name != "initial" || renamed.UpdatedAssociate.Name != "bob" || renamed.Registered != contacts.Registered {
+			t.Errorf("renamed %+v", renamed)
+		}
+		// A new TargetUrl is tested; one the receiver refuses is not saved.
+		rcv.answer(http.StatusServiceUnavailable, "down for maintenance")
+		se := e.fail(t, req{method: "PUT", path: "/api/v1/Webhook/" + itoa(contacts.WebhookID), auth: bearer(e.token),
+			body: `{"TargetUrl": "` + rcv.srv.URL + `/moved"}`}, http.StatusBadRequest)
+		if msg, _ := se.field("TargetUrl"); !strings.Contains(msg, "503") || !strings.Contains(msg, "down for maintenance") {
+			t.Errorf("refused move: %q", se.Error)
+		}
+		rcv.answer(http.StatusOK, "ok")
+		var moved webhook
+		e.ok(t, req{method: "PUT", path: "/api/v1/Webhook/" + itoa(contacts.WebhookID), body: `{"TargetUrl": "` + rcv.srv.URL + `/moved", "Secret": "s3"}`}, http.StatusOK, &moved)
+		if moved.TargetURL != rcv.srv.URL+"/moved" || moved.Secret != "s3" || moved.Name != "Contacts 2" {
+			t.Errorf("moved %+v", moved)
+		}
+		if got := len(rcv.waitFor(t, tested+2, isEvent("test"))); got != tested+2 {
+			t.Errorf("test calls = %d, want %d (one refused, one accepted; none for the rename)", got, tested+2)
+		}
+		if last := rcv.all()[len(rcv.all())-1]; last.path != "/moved" || verify("s3", last) != nil {
+			t.Errorf("the move's test call went to %s, signed %v", last.path, verify("s3", last))
+		}
+
+		// GetAllWebhooks with filters, in the query or the body; a webhook of
+		// the native API is not SuperOffice's.
+		e.native(t, "POST", "/v1/webhooks", map[string]any{"url": rcv.srv.URL + "/native", "events": []string{"*"}}, http.StatusCreated, nil)
+		for _, tc := range []struct {
+			r    req
+			want []int64
+		}{
+			{req{method: "POST", path: "/api/v1/Agents/Webhook/GetAllWebhooks"}, []int64{sales.WebhookID, contacts.WebhookID}},
+			{req{method: "GET", path: "/api/v1/Webhook?name=contacts"}, []int64{contacts.WebhookID}},
+			{req{method: "GET", path: "/api/v1/Agents/Webhook/GetAllWebhooks?eventName=sale.lost"}, []int64{sales.WebhookID}},
+			{req{method: "GET", path: "/api/v1/Webhook?event=person.changed&status=Active"}, []int64{contacts.WebhookID}},
+			{req{method: "POST", path: "/api/v1/Agents/Webhook/GetAllWebhooks", body: `{"Status": "Stopped"}`}, []int64{sales.WebhookID}},
+			{req{method: "POST", path: "/api/v1/Agents/Webhook/GetAllWebhooks", body: `<Filter><EventName>contact.created</EventName></Filter>`, contentType: "text/xml"}, []int64{contacts.WebhookID}},
+			{req{method: "POST", path: "/api/v1/Agents/Webhook/GetAllWebhooks", body: `{"Status": 3}`}, nil},
+		} {
+			var got []webhook
+			e.ok(t, tc.r, http.StatusOK, &got)
+			var ids []int64
+			for _, w := range got {
+				ids = append(ids, w.WebhookID)
+			}
+			if fmt.Sprint(ids) != fmt.Sprint(tc.want) {
+				t.Errorf("%s %s %s: ids %v, want %v", tc.r.method, tc.r.path, tc.r.body, ids, tc.want)
+			}
+		}
+		a = e.ok(t, req{method: "GET", path: "/api/v1/Webhook", accept: "text/xml"}, http.StatusOK, nil)
+		var list struct {
+			XMLName  xml.Name
+			Webhooks []struct {
+				WebhookID int64 `xml:"WebhookId"`
+			} `xml:"Webhook"`
+		}
+		if err := xml.Unmarshal(a.body, &list); err != nil || list.XMLName.Local != "ArrayOfWebhook" || len(list.Webhooks) != 2 || a.header.Get("Content-Type") != "text/xml; charset=utf-8" {
+			t.Errorf("XML list %s (%v)", a.body, err)
+		}
+
+		// TestWebhook: a saved one by id, or a body; the receiver's answer
+		// comes back, success or not.
+		var res struct {
 			Success      bool
 			Message      string
 			StatusCode   int
 			ResponseBody string
-		}{}
-		e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook?webhookId=" + itoa(sales.WebhookID)}, http.StatusOK, &res)
-		if res.Success || res.StatusCode != status || !strings.Contains(res.Message, fmt.Sprint(status)) {
-			t.Errorf("TestWebhook answered %d: %+v, want no success", status, res)
 		}
-	}
-	se = e.fail(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook", auth: bearer(e.token), body: `{"TargetUrl": "7", "Type": "crmscript"}`}, http.StatusBadRequest)
-	se.wantFields(t, "Type")
-	if !strings.Contains(se.Error, "scripts (crmscript) are not available yet") {
-		t.Errorf("TestWebhook of a script: %q", se.Error)
-	}
+		rcv.answer(http.StatusOK, "all good")
+		e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook?webhookId=" + itoa(sales.WebhookID)}, http.StatusOK, &res)
+		if !res.Success || res.StatusCode != 200 || res.ResponseBody != "all good" || !strings.Contains(res.Message, "200") {
+			t.Errorf("TestWebhook = %+v", res)
+		}
+		rcv.answer(http.StatusTeapot, "no coffee")
+		e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook", body: `{"TargetUrl": "` + rcv.srv.URL + `/try", "Events": ["contact.created"], "Secret": "t"}`}, http.StatusOK, &res)
+		if res.Success || res.StatusCode != 418 || !strings.Contains(res.Message, "no coffee") {
+			t.Errorf("TestWebhook = %+v", res)
+		}
+		if last := rcv.all()[len(rcv.all())-1]; last.path != "/try" || last.header.Get("X-Hook-Test") != "true" || verify("t", last) != nil {
+			t.Errorf("TestWebhook's call: %s %v", last.path, last.header)
+		}
+		// Success is 200 only, as on save: other 2xx answers are not.
+		for _, status := range []int{http.StatusCreated, http.StatusNoContent} {
+			rcv.answer(status, "")
+			res = struct {
+				Success      bool
+				Message      string
+				StatusCode   int
+				ResponseBody string
+			}{}
+			e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook?webhookId=" + itoa(sales.WebhookID)}, http.StatusOK, &res)
+			if res.Success || res.StatusCode != status || !strings.Contains(res.Message, fmt.Sprint(status)) {
+				t.Errorf("TestWebhook answered %d: %+v, want no success", status, res)
+			}
+		}
+		se = e.fail(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook", auth: bearer(e.token), body: `{"TargetUrl": "7", "Type": "crmscript"}`}, http.StatusBadRequest)
+		se.wantFields(t, "Type")
+		if !strings.Contains(se.Error, "scripts (crmscript) are not available yet") {
+			t.Errorf("TestWebhook of a script: %q", se.Error)
+		}
 
-	// Delete: 204, then gone.
-	e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/DeleteWebhook?webhookId=" + itoa(sales.WebhookID)}, http.StatusNoContent, nil)
-	e.ok(t, req{method: "DELETE", path: "/api/v1/Webhook/" + itoa(contacts.WebhookID)}, http.StatusNoContent, nil)
-	e.fail(t, req{method: "GET", path: "/api/v1/Webhook/" + itoa(sales.WebhookID), auth: bearer(e.token)}, http.StatusNotFound)
-	var none []webhook
-	e.ok(t, req{method: "GET", path: "/api/v1/Webhook"}, http.StatusOK, &none)
-	if len(none) != 0 {
-		t.Errorf("after deletes: %d webhooks", len(none))
-	}
+		// Delete: 204, then gone.
+		e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/DeleteWebhook?webhookId=" + itoa(sales.WebhookID)}, http.StatusNoContent, nil)
+		e.ok(t, req{method: "DELETE", path: "/api/v1/Webhook/" + itoa(contacts.WebhookID)}, http.StatusNoContent, nil)
+		e.fail(t, req{method: "GET", path: "/api/v1/Webhook/" + itoa(sales.WebhookID), auth: bearer(e.token)}, http.StatusNotFound)
+		var none []webhook
+		e.ok(t, req{method: "GET", path: "/api/v1/Webhook"}, http.StatusOK, &none)
+		if len(none) != 0 {
+			t.Errorf("after deletes: %d webhooks", len(none))
+		}
+	})
 }
 
 // TestHTTPSOnly refuses http targets unless private targets are allowed.
