@@ -2,8 +2,8 @@ package tilby_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -187,25 +187,46 @@ func TestOnePerPair(t *testing.T) {
 	}
 }
 
-// TestNoUpdate: PUT and PATCH answer 405 saying a change is a delete and a
-// new create.
+// TestNoUpdate: PUT and PATCH need the shop's token like every call (401
+// without it or with a wrong one), and then answer 405 saying a change is
+// a delete and a new create.
 func TestNoUpdate(t *testing.T) {
 	t.Parallel()
 	e := setup(t, nil)
 	rc := newReceiver(t)
 	w := e.create(t, e.token, rc.srv.URL, "items", "updated")
 	for _, method := range []string{"PUT", "PATCH"} {
-		req, _ := http.NewRequest(method, fmt.Sprintf("%s/v2/webhooks/%d", e.url, w.ID), strings.NewReader(`{"url":"https://elsewhere.example.com"}`))
-		req.Header.Set("Authorization", "Bearer "+e.token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var a apiError
-		_ = json.NewDecoder(resp.Body).Decode(&a)
-		resp.Body.Close()
-		if resp.StatusCode != 405 || !strings.Contains(a.Message, "DELETE") || !strings.Contains(a.Message, "POST") || resp.Header.Get("Allow") == "" {
-			t.Errorf("%s = %d %+v (Allow %q), want 405 saying to delete and create again", method, resp.StatusCode, a, resp.Header.Get("Allow"))
+		for _, tc := range []struct {
+			name, auth string
+			status     int
+		}{
+			{"no token", "", 401},
+			{"a wrong token", "Bearer hh_wrong", 401},
+			{"a wrong bare token", "hh_wrong", 401},
+			{"the shop's token", "Bearer " + e.token, 405},
+			{"the shop's bare token", e.token, 405},
+		} {
+			req, _ := http.NewRequest(method, fmt.Sprintf("%s/v2/webhooks/%d", e.url, w.ID), strings.NewReader(`{"url":"https://elsewhere.example.com"}`))
+			if tc.auth != "" {
+				req.Header.Set("Authorization", tc.auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			a := wantError(t, resp.StatusCode, b, tc.status, "")
+			switch tc.status {
+			case 401:
+				if resp.Header.Get("WWW-Authenticate") == "" || resp.Header.Get("Allow") != "" {
+					t.Errorf("%s with %s: headers %v, want WWW-Authenticate and no Allow", method, tc.name, resp.Header)
+				}
+			case 405:
+				if !strings.Contains(a.Message, "DELETE") || !strings.Contains(a.Message, "POST") || resp.Header.Get("Allow") != "GET, DELETE" {
+					t.Errorf("%s with %s = %+v (Allow %q), want 405 saying to delete and create again", method, tc.name, a, resp.Header.Get("Allow"))
+				}
+			}
 		}
 	}
 	var got webhook
