@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -939,5 +940,36 @@ func TestTextJSON(t *testing.T) {
 	if err := json.Unmarshal(a.body, &se); err != nil || a.status != http.StatusBadRequest || se.ErrorType != "ValidationError" ||
 		a.header.Get("Content-Type") != "text/json; charset=utf-8" {
 		t.Errorf("error: %d %q %s (%v)", a.status, a.header.Get("Content-Type"), a.body, err)
+	}
+}
+
+// TestTestCallError: a test call that gets no answer says why in the
+// receiver's terms, without hookhub's network details: no resolver
+// address ("lookup … on 10.0.0.53:53") and no dial trace ("dial tcp …").
+func TestTestCallError(t *testing.T) {
+	t.Parallel()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	for _, tc := range []struct {
+		private bool
+		target  string
+		want    string
+	}{
+		// .invalid never resolves (RFC 6761); the reason after the name
+		// depends on the machine's resolver.
+		{false, "https://hookhub-test.invalid/hook", "it got no answer: lookup hookhub-test.invalid: "},
+		{true, closed.URL + "/hook", "it got no answer: connection refused"},
+	} {
+		e := setup(t, tc.private)
+		for _, call := range []struct {
+			path   string
+			status int
+		}{{"/api/v1/Agents/Webhook/SaveWebhook", 400}, {"/api/v1/Agents/Webhook/TestWebhook", 200}} {
+			a := e.ok(t, req{method: "POST", path: call.path, body: `{"Events": ["contact.created"], "TargetUrl": "` + tc.target + `"}`}, call.status, nil)
+			text := string(a.body)
+			if !strings.Contains(text, tc.want) || strings.Contains(text, " on ") || strings.Contains(text, "dial tcp") {
+				t.Errorf("%s to %s: %s, want %q and no network details", call.path, tc.target, text, tc.want)
+			}
+		}
 	}
 }
