@@ -508,7 +508,7 @@ func TestAgentAndREST(t *testing.T) {
 		contacts := e.save(t, map[string]any{"Name": "Contacts", "Events": []string{"contact.created", "person.changed"}, "TargetUrl": rcv.srv.URL + "/contacts"})
 		tested := len(rcv.waitFor(t, 2, isEvent("test")))
 
-		// Update without a new TargetUrl or Secret: no test call. The agent's
+		// Update of the name only: no test call. The agent's
 		// method names are read without regard to case.
 		var renamed webhook
 		e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/savewebhook", auth: basic("bob", e.token),
@@ -644,8 +644,9 @@ func TestHTTPSOnly(t *testing.T) {
 }
 
 // TestRoundTrip reads a webhook as JSON and as XML and saves each answer
-// back unchanged: the webhook stays the same (no test call, since neither
-// TargetUrl nor Secret changes), Properties of every JSON type included.
+// back unchanged: the webhook stays the same (no test call, since nothing
+// that shapes the requests changes), Properties of every JSON type
+// included.
 func TestRoundTrip(t *testing.T) {
 	t.Parallel()
 	e := setup(t, true)
