@@ -19,13 +19,14 @@ import (
 // items (any name; "string" when hookhub writes one); a map's keys are
 // element names, or <KeyValue><Key>…</Key><Value>…</Value></KeyValue>
 // when a key is not a valid XML name; nil="true" (in any namespace, or
-// none) is null. Answers declare xmlns:i (XML Schema instance) on the root
-// and write null as i:nil="true", as .NET's DataContractSerializer does. Free-form values (Properties) carry type="number", "boolean",
-// "object", "array", "null" or "string" so that they come back as they went
-// in; without it an element with children is an object, one with text a
-// string, and an empty one (<fieldName/>) an empty object, as the seed's
-// "fieldName": {} is most naturally written. Elsewhere an empty element is
-// "". Namespaces are ignored.
+// none) is null. Free-form values (Properties) carry type="number",
+// "boolean", "object", "array", "null" or "string" so that they come back
+// as they went in; without it an element with children is an object, one
+// with text a string, and an empty one (<fieldName/>) an empty object, as
+// the seed's "fieldName": {} is most naturally written. Elsewhere an empty
+// element is "". Input namespaces are ignored; answers declare xmlns:i
+// (XML Schema instance) on the root and write null as i:nil="true", as
+// .NET's DataContractSerializer does.
 
 // node is an XML element.
 type node struct {
