@@ -340,7 +340,8 @@ func waitMail(t *testing.T, f *fixture, n int, state hookhub.MailState) []*hookh
 }
 
 // TestEmailEachFailure sends an e-mail with the request body at each failed
-// try, the last one saying the message reached the retry limit.
+// try, and after the last one a final e-mail, also with the body, saying
+// the message reached the retry limit.
 func TestEmailEachFailure(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
@@ -356,11 +357,12 @@ func TestEmailEachFailure(t *testing.T) {
 	f.publish(t, time.Now(), 1)
 	start(t, f.engineConfig(t))
 	f.waitDeliveries(t, w.ID, 1, hookhub.DeliveryFailed)
-	waitMail(t, f, 3, hookhub.MailSent)
+	waitMail(t, f, 4, hookhub.MailSent)
 
-	msgs := smtp.WaitFor(t, 3, waitTimeout)
-	if len(msgs) != 3 {
-		t.Fatalf("%d e-mails, want 3", len(msgs))
+	// One per failed try, then the retry limit's own.
+	msgs := smtp.WaitFor(t, 4, waitTimeout)
+	if len(msgs) != 4 {
+		t.Fatalf("%d e-mails, want 4", len(msgs))
 	}
 	body := string(rc.requests()[0].body)
 	for i, m := range msgs {
