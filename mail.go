@@ -75,31 +75,51 @@ func TooManyErrorsMail(w *Webhook, lastError string, now time.Time) Mail {
 }
 
 // FailedTryMail tells a webhook's errors address of one failed try, with the
-// request body (Tilby's rule). last is true when no tries are left.
+// request body (Tilby's rule). last is true when no tries are left; the
+// store then sends RetryLimitMail too.
 func FailedTryMail(w *Webhook, a *Attempt, last bool, now time.Time) Mail {
 	var b strings.Builder
-	kind, subject := MailFailedTry, fmt.Sprintf("Webhook %q: try %d failed", displayName(w), a.Number)
+	next := "it will be tried again"
 	if last {
-		kind, subject = MailExhausted, fmt.Sprintf("Webhook %q: message reached the retry limit", displayName(w))
-		fmt.Fprintf(&b, "The message below reached the retry limit after %d tries and will not be sent again automatically.\n\n", a.Number)
-	} else {
-		fmt.Fprintf(&b, "Try %d of a message to the webhook %q failed; it will be tried again.\n\n", a.Number, displayName(w))
+		next = "it was the last try"
 	}
-	fmt.Fprintf(&b, "Target URL: %s\n", a.URL)
-	fmt.Fprintf(&b, "Time: %s\n", a.StartedAt.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "Try %d of a message to the webhook %q failed; %s.\n\n", a.Number, displayName(w), next)
+	writeAttempt(&b, a)
+	return Mail{
+		TenantID: w.TenantID, WebhookID: w.ID, Kind: MailFailedTry, To: w.ErrorsEmail,
+		Subject: fmt.Sprintf("Webhook %q: try %d failed", displayName(w), a.Number), Text: b.String(),
+		State: MailQueued, CreatedAt: now,
+	}
+}
+
+// RetryLimitMail tells a webhook's errors address that a message reached
+// the retry limit with its last try a, and will not be sent again by
+// itself: the final notice, after that try's FailedTryMail.
+func RetryLimitMail(w *Webhook, a *Attempt, now time.Time) Mail {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The message below reached the retry limit after %d tries and will not be sent again automatically.\n\n", a.Number)
+	writeAttempt(&b, a)
+	return Mail{
+		TenantID: w.TenantID, WebhookID: w.ID, Kind: MailExhausted, To: w.ErrorsEmail,
+		Subject: fmt.Sprintf("Webhook %q: message reached the retry limit", displayName(w)), Text: b.String(),
+		State: MailQueued, CreatedAt: now,
+	}
+}
+
+// writeAttempt writes what a failure e-mail tells of a try: where, when,
+// the answer or the error, and the request body.
+func writeAttempt(b *strings.Builder, a *Attempt) {
+	fmt.Fprintf(b, "Target URL: %s\n", a.URL)
+	fmt.Fprintf(b, "Time: %s\n", a.StartedAt.UTC().Format(time.RFC3339))
 	if a.Status != 0 {
-		fmt.Fprintf(&b, "Status: %d\n", a.Status)
+		fmt.Fprintf(b, "Status: %d\n", a.Status)
 	}
 	if a.Error != "" {
-		fmt.Fprintf(&b, "Error: %s\n", a.Error)
+		fmt.Fprintf(b, "Error: %s\n", a.Error)
 	}
 	b.WriteString("\nRequest body:\n")
 	b.Write(a.RequestBody)
 	b.WriteString("\n")
-	return Mail{
-		TenantID: w.TenantID, WebhookID: w.ID, Kind: kind, To: w.ErrorsEmail,
-		Subject: subject, Text: b.String(), State: MailQueued, CreatedAt: now,
-	}
 }
 
 func displayName(w *Webhook) string {

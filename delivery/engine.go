@@ -3,7 +3,6 @@ package delivery
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -300,6 +299,7 @@ func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attemp
 	if err != nil {
 		a.Duration = e.cfg.Now().Sub(a.StartedAt)
 		a.Error = describe(err, w.Timeout)
+		e.cfg.Logger.Info("no answer from a receiver", "tenant", w.TenantID, "webhook", w.ID, "url", w.URL, "err", err)
 		return 0
 	}
 	defer resp.Body.Close()
@@ -330,13 +330,6 @@ func (e *Engine) Post(ctx context.Context, w *hookhub.Webhook, body []byte, head
 	a := &hookhub.Attempt{TenantID: w.TenantID, WebhookID: w.ID, Number: 1, URL: w.URL, StartedAt: e.cfg.Now()}
 	e.post(ctx, w, a, body, header)
 	return a
-}
-
-func describe(err error, timeout time.Duration) string {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Sprintf("no answer within %s", timeout)
-	}
-	return err.Error()
 }
 
 func (e *Engine) noteDue(t time.Time) {

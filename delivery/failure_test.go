@@ -1,8 +1,13 @@
 package delivery_test
 
 import (
+	"bytes"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -87,6 +92,27 @@ func TestFailures(t *testing.T) {
 		}
 		if d.LastError != "no answer within 200ms" {
 			t.Errorf("delivery's last error %q", d.LastError)
+		}
+	})
+
+	t.Run("no answer: the attempt says why, the log says all", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t)
+		closed := httptest.NewServer(http.NotFoundHandler())
+		closed.Close()
+		w := f.webhook(t, closed.URL, nil)
+		f.publish(t, time.Now(), 1)
+		var log syncBuffer
+		cfg := f.engineConfig(t)
+		cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
+		start(t, cfg)
+		d := f.waitDeliveries(t, w.ID, 1, hookhub.DeliveryFailed)[0]
+		if as := f.attempts(t, d.ID); len(as) != 1 || as[0].Status != 0 || as[0].Error != "connection refused" {
+			t.Errorf("attempts %+v, want one without an answer: connection refused", as)
+		}
+		full := "dial tcp " + strings.TrimPrefix(closed.URL, "http://") + ": connect: connection refused"
+		if got := log.String(); !strings.Contains(got, full) || !strings.Contains(got, fmt.Sprintf("webhook=%d", w.ID)) {
+			t.Errorf("log lacks the full error %q of webhook %d:\n%s", full, w.ID, got)
 		}
 	})
 
@@ -314,7 +340,8 @@ func waitMail(t *testing.T, f *fixture, n int, state hookhub.MailState) []*hookh
 }
 
 // TestEmailEachFailure sends an e-mail with the request body at each failed
-// try, the last one saying the message reached the retry limit.
+// try, and after the last one a final e-mail, also with the body, saying
+// the message reached the retry limit.
 func TestEmailEachFailure(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
@@ -330,11 +357,12 @@ func TestEmailEachFailure(t *testing.T) {
 	f.publish(t, time.Now(), 1)
 	start(t, f.engineConfig(t))
 	f.waitDeliveries(t, w.ID, 1, hookhub.DeliveryFailed)
-	waitMail(t, f, 3, hookhub.MailSent)
+	waitMail(t, f, 4, hookhub.MailSent)
 
-	msgs := smtp.WaitFor(t, 3, waitTimeout)
-	if len(msgs) != 3 {
-		t.Fatalf("%d e-mails, want 3", len(msgs))
+	// One per failed try, then the retry limit's own.
+	msgs := smtp.WaitFor(t, 4, waitTimeout)
+	if len(msgs) != 4 {
+		t.Fatalf("%d e-mails, want 4", len(msgs))
 	}
 	body := string(rc.requests()[0].body)
 	for i, m := range msgs {
@@ -352,4 +380,22 @@ func TestEmailEachFailure(t *testing.T) {
 			t.Errorf("e-mail %d subject %q", i, m.Subject)
 		}
 	}
+}
+
+// syncBuffer is a bytes.Buffer that a logger and the test may share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

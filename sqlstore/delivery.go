@@ -284,9 +284,14 @@ func (s *Store) applyTally(ctx context.Context, tx *sql.Tx, now time.Time, id in
 	}
 	if eachFailure != 0 && email != "" {
 		for _, a := range t.failedAttempts {
-			m := hookhub.FailedTryMail(w, a, t.exhausted[a], now)
-			if err := insertMail(ctx, tx, &m); err != nil {
-				return err
+			ms := []hookhub.Mail{hookhub.FailedTryMail(w, a, t.exhausted[a], now)}
+			if t.exhausted[a] {
+				ms = append(ms, hookhub.RetryLimitMail(w, a, now))
+			}
+			for i := range ms {
+				if err := insertMail(ctx, tx, &ms[i]); err != nil {
+					return err
+				}
 			}
 		}
 	}

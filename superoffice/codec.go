@@ -107,7 +107,7 @@ func readBody(r *http.Request) (body, error) {
 		if len(root.children) == 0 && strings.TrimSpace(root.text.String()) != "" {
 			return body{}, badRequest("the body must be an element with child elements, like <Webhook><Name>…</Name>…</Webhook>")
 		}
-		obj, err := root.object()
+		obj, err := root.document()
 		if err != nil {
 			return body{}, badRequest("the body is not a valid %s: %s", root.name, err.Error())
 		}

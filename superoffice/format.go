@@ -86,7 +86,7 @@ var reserved = []string{"EventId", "Timestamp", "Changes", "Event", "PrimaryKey"
 //   - Timestamp: when the event happened, in UTC;
 //   - Changes: the event's modified fields ([] when none);
 //   - Event: the event type ("test" for test events);
-//   - PrimaryKey: the entity id (a number when it is all digits);
+//   - PrimaryKey: the entity id (a number when it is all digits), else 0;
 //   - Entity: the entity type, else the event type's first word;
 //   - ContextIdentifier: the tenant's id;
 //   - ChangedByAssociateId: 0;
@@ -94,9 +94,12 @@ var reserved = []string{"EventId", "Timestamp", "Changes", "Event", "PrimaryKey"
 //   - FieldValues: the event's data as published.
 //
 // Data published in SuperOffice's own shape (an object with FieldValues)
-// gives FieldValues, and PrimaryKey, Entity, ContextIdentifier,
-// ChangedByAssociateId and Changes when it has them. The webhook's
-// Properties are merged in after these members.
+// gives FieldValues, ContextIdentifier and ChangedByAssociateId when it has
+// them, and PrimaryKey, Entity and Changes when the event's own entity id,
+// entity type and modified fields are not given: what the publisher set on
+// the event wins over a copy in its data, as the event's fields are what
+// hookhub stores, filters and shows. The webhook's Properties are merged
+// in after these members.
 func Payload(w *hookhub.Webhook, e *hookhub.Event) ([]byte, error) {
 	return payload(w, e, EventID(e))
 }
@@ -144,7 +147,11 @@ func payload(w *hookhub.Webhook, e *hookhub.Event, eventID string) ([]byte, erro
 	b.WriteString(`,"Event":`)
 	writeString(&b, eventName(e))
 	b.WriteString(`,"PrimaryKey":`)
-	b.Write(member("PrimaryKey", primaryKey(e)))
+	if e.EntityID == "" {
+		b.Write(member("PrimaryKey", []byte("0")))
+	} else {
+		b.Write(primaryKey(e.EntityID))
+	}
 	b.WriteString(`,"Entity":`)
 	if e.EntityType == "" {
 		b.Write(member("Entity", quote(entity)))
@@ -166,16 +173,13 @@ func payload(w *hookhub.Webhook, e *hookhub.Event, eventID string) ([]byte, erro
 	return b.Bytes(), nil
 }
 
-// primaryKey is the entity id as JSON: a number when it is all digits, a
-// string otherwise, 0 when the event has none.
-func primaryKey(e *hookhub.Event) []byte {
-	switch {
-	case e.EntityID == "":
-		return []byte("0")
-	case isDigits(e.EntityID):
-		return []byte(e.EntityID)
+// primaryKey is an entity id as JSON: a number when it is all digits, a
+// string otherwise.
+func primaryKey(id string) []byte {
+	if isDigits(id) {
+		return []byte(id)
 	}
-	return quote(e.EntityID)
+	return quote(id)
 }
 
 // EventID is the GUID of an event: derived from the tenant and the event

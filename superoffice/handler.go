@@ -324,7 +324,8 @@ var codes = map[string]struct {
 }
 
 // writeError answers err in SuperOffice's error shape. Field names are
-// SuperOffice's (TargetUrl, Events[1]); internal errors are logged and
+// SuperOffice's (TargetUrl, Events[1]), and so are the words of the core's
+// reasons about State and Events (see reason); internal errors are logged and
 // answered with a generic message.
 func (h *handler) writeError(w http.ResponseWriter, c *call, err error) {
 	out := errorJSON{Error: "internal error; the details are in hookhub's log", ErrorType: "InternalError", ErrorSource: c.op}
@@ -339,7 +340,7 @@ func (h *handler) writeError(w http.ResponseWriter, c *call, err error) {
 		status, out.ErrorType = codes[he.Code].status, codes[he.Code].typ
 		named := &hookhub.Error{Message: he.Message}
 		for _, f := range he.Fields {
-			fe := hookhub.FieldError{Field: fieldName(f.Field), Reason: f.Reason}
+			fe := hookhub.FieldError{Field: fieldName(f.Field), Reason: reason(f.Field, f.Reason)}
 			named.Fields = append(named.Fields, fe)
 			out.Fields = append(out.Fields, fieldError{Field: fe.Field, Message: fe.Reason})
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +21,8 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub/mail/smtptest"
+	"github.com/hookhub/hookhub/postgres/pgtest"
+	"github.com/hookhub/hookhub/secrets"
 	"github.com/hookhub/hookhub/server"
 )
 
@@ -28,11 +31,11 @@ import (
 // took.
 const waitTimeout = 30 * time.Second
 
-// env is a whole hookhub (server.New on a fresh SQLite database, running:
-// API, delivery engine, mailer) with a tenant "acme" and its all-scope
-// token, e-mail going to a real in-process SMTP server. Retry delays are
-// scaled down 100 000 times, so that the SuperOffice schedule (46 hours
-// over nine tries) takes about two seconds.
+// env is a whole hookhub (server.New on a fresh database, running: API,
+// delivery engine, mailer) with a tenant "acme" and its all-scope token,
+// e-mail going to a real in-process SMTP server. Retry delays are scaled
+// down 100 000 times, so that the SuperOffice schedule (46 hours over nine
+// tries) takes about two seconds.
 type env struct {
 	url    string
 	token  string
@@ -41,13 +44,45 @@ type env struct {
 	smtp   *smtptest.Server
 }
 
-// setup starts hookhub; allowPrivate allows loopback targets (and http).
+// setup starts hookhub on SQLite; allowPrivate allows loopback targets
+// (and http).
 func setup(t *testing.T, allowPrivate bool) *env {
+	t.Helper()
+	return setupOn(t, "sqlite", allowPrivate)
+}
+
+// databases are what onEachDB runs on: SQLite (one node) and PostgreSQL
+// (many nodes).
+var databases = []string{"sqlite", "postgres"}
+
+// onEachDB runs test as a parallel subtest per database, for the main
+// flows, which must hold on both. Without a reachable PostgreSQL its
+// subtest skips, or fails when CI=true (pgtest decides).
+func onEachDB(t *testing.T, test func(t *testing.T, db string)) {
+	for _, db := range databases {
+		t.Run(db, func(t *testing.T) {
+			t.Parallel()
+			test(t, db)
+		})
+	}
+}
+
+// setupOn starts hookhub on db, "sqlite" or "postgres" (a fresh database
+// of the local server, see pgtest).
+func setupOn(t *testing.T, db string, allowPrivate bool) *env {
 	t.Helper()
 	smtp := smtptest.NewServer(t)
 	cfg := server.Defaults()
 	cfg.Addr = "127.0.0.1:0"
-	cfg.DB = filepath.Join(t.TempDir(), "hookhub.db")
+	switch db {
+	case "sqlite":
+		cfg.DB = filepath.Join(t.TempDir(), "hookhub.db")
+	case "postgres":
+		cfg.DB = pgtest.NewDatabase(t)
+		cfg.EncryptionKey = fmt.Sprintf("%x", secrets.GenerateKey())
+	default:
+		t.Fatalf("unknown database %q", db)
+	}
 	cfg.AllowPrivateTargets = allowPrivate
 	cfg.RetryScale = 0.00001
 	cfg.PollInterval = 20 * time.Millisecond

@@ -266,6 +266,23 @@ func fieldName(field string) string {
 	return field
 }
 
+// reason says a problem the core or this package found with field (core
+// name) in SuperOffice's words: its state names, and where its event
+// catalogue is rather than how a native client defines an event type.
+func reason(field, r string) string {
+	switch base, _, _ := strings.Cut(field, "["); {
+	case base == "state" && r == "must be one of active, stopped":
+		return "must be Active or Stopped (or 1, 2); TooManyErrors is set by hookhub when deliveries keep failing, and can only be kept, not set"
+	case base == "events" && strings.HasPrefix(r, "unknown event type "):
+		name, err := strconv.QuotedPrefix(strings.TrimPrefix(r, "unknown event type "))
+		if err != nil {
+			return r
+		}
+		return name + ` is not an event hookhub knows; SuperOffice's events are listed under "Event names" in docs/superoffice.md, and GET /v1/event-types lists every event hookhub knows`
+	}
+	return r
+}
+
 // associateJSON is who registered or updated a webhook. hookhub has no
 // associates: AssociateId is 0, Name is the user name of Basic
 // authentication, or the token's name.
@@ -360,7 +377,7 @@ func (o *webhookJSON) writeXML(x *xmlWriter, name string) error {
 	if o.LastTriggered != nil {
 		x.elem("LastTriggered", *o.LastTriggered)
 	} else {
-		x.elem("LastTriggered", "", "nil", "true")
+		x.null("LastTriggered")
 	}
 	x.close(name)
 	return nil
@@ -368,7 +385,7 @@ func (o *webhookJSON) writeXML(x *xmlWriter, name string) error {
 
 func (a *associateJSON) writeXML(x *xmlWriter, name string) {
 	if a == nil {
-		x.elem(name, "", "nil", "true")
+		x.null(name)
 		return
 	}
 	x.open(name)

@@ -1,9 +1,13 @@
 package superoffice
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -184,9 +188,6 @@ func (h *handler) testWebhook(ctx context.Context, c *call) (reply, error) {
 	if p := in.apply(w, c.who, id == 0, h.svc.CheckHTTPS); len(p) > 0 {
 		return reply{}, p.Err()
 	}
-	if isScript(in) {
-		return reply{}, hookhub.Invalid("Type", "scripts (crmscript) are not available yet")
-	}
 	a, err := h.try(ctx, c, w)
 	if err != nil {
 		return reply{}, err
@@ -205,18 +206,40 @@ func (h *handler) create(ctx context.Context, c *call, in *webhookIn) (*hookhub.
 	return h.svc.CreateWebhook(ctx, c.actor, w)
 }
 
-// update changes a saved webhook; a new TargetUrl or Secret is tested
-// first. Saving State Active re-activates a stopped webhook or one with
-// too many errors: its held deliveries go out.
+// update changes a saved webhook; a change to what shapes the requests
+// (TargetUrl, Secret, Headers, Properties) is tested first. Saving State
+// Active re-activates a stopped webhook or one with too many errors: its
+// held deliveries go out.
 func (h *handler) update(ctx context.Context, c *call, id int64, in *webhookIn) (*hookhub.Webhook, error) {
 	return h.svc.UpdateWebhook(ctx, c.actor, id, func(w *hookhub.Webhook) error {
 		if err := ours(w); err != nil {
 			return err
 		}
-		url, secret := w.URL, w.Secret
+		old := *w // apply replaces Headers and Properties, never edits them
 		p := in.apply(w, c.who, false, h.svc.CheckHTTPS)
-		return h.vet(ctx, c, w, in, p, w.URL != url || w.Secret != secret)
+		reshaped := w.URL != old.URL || w.Secret != old.Secret ||
+			!maps.Equal(w.Headers, old.Headers) || !sameJSON(w.Properties, old.Properties)
+		return h.vet(ctx, c, w, in, p, reshaped)
 	})
+}
+
+// sameJSON reports whether two JSON values are equal as values, whatever
+// their spacing and order of members; an empty one counts as {}.
+func sameJSON(a, b json.RawMessage) bool {
+	va, errA := decodeJSON(a)
+	vb, errB := decodeJSON(b)
+	return errA == nil && errB == nil && reflect.DeepEqual(va, vb)
+}
+
+func decodeJSON(raw json.RawMessage) (any, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = json.RawMessage("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
 }
 
 // vet reports every problem of a webhook about to be saved: those apply

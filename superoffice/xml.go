@@ -18,11 +18,15 @@ import (
 // the JSON member names; an array is an element whose children are its
 // items (any name; "string" when hookhub writes one); a map's keys are
 // element names, or <KeyValue><Key>…</Key><Value>…</Value></KeyValue>
-// when a key is not a valid XML name; nil="true" (in any namespace) is
-// null. Free-form values (Properties) carry type="number", "boolean",
-// "object", "array" or "null" when they are not strings, so that they come
-// back as they went in; without it an element with children is an object
-// and one with text a string. Namespaces are ignored.
+// when a key is not a valid XML name; nil="true" (in any namespace, or
+// none) is null. Free-form values (Properties) carry type="number",
+// "boolean", "object", "array", "null" or "string" so that they come back
+// as they went in; without it an element with children is an object, one
+// with text a string, and an empty one (<fieldName/>) an empty object, as
+// the seed's "fieldName": {} is most naturally written. Elsewhere an empty
+// element is "". Input namespaces are ignored; answers declare xmlns:i
+// (XML Schema instance) on the root and write null as i:nil="true", as
+// .NET's DataContractSerializer does.
 
 // node is an XML element.
 type node struct {
@@ -97,16 +101,17 @@ func describeXMLError(err error) error {
 // isNil reports whether the element says it is null (xsi:nil="true").
 func (n *node) isNil() bool { return n.attrs["nil"] == "true" }
 
-// value converts an element to a generic value by the free-form rules.
-func (n *node) value() (any, error) {
+// value converts an element to a generic value; free says it is (inside)
+// a free-form value, where an empty element without a type is {}.
+func (n *node) value(free bool) (any, error) {
 	if n.isNil() {
 		return nil, nil
 	}
 	text := n.text.String()
 	switch t := n.attrs["type"]; t {
 	case "", "string":
-		if t == "" && len(n.children) > 0 {
-			return n.object()
+		if t == "" && (len(n.children) > 0 || free && text == "") {
+			return n.object(free)
 		}
 		if len(n.children) > 0 {
 			return nil, fmt.Errorf("<%s> is a string and must not have child elements", n.name)
@@ -127,9 +132,9 @@ func (n *node) value() (any, error) {
 	case "null":
 		return nil, nil
 	case "object":
-		return n.object()
+		return n.object(free)
 	case "array":
-		return n.array()
+		return n.array(free)
 	default:
 		return nil, fmt.Errorf("<%s> has type %q; use number, boolean, string, object, array or null", n.name, t)
 	}
@@ -137,10 +142,22 @@ func (n *node) value() (any, error) {
 
 // object converts an element's children to a map: one member per child,
 // repeated names becoming arrays, KeyValue children giving their Key.
-func (n *node) object() (map[string]any, error) {
+func (n *node) object(free bool) (map[string]any, error) {
+	return n.members(func(string) bool { return free })
+}
+
+// document converts the root element's children, the body's members, to a
+// map; Properties' value is free-form.
+func (n *node) document() (map[string]any, error) {
+	return n.members(func(name string) bool { return strings.EqualFold(name, "Properties") })
+}
+
+// members is object with free deciding, by a child's name, whether its
+// value is free-form.
+func (n *node) members(free func(name string) bool) (map[string]any, error) {
 	out := make(map[string]any, len(n.children))
 	for _, c := range n.children {
-		key, v, err := c.member()
+		key, v, err := c.member(free(c.name))
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +183,7 @@ func (n *node) object() (map[string]any, error) {
 type repeated []any
 
 // member returns a child of an object as a key and a value.
-func (n *node) member() (string, any, error) {
+func (n *node) member(free bool) (string, any, error) {
 	if n.name == "KeyValue" || strings.HasPrefix(n.name, "KeyValueOf") {
 		var key, val *node
 		for _, c := range n.children {
@@ -181,17 +198,17 @@ func (n *node) member() (string, any, error) {
 			if val == nil {
 				return key.text.String(), nil, nil
 			}
-			v, err := val.value()
+			v, err := val.value(free)
 			return key.text.String(), v, err
 		}
 	}
-	v, err := n.value()
+	v, err := n.value(free)
 	return n.name, v, err
 }
 
 // array converts an element's children to items; an element with text
 // and no children is an array of that one item.
-func (n *node) array() ([]any, error) {
+func (n *node) array(free bool) ([]any, error) {
 	if n.isNil() {
 		return nil, nil
 	}
@@ -203,7 +220,7 @@ func (n *node) array() ([]any, error) {
 	}
 	out := make([]any, len(n.children))
 	for i, c := range n.children {
-		v, err := c.value()
+		v, err := c.value(free)
 		if err != nil {
 			return nil, err
 		}
@@ -212,9 +229,13 @@ func (n *node) array() ([]any, error) {
 	return out, nil
 }
 
+// xsi is the namespace of nil, declared as xmlns:i on an answer's root.
+const xsi = "http://www.w3.org/2001/XMLSchema-instance"
+
 // xmlWriter writes an XML answer.
 type xmlWriter struct {
-	b bytes.Buffer
+	b     bytes.Buffer
+	depth int // open elements
 }
 
 func newXMLWriter() *xmlWriter {
@@ -223,7 +244,12 @@ func newXMLWriter() *xmlWriter {
 	return x
 }
 
+// open starts an element; the root declares the prefix i for xsi.
 func (x *xmlWriter) open(name string, attrs ...string) {
+	if x.depth == 0 {
+		attrs = append([]string{"xmlns:i", xsi}, attrs...)
+	}
+	x.depth++
 	x.b.WriteByte('<')
 	x.b.WriteString(name)
 	for i := 0; i+1 < len(attrs); i += 2 {
@@ -234,7 +260,10 @@ func (x *xmlWriter) open(name string, attrs ...string) {
 	x.b.WriteByte('>')
 }
 
-func (x *xmlWriter) close(name string) { x.b.WriteString("</" + name + ">") }
+func (x *xmlWriter) close(name string) {
+	x.depth--
+	x.b.WriteString("</" + name + ">")
+}
 
 // elem writes <name>text</name>.
 func (x *xmlWriter) elem(name, text string, attrs ...string) {
@@ -242,6 +271,9 @@ func (x *xmlWriter) elem(name, text string, attrs ...string) {
 	_ = xml.EscapeText(&x.b, []byte(text))
 	x.close(name)
 }
+
+// null writes <name i:nil="true"></name>.
+func (x *xmlWriter) null(name string) { x.elem(name, "", "i:nil", "true") }
 
 // strings writes an array of strings as <name><string>…</string>…</name>.
 func (x *xmlWriter) strings(name string, items []string) {
@@ -297,7 +329,11 @@ func (x *xmlWriter) value(name string, v any) {
 		x.open(name, "type", "null")
 		x.close(name)
 	case string:
-		x.elem(name, v)
+		if v == "" {
+			x.elem(name, v, "type", "string") // an untyped empty element is {}
+		} else {
+			x.elem(name, v)
+		}
 	case json.Number:
 		x.elem(name, v.String(), "type", "number")
 	case bool:

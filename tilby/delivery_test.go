@@ -42,9 +42,9 @@ func (e *env) attempts(t *testing.T, webhookID int64) []*hookhub.Attempt {
 }
 
 // TestRetriesAndMail: a failing receiver is tried 4 times, 15 minutes
-// apart (read in the stored next try, with the clock moved by hand), and
-// every failed try is e-mailed with the request body; the last e-mail
-// says the message reached the retry limit.
+// apart (read in the stored next try, with the clock moved by hand); every
+// failed try is e-mailed with the request body, and then a separate, final
+// e-mail with the body says the message reached the retry limit.
 func TestRetriesAndMail(t *testing.T) {
 	t.Parallel()
 	e := setup(t, nil)
@@ -76,9 +76,10 @@ func TestRetriesAndMail(t *testing.T) {
 		}
 	}
 
-	// One e-mail per failed try, each with the request body; they may
-	// arrive in any order when several wait in the outbox together.
-	msgs := e.smtp.WaitFor(t, 4, waitTimeout)
+	// One e-mail per failed try and the final one, each with the request
+	// body; they may arrive in any order when several wait in the outbox
+	// together.
+	msgs := e.smtp.WaitFor(t, 5, waitTimeout)
 	var subjects []string
 	for _, m := range msgs {
 		subjects = append(subjects, m.Subject)
@@ -88,8 +89,19 @@ func TestRetriesAndMail(t *testing.T) {
 		if !strings.Contains(m.Text, string(as[0].RequestBody)) || !strings.Contains(m.Text, `"final_amount":12.5`) {
 			t.Errorf("e-mail %q lacks the request body:\n%s", m.Subject, m.Text)
 		}
-		if strings.Contains(m.Subject, "retry limit") && !strings.Contains(m.Text, "reached the retry limit after 4 tries") {
-			t.Errorf("last e-mail:\n%s\nwant it to say the message reached the retry limit", m.Text)
+		switch {
+		case strings.Contains(m.Subject, "retry limit"):
+			if !strings.Contains(m.Text, "reached the retry limit after 4 tries") {
+				t.Errorf("final e-mail:\n%s\nwant it to say the message reached the retry limit", m.Text)
+			}
+		case strings.Contains(m.Subject, "try 4"):
+			if !strings.Contains(m.Text, "it was the last try") || strings.Contains(m.Text, "retry limit") {
+				t.Errorf("e-mail of the last try:\n%s\nwant it to tell of the try only", m.Text)
+			}
+		default:
+			if !strings.Contains(m.Text, "it will be tried again") {
+				t.Errorf("e-mail %q:\n%s\nwant it to say the message will be tried again", m.Subject, m.Text)
+			}
 		}
 	}
 	slices.Sort(subjects)
@@ -98,6 +110,7 @@ func TestRetriesAndMail(t *testing.T) {
 		`Webhook "Tilby sales.closed": try 1 failed`,
 		`Webhook "Tilby sales.closed": try 2 failed`,
 		`Webhook "Tilby sales.closed": try 3 failed`,
+		`Webhook "Tilby sales.closed": try 4 failed`,
 	}
 	if !slices.Equal(subjects, want) {
 		t.Errorf("e-mails %q, want %q", subjects, want)

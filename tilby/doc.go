@@ -6,6 +6,6 @@
 // "tilby" wire format for deliveries, including import batches; and
 // Tilby's entities and events in the catalogue. Delivery rules (only HTTP
 // 200 succeeds, 3 retries 15 minutes apart, an e-mail for every failed try
-// and at the retry limit) are settings of the core webhook that this
+// and a final one at the retry limit) are settings of the core webhook that this
 // package chooses. docs/tilby.md is the user's guide.
 package tilby

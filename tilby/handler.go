@@ -56,20 +56,22 @@ func New(svc *service.Service, opts Options) http.Handler {
 }
 
 // routes is the route table. There is no update: a change is a delete and
-// a new create, as Tilby documents.
+// a new create, as Tilby documents; PUT and PATCH say so to an
+// authenticated caller.
 func (h *handler) routes() {
 	h.handle("POST /v2/webhooks", h.createWebhook)
 	h.handle("GET /v2/webhooks", h.listWebhooks)
 	h.handle("GET /v2/webhooks/{id}", h.getWebhook)
 	h.handle("DELETE /v2/webhooks/{id}", h.deleteWebhook)
-	h.mux.HandleFunc("PUT /v2/webhooks/{id}", h.noUpdate)
-	h.mux.HandleFunc("PATCH /v2/webhooks/{id}", h.noUpdate)
+	h.handle("PUT /v2/webhooks/{id}", h.noUpdate)
+	h.handle("PATCH /v2/webhooks/{id}", h.noUpdate)
 }
 
 // call is one request as a route handler sees it.
 type call struct {
-	r     *http.Request
-	actor *hookhub.Token
+	r      *http.Request
+	actor  *hookhub.Token
+	header http.Header // the answer's
 }
 
 // handle registers fn, which answers a status and a value to write as
@@ -82,7 +84,7 @@ func (h *handler) handle(pattern string, fn func(context.Context, *call) (int, a
 			h.writeError(w, r, err)
 			return
 		}
-		status, out, err := fn(r.Context(), &call{r: r, actor: tok})
+		status, out, err := fn(r.Context(), &call{r: r, actor: tok, header: w.Header()})
 		if err != nil {
 			h.writeError(w, r, err)
 			return
@@ -105,10 +107,10 @@ func (h *handler) authenticate(r *http.Request) (*hookhub.Token, error) {
 }
 
 // noUpdate answers PUT and PATCH: a webhook cannot be changed.
-func (h *handler) noUpdate(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Allow", "GET, DELETE")
-	h.writeError(w, r, hookhub.Errorf(hookhub.EMETHOD,
-		"a webhook cannot be changed: to change it, DELETE /v2/webhooks/%s and then POST /v2/webhooks with the new settings", r.PathValue("id")))
+func (h *handler) noUpdate(_ context.Context, c *call) (int, any, error) {
+	c.header.Set("Allow", "GET, DELETE")
+	return 0, nil, hookhub.Errorf(hookhub.EMETHOD,
+		"a webhook cannot be changed: to change it, DELETE /v2/webhooks/%s and then POST /v2/webhooks with the new settings", c.r.PathValue("id"))
 }
 
 // ServeHTTP answers the routes, and Tilby-shaped errors for any other

@@ -20,7 +20,8 @@ import (
 // TestServe runs hookhub as serve assembles it, on each database, with a
 // retry scale instead of a clock (15 minutes become 90 ms): the Tilby API
 // is mounted, the tilby format is registered, a failing receiver gets its
-// 4 tries and the developer 4 e-mails, and an import arrives in parts.
+// 4 tries and the developer 5 e-mails (one per failed try and the retry
+// limit), and an import arrives in parts.
 func TestServe(t *testing.T) {
 	t.Parallel()
 	for _, db := range []string{"sqlite", "postgres"} {
@@ -67,15 +68,15 @@ func serve(t *testing.T, cfg server.Config, smtp *smtptest.Server) {
 	rc.status.Store(500)
 	e.create(t, token, rc.srv.URL+"/sales", "sales", "closed")
 	e.must(t, 202, "POST", "/v1/events", token, map[string]any{"type": "sales.closed", "data": map[string]any{"id": 1}}, nil)
-	msgs := smtp.WaitFor(t, 4, waitTimeout)
+	msgs := smtp.WaitFor(t, 5, waitTimeout)
 	limit := 0
 	for _, m := range msgs {
 		if strings.Contains(m.Subject, "retry limit") {
 			limit++
 		}
 	}
-	if len(msgs) != 4 || limit != 1 {
-		t.Errorf("%d e-mails, %d at the retry limit: want 3 failed tries and the retry limit", len(msgs), limit)
+	if len(msgs) != 5 || limit != 1 {
+		t.Errorf("%d e-mails, %d at the retry limit: want 4 failed tries and the retry limit", len(msgs), limit)
 	}
 	if _, ds := rc.got(); len(ds) != 4 || ds[0].str("type") != "CLOSED" {
 		t.Errorf("%d requests, want 4 in the tilby format", len(ds))

@@ -16,8 +16,8 @@ import (
 
 // Tilby's delivery policy: the first try at once, then 3 retries 15
 // minutes apart, without jitter; only HTTP 200 succeeds; every failed try
-// is e-mailed with the request body, and the last one as having reached
-// the retry limit.
+// is e-mailed with the request body, and after the last one a separate
+// e-mail says the message reached the retry limit.
 var retrySchedule = []time.Duration{0, 15 * time.Minute, 15 * time.Minute, 15 * time.Minute}
 
 // failureThreshold is as high as hookhub allows: Tilby's webhooks have no

@@ -2,8 +2,8 @@ package tilby_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -107,8 +107,17 @@ func TestHandshake(t *testing.T) {
 			if tt.verify != 0 && !tt.hang && (a.Receiver.Status != tt.verify || !strings.Contains(a.Receiver.Body, "from the receiver")) {
 				t.Errorf("receiver = %+v, want status %d and its body", a.Receiver, tt.verify)
 			}
-			if (tt.hang || tt.url != "") && a.Receiver.Error == "" {
-				t.Errorf("receiver = %+v, want the transport error", a.Receiver)
+			// The transport error, told without hookhub's network details
+			// ("dial tcp 127.0.0.1:…: connect: connection refused").
+			want := ""
+			switch {
+			case tt.hang:
+				want = "no answer within 300ms"
+			case tt.url != "":
+				want = "connection refused"
+			}
+			if a.Receiver.Error != want || want != "" && !strings.HasSuffix(a.Message, ": "+want+"; it must answer HTTP 200") {
+				t.Errorf("message %q, receiver %+v, want the transport error %q", a.Message, a.Receiver, want)
 			}
 			ws, err := e.store.ListWebhooks(context.Background(), e.actor.TenantID, hookhub.WebhookFilter{Event: entity + "." + event})
 			if err != nil || len(ws) != 0 {
@@ -187,25 +196,46 @@ func TestOnePerPair(t *testing.T) {
 	}
 }
 
-// TestNoUpdate: PUT and PATCH answer 405 saying a change is a delete and a
-// new create.
+// TestNoUpdate: PUT and PATCH need the shop's token like every call (401
+// without it or with a wrong one), and then answer 405 saying a change is
+// a delete and a new create.
 func TestNoUpdate(t *testing.T) {
 	t.Parallel()
 	e := setup(t, nil)
 	rc := newReceiver(t)
 	w := e.create(t, e.token, rc.srv.URL, "items", "updated")
 	for _, method := range []string{"PUT", "PATCH"} {
-		req, _ := http.NewRequest(method, fmt.Sprintf("%s/v2/webhooks/%d", e.url, w.ID), strings.NewReader(`{"url":"https://elsewhere.example.com"}`))
-		req.Header.Set("Authorization", "Bearer "+e.token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var a apiError
-		_ = json.NewDecoder(resp.Body).Decode(&a)
-		resp.Body.Close()
-		if resp.StatusCode != 405 || !strings.Contains(a.Message, "DELETE") || !strings.Contains(a.Message, "POST") || resp.Header.Get("Allow") == "" {
-			t.Errorf("%s = %d %+v (Allow %q), want 405 saying to delete and create again", method, resp.StatusCode, a, resp.Header.Get("Allow"))
+		for _, tc := range []struct {
+			name, auth string
+			status     int
+		}{
+			{"no token", "", 401},
+			{"a wrong token", "Bearer hh_wrong", 401},
+			{"a wrong bare token", "hh_wrong", 401},
+			{"the shop's token", "Bearer " + e.token, 405},
+			{"the shop's bare token", e.token, 405},
+		} {
+			req, _ := http.NewRequest(method, fmt.Sprintf("%s/v2/webhooks/%d", e.url, w.ID), strings.NewReader(`{"url":"https://elsewhere.example.com"}`))
+			if tc.auth != "" {
+				req.Header.Set("Authorization", tc.auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			a := wantError(t, resp.StatusCode, b, tc.status, "")
+			switch tc.status {
+			case 401:
+				if resp.Header.Get("WWW-Authenticate") == "" || resp.Header.Get("Allow") != "" {
+					t.Errorf("%s with %s: headers %v, want WWW-Authenticate and no Allow", method, tc.name, resp.Header)
+				}
+			case 405:
+				if !strings.Contains(a.Message, "DELETE") || !strings.Contains(a.Message, "POST") || resp.Header.Get("Allow") != "GET, DELETE" {
+					t.Errorf("%s with %s = %+v (Allow %q), want 405 saying to delete and create again", method, tc.name, a, resp.Header.Get("Allow"))
+				}
+			}
 		}
 	}
 	var got webhook
