@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,6 +25,23 @@ type CRM360Account struct {
 	CustomerName  string
 	DatabaseAlias string
 	UpdatedAt     time.Time
+}
+
+// CRM360Path is where CRM360's QueueProcess is served, as CRM360 spells it.
+const CRM360Path = "/api/Webhook/QueueProcess"
+
+// CRM360SourceURL is the QueueProcess URL a CRM360 source's platform posts
+// to, below base: the parameters that name the tenant (when a is not nil)
+// and the source; the caller adds ExternalEntity, ExternalAction and the
+// optional ones.
+func CRM360SourceURL(base string, in *Integration, a *CRM360Account) string {
+	platform, _ := CRM360Platform(in.Kind)
+	q := url.Values{"SourceId": {strconv.FormatInt(in.ID, 10)}, "ExternalPlatform": {platform}}
+	if a != nil {
+		q.Set("CustomerName", a.CustomerName)
+		q.Set("DatabaseAlias", a.DatabaseAlias)
+	}
+	return strings.TrimRight(base, "/") + CRM360Path + "?" + q.Encode()
 }
 
 // CRM360Key is the form in which a CustomerName or a DatabaseAlias is

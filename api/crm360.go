@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -68,14 +66,13 @@ type crm360SourceAuthJSON struct {
 // the source.
 func (h *handlers) toCRM360Source(ctx context.Context, in *hookhub.Integration, src *hookhub.CRM360Source) *struct{ Body crm360SourceJSON } {
 	platform, _ := hookhub.CRM360Platform(in.Kind)
-	q := url.Values{"SourceId": {strconv.FormatInt(in.ID, 10)}, "ExternalPlatform": {platform}}
-	if a, err := h.svc.CRM360Account(ctx, actor(ctx)); err == nil {
-		q.Set("CustomerName", a.CustomerName)
-		q.Set("DatabaseAlias", a.DatabaseAlias)
+	a, err := h.svc.CRM360Account(ctx, actor(ctx))
+	if err != nil {
+		a = nil // no name yet: the URL lacks CustomerName and DatabaseAlias
 	}
 	return &struct{ Body crm360SourceJSON }{Body: crm360SourceJSON{
 		SourceID: in.ID, Platform: platform, Name: in.Name, Active: in.Active, Auth: string(src.Auth), HasSecret: src.Secret != "",
-		URL: h.svc.BaseURL() + "/api/Webhook/QueueProcess?" + q.Encode(),
+		URL: hookhub.CRM360SourceURL(h.svc.BaseURL(), in, a),
 	}}
 }
 

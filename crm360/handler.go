@@ -14,7 +14,7 @@ import (
 )
 
 // Path is where QueueProcess is served, as CRM360 spells it.
-const Path = "/api/Webhook/QueueProcess"
+const Path = hookhub.CRM360Path
 
 // Options configure the handler.
 type Options struct {

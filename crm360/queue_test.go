@@ -168,8 +168,16 @@ func TestShopifySignature(t *testing.T) {
 		URL       string
 	}
 	e.must(t, e.token, "GET", fmt.Sprintf("/v1/crm360/sources/%d", e.sources["Shopify"]), nil, 200, &src)
-	if src.Auth != "shopify_hmac" || !src.HasSecret || strings.Contains(src.URL, secret) || !strings.Contains(src.URL, crm360.Path+"?") {
+	if src.Auth != "shopify_hmac" || !src.HasSecret || strings.Contains(src.URL, secret) || !strings.Contains(src.URL, crm360.Path+"?") ||
+		!strings.Contains(src.URL, "CustomerName=") || !strings.Contains(src.URL, fmt.Sprintf("SourceId=%d", e.sources["Shopify"])) {
 		t.Errorf("source = %+v", src)
+	}
+	// The integration itself shows where its platform posts: QueueProcess,
+	// not an /in/ URL of its own.
+	var it struct{ URL string }
+	e.must(t, e.token, "GET", fmt.Sprintf("/v1/integrations/%d", e.sources["Shopify"]), nil, 200, &it)
+	if !strings.Contains(it.URL, crm360.Path+"?") || !strings.Contains(strings.ToLower(it.URL), "externalplatform=shopify") {
+		t.Errorf("integration url = %q, want the QueueProcess URL of the source", it.URL)
 	}
 	body := testdata(t, "shopify_customer.json")
 	// A vector worked out outside Go (Python's hmac): Base64(HMAC-SHA256(secret, `{"id":1}`)).

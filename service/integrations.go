@@ -144,6 +144,11 @@ func (s *Service) DeleteIntegration(ctx context.Context, actor *hookhub.Token, i
 
 // IntegrationURL is the URL a platform posts to for in.
 func (s *Service) IntegrationURL(in *hookhub.Integration) string {
+	if _, ok := hookhub.CRM360Platform(in.Kind); ok {
+		// Posted to QueueProcess, not to a URL of its own; the source's
+		// full URL (with the tenant's name) is at /v1/crm360/sources/{id}.
+		return hookhub.CRM360SourceURL(s.BaseURL(), in, nil)
+	}
 	return s.BaseURL() + hookhub.InboundPath(in.Token)
 }
 
