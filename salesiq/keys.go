@@ -1,6 +1,7 @@
 package salesiq
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/service"
 )
 
 // KeyBits is the size of the RSA keys hookhub makes.
@@ -87,4 +89,74 @@ func parsePrivateKey(pemText string) (*rsa.PrivateKey, error) {
 		return nil, errors.New("signing key is not an RSA key")
 	}
 	return rk, nil
+}
+
+// Key is a SalesIQ webhook's RSA signing key as its owner sees it: the
+// public half, to verify x-siqsignature with.
+type Key struct {
+	ID        string
+	PublicKey string // PEM, SubjectPublicKeyInfo
+	CreatedAt time.Time
+	// Secured says whether the webhook's requests are signed: SalesIQ
+	// signs those of a webhook made with "secured": true that has a key.
+	Secured bool
+}
+
+// WebhookKey returns the signing key of one of the tenant's SalesIQ
+// webhooks, nil when it has none. Other webhooks are ENOTFOUND.
+func WebhookKey(w *hookhub.Webhook) (*Key, error) {
+	m, err := ours(w)
+	if err != nil || m.Key == nil {
+		return nil, err
+	}
+	return m.Key.public(m.Secured), nil
+}
+
+func (k *key) public(secured bool) *Key {
+	return &Key{ID: k.ID, PublicKey: k.PublicKey, CreatedAt: time.UnixMilli(k.CreatedAt).UTC(), Secured: secured}
+}
+
+// CreateKey gives one of the tenant's SalesIQ webhooks a new RSA key pair,
+// replacing its key if it had one, and returns its public half. SalesIQ
+// files this under its create scope.
+func CreateKey(ctx context.Context, svc *service.Service, actor *hookhub.Token, webhookID int64) (*Key, error) {
+	var k *key
+	var secured bool
+	_, err := svc.ChangeWebhook(ctx, actor, hookhub.ScopeWebhooksCreate, webhookID, func(w *hookhub.Webhook) error {
+		m, err := ours(w)
+		if err != nil {
+			return err
+		}
+		var private string
+		if private, k, err = newKey(time.Now()); err != nil {
+			return err
+		}
+		w.Secret, w.PreviousSecret, w.PreviousUntil = private, "", time.Time{}
+		m.Key, secured = k, m.Secured
+		w.Meta = m.encode()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k.public(secured), nil
+}
+
+// DeleteKey removes the key keyID of one of the tenant's SalesIQ webhooks:
+// its requests go unsigned until it has a new one. SalesIQ files this
+// under its delete scope.
+func DeleteKey(ctx context.Context, svc *service.Service, actor *hookhub.Token, webhookID int64, keyID string) error {
+	_, err := svc.ChangeWebhook(ctx, actor, hookhub.ScopeWebhooksDelete, webhookID, func(w *hookhub.Webhook) error {
+		m, err := ours(w)
+		if err != nil {
+			return err
+		}
+		if m.Key == nil || m.Key.ID != keyID {
+			return hookhub.Errorf(hookhub.ENOTFOUND, "key %s of webhook %d not found", keyID, webhookID)
+		}
+		w.Secret, m.Key = "", nil
+		w.Meta = m.encode()
+		return nil
+	})
+	return err
 }

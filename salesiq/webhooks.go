@@ -106,32 +106,17 @@ func (h *handler) deleteWebhook(ctx context.Context, c *call) (answer, error) {
 }
 
 // createKey makes the webhook a new RSA key pair, replacing its key if it
-// had one, and returns the key's id and public half. SalesIQ files this
-// under its create scope.
+// had one, and returns the key's id and public half.
 func (h *handler) createKey(ctx context.Context, c *call) (answer, error) {
 	id, err := pathID(c)
 	if err != nil {
 		return answer{}, err
 	}
-	var k *key
-	w, err := h.svc.ChangeWebhook(ctx, c.actor, hookhub.ScopeWebhooksCreate, id, func(w *hookhub.Webhook) error {
-		m, err := ours(w)
-		if err != nil {
-			return err
-		}
-		var private string
-		if private, k, err = newKey(time.Now()); err != nil {
-			return err
-		}
-		w.Secret, w.PreviousSecret, w.PreviousUntil = private, "", time.Time{}
-		m.Key = k
-		w.Meta = m.encode()
-		return nil
-	})
+	k, err := CreateKey(ctx, h.svc, c.actor, id)
 	if err != nil {
 		return answer{}, err
 	}
-	return answer{"key", toKey(w.ID, k)}, nil
+	return answer{"key", toKey(id, k)}, nil
 }
 
 func (h *handler) listKeys(ctx context.Context, c *call) (answer, error) {
@@ -141,32 +126,20 @@ func (h *handler) listKeys(ctx context.Context, c *call) (answer, error) {
 	}
 	out := []keyJSON{}
 	if m.Key != nil {
-		out = append(out, toKey(w.ID, m.Key))
+		out = append(out, toKey(w.ID, m.Key.public(m.Secured)))
 	}
 	return answer{"list", out}, nil
 }
 
 // deleteKey removes the webhook's key: its requests go unsigned until it
-// has a new one. SalesIQ files this under its delete scope.
+// has a new one.
 func (h *handler) deleteKey(ctx context.Context, c *call) (answer, error) {
 	id, err := pathID(c)
 	if err != nil {
 		return answer{}, err
 	}
 	keyID := c.r.PathValue("keyid")
-	_, err = h.svc.ChangeWebhook(ctx, c.actor, hookhub.ScopeWebhooksDelete, id, func(w *hookhub.Webhook) error {
-		m, err := ours(w)
-		if err != nil {
-			return err
-		}
-		if m.Key == nil || m.Key.ID != keyID {
-			return hookhub.Errorf(hookhub.ENOTFOUND, "key %s of webhook %d not found", keyID, id)
-		}
-		w.Secret, m.Key = "", nil
-		w.Meta = m.encode()
-		return nil
-	})
-	if err != nil {
+	if err := DeleteKey(ctx, h.svc, c.actor, id, keyID); err != nil {
 		return answer{}, err
 	}
 	return answer{"key", map[string]any{"id": keyID, "webhook_id": strconv.FormatInt(id, 10), "deleted": true}}, nil
