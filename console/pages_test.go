@@ -86,7 +86,7 @@ func TestWebhookForm(t *testing.T) {
 	if strings.Contains(html.UnescapeString(page.body), w.Secret) {
 		t.Error("the webhook's page shows its secret, which only its creation may")
 	}
-	page.has(t, "CRM sync", "3 tries after 0s, 10s, 5m")
+	page.has(t, "CRM sync", "3 tries, after 0s, 10s, 5m; delays move by up to ±10 %")
 
 	edit := c.get("/webhooks/"+itoa(w.ID)+"/edit").want(t, http.StatusOK)
 	edit.has(t, `value="0s, 10s, 5m"`, `value="sale.*"`, "X-Env: test")

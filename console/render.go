@@ -226,6 +226,7 @@ var funcs = template.FuncMap{
 	"retries":   retries,
 	"inputTime": inputTime,
 	"headerMap": headerMap,
+	"int64":     func(n int) int64 { return int64(n) },
 	"plural": func(n int64, one, many string) string {
 		if n == 1 {
 			return one
@@ -247,8 +248,11 @@ func when(t time.Time) template.HTML {
 
 // duration shows a duration to the millisecond.
 func duration(d time.Duration) string {
-	if d < time.Second {
+	switch {
+	case d < time.Second:
 		return fmt.Sprintf("%d ms", d.Milliseconds())
+	case d%time.Second == 0:
+		return fmt.Sprintf("%d s", d/time.Second)
 	}
 	return fmt.Sprintf("%.3f s", d.Seconds())
 }

@@ -203,9 +203,13 @@ func shortDuration(d time.Duration) string {
 
 // retries shows a retry policy in a sentence.
 func retries(p hookhub.RetryPolicy) string {
-	s := fmt.Sprintf("%d %s after %s", len(p.Schedule), map[bool]string{true: "try", false: "tries"}[len(p.Schedule) == 1], schedule(p.Schedule))
-	if p.Jitter > 0 {
-		s += fmt.Sprintf(", each moved by up to ±%g %%", p.Jitter*100)
+	n := len(p.Schedule)
+	s := fmt.Sprintf("%d tries, after %s", n, schedule(p.Schedule))
+	if n == 1 {
+		s = "1 try, after " + schedule(p.Schedule)
+	}
+	if p.Jitter > 0 && slices.ContainsFunc(p.Schedule, func(d time.Duration) bool { return d > 0 }) {
+		s += fmt.Sprintf("; delays move by up to ±%g %%", p.Jitter*100)
 	}
 	return s
 }
