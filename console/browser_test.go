@@ -353,8 +353,12 @@ func (b *tab) with(t *testing.T) *tab { return &tab{t: t, ctx: b.ctx, base: b.ba
 
 func (b *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
+	start := time.Now()
 	if err := chromedp.Do(b.ctx, steps...); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		b.t.Logf("%s took %v", what, d.Round(time.Millisecond))
 	}
 }
 

@@ -48,7 +48,8 @@ func problems(err error, fields []string, aliases map[string]string) (e formErro
 		name, reason := f.Field, f.Reason
 		if base, idx, found := strings.Cut(name, "["); found {
 			name = base
-			if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
+			// A reason that quotes its value names the entry already.
+			if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil && !strings.Contains(reason, `"`) {
 				reason = fmt.Sprintf("entry %d: %s", n+1, reason)
 			}
 		}

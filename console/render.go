@@ -79,7 +79,10 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if !ok {
 		return fmt.Errorf("render: no page %q", name)
 	}
-	v := view{Section: p.section, Data: data, Flash: h.takeFlash(w, r)}
+	v := view{Section: p.section, Data: data}
+	if r.Header.Get("X-Hookhub-Refresh") == "" { // a live region's refresh leaves the notice to the page it is for
+		v.Flash = h.takeFlash(w, r)
+	}
 	if vis := visitOf(r); vis != nil {
 		v.CSRF, v.Actor = vis.session.CSRF, vis.actor
 		if vis.tenant == "" {

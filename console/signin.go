@@ -36,6 +36,9 @@ func (h *handler) signInPage(w http.ResponseWriter, r *http.Request) error {
 // signIn opens a session for a token and goes where the person was going.
 func (h *handler) signIn(w http.ResponseWriter, r *http.Request) error {
 	next := localPath(r.PostFormValue("next"), "/")
+	if err := h.svc.SignOut(r.Context(), cookieValue(r, sessionCookie)); err != nil { // a session this browser still had
+		return err
+	}
 	_, cookie, err := h.svc.SignIn(r.Context(), r.PostFormValue("token"), h.opts.Limits)
 	if hookhub.ErrorCode(err) == hookhub.EUNAUTHORIZED {
 		d := signInData{CSRF: signInCSRF(r), Next: next, Error: "This token is unknown, revoked or expired."}
