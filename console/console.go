@@ -3,6 +3,7 @@ package console
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/hookhub/hookhub/service"
@@ -14,6 +15,10 @@ type Options struct {
 	// over https (through a proxy that ends TLS, too). Requests that come
 	// over TLS get Secure cookies anyway.
 	Secure bool
+	// PublicURL, when set, is the URL people reach hookhub at
+	// ("https://hooks.example.com"): forms from its origin are trusted even
+	// when a proxy in front of hookhub changes the Host header.
+	PublicURL string
 	// MaxBody is the largest form accepted, in bytes (default 1 MiB).
 	MaxBody int64
 	// Limits bound sessions (default DefaultLimits).
@@ -56,6 +61,11 @@ func New(svc *service.Service, opts Options) http.Handler {
 	h := &handler{
 		svc: svc, opts: opts, log: opts.Logger, pages: parsePages(),
 		mux: http.NewServeMux(), cross: http.NewCrossOriginProtection(),
+	}
+	if u, err := url.Parse(opts.PublicURL); opts.PublicURL != "" && err == nil {
+		if err := h.cross.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			h.log.Warn("console: the public URL has no valid origin; forms are checked against the Host header only", "url", opts.PublicURL, "err", err)
+		}
 	}
 	h.routes()
 	return h

@@ -271,3 +271,17 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Behind a proxy that changes the Host header, forms from the public URL's
+// origin pass; forms from elsewhere still do not.
+func TestPublicURLOrigin(t *testing.T) {
+	t.Parallel()
+	b := setup(t, console.Options{PublicURL: "https://hooks.example.com/"})
+	w := b.webhook(t, b.a, "crm")
+	c := b.client(t)
+	c.signIn(b.aSecret)
+	path := "/webhooks/" + itoa(w.ID) + "/state"
+	form := url.Values{"state": {"stopped"}, "csrf": {c.csrf}}
+	c.postRaw(path, form, http.Header{"Origin": {"https://evil.example"}}).want(t, http.StatusForbidden)
+	c.postRaw(path, form, http.Header{"Origin": {"https://hooks.example.com"}}).want(t, http.StatusSeeOther)
+}

@@ -34,8 +34,8 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.Handle("/", console.New(s.svc, console.Options{ // the web console: every path no surface above has
-		MaxBody: s.cfg.MaxBody, Secure: strings.HasPrefix(s.cfg.PublicURL, "https://"), Now: func() time.Time { return s.Now() },
-		Logger: s.log.With("part", "console"),
+		MaxBody: s.cfg.MaxBody, Secure: strings.HasPrefix(s.cfg.PublicURL, "https://"), PublicURL: s.cfg.PublicURL,
+		Now: func() time.Time { return s.Now() }, Logger: s.log.With("part", "console"),
 	}))
 	return mux
 }
