@@ -197,6 +197,11 @@ func otherPages(b *tab) {
 	b.click(`#event-list tbody a`)
 	b.text(`//h2`, "Data")
 	b.shot("event")
+	b.click(`nav.menu a[href="/mail"]`)
+	b.text(id("mail-list")+"//summary", `Webhook "CRM sync" stopped: too many errors`) // the errors e-mail of too many errors
+	b.click(`#mail-list details summary`)
+	b.visible(`//details[@open]//pre[contains(., "Consecutive failures: 1")]`)
+	b.shot("mail")
 	b.click(`nav.menu a[href="/tokens"]`)
 	b.text(`//h1`, "API tokens")
 	b.shot("tokens")
