@@ -39,12 +39,3 @@ func (h *handler) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.ok(w, r, "dashboard", d)
 }
-
-// forbidden turns a missing scope into a note for part of a page; other
-// errors stay errors.
-func forbidden(err error) (string, error) {
-	if hookhub.ErrorCode(err) == hookhub.EFORBIDDEN {
-		return hookhub.ErrorMessage(err), nil
-	}
-	return "", err
-}

@@ -181,6 +181,15 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// forbidden turns a missing scope into a note for part of a page; other
+// errors stay errors.
+func forbidden(err error) (string, error) {
+	if hookhub.ErrorCode(err) == hookhub.EFORBIDDEN {
+		return hookhub.ErrorMessage(err), nil
+	}
+	return "", err
+}
+
 // notFound is the page of any path the console does not have.
 func (h *handler) notFound(w http.ResponseWriter, r *http.Request) error {
 	return hookhub.Errorf(hookhub.ENOTFOUND, "there is no page at %s", r.URL.Path)
