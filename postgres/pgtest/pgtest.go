@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 )
 
@@ -85,8 +87,7 @@ func NewDatabase(t testing.TB) string {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		// FORCE ends the sessions a failed test may have left open.
-		if _, err := db.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+		if err := drop(ctx, db, name); err != nil {
 			t.Errorf("drop test database %s: %v", name, err)
 		}
 	})
@@ -95,6 +96,27 @@ func NewDatabase(t testing.TB) string {
 		t.Fatalf("test database URL: %v", err)
 	}
 	return u
+}
+
+// drop drops a test database. FORCE ends the sessions a failed test may
+// have left open. PostgreSQL refuses FORCE (SQLSTATE 42501) while the
+// database has a session whose role a role that is not superuser may not
+// signal: seen for a moment at a time under parallel tests (a session not
+// yet authenticated, or a background worker). That passes quickly, so the
+// drop is tried again.
+func drop(ctx context.Context, db *sql.DB, name string) error {
+	for try := 1; ; try++ {
+		_, err := db.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+		var pgErr *pgconn.PgError
+		if err == nil || !errors.As(err, &pgErr) || pgErr.Code != "42501" || try == 10 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(try) * 50 * time.Millisecond):
+		}
+	}
 }
 
 // withDatabase returns the connection string s with its database set to
