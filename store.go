@@ -94,6 +94,8 @@ type Store interface {
 
 	CRMStore // integrations, inbound messages and CRM records (integration.go, record.go)
 
+	SessionStore // console sign-ins (session.go)
+
 	Ping(ctx context.Context) error
 	Close() error
 }

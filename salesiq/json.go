@@ -125,7 +125,7 @@ func toWebhook(w *hookhub.Webhook) webhookJSON {
 		CreatedTime: millis(w.RegisteredAt), ModifiedTime: millis(w.UpdatedAt),
 	}
 	if m.Key != nil {
-		k := toKey(w.ID, m.Key)
+		k := toKey(w.ID, m.Key.public(m.Secured))
 		out.Key = &k
 	}
 	if !w.LastTriggeredAt.IsZero() {
@@ -149,10 +149,10 @@ type keyJSON struct {
 	CreatedTime string `json:"created_time"`
 }
 
-func toKey(webhookID int64, k *key) keyJSON {
+func toKey(webhookID int64, k *Key) keyJSON {
 	return keyJSON{
 		ID: k.ID, WebhookID: strconv.FormatInt(webhookID, 10), PublicKey: k.PublicKey,
-		Algorithm: "SHA256withRSA", CreatedTime: strconv.FormatInt(k.CreatedAt, 10),
+		Algorithm: "SHA256withRSA", CreatedTime: strconv.FormatInt(k.CreatedAt.UnixMilli(), 10),
 	}
 }
 

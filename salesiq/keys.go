@@ -1,6 +1,7 @@
 package salesiq
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/service"
 )
 
 // KeyBits is the size of the RSA keys hookhub makes.
@@ -87,4 +89,100 @@ func parsePrivateKey(pemText string) (*rsa.PrivateKey, error) {
 		return nil, errors.New("signing key is not an RSA key")
 	}
 	return rk, nil
+}
+
+// Key is a SalesIQ webhook's RSA signing key as its owner sees it: the
+// public half, to verify x-siqsignature with.
+type Key struct {
+	ID        string
+	PublicKey string // PEM, SubjectPublicKeyInfo
+	CreatedAt time.Time
+	// Secured says whether the webhook's requests are signed: SalesIQ
+	// signs those of a webhook made with "secured": true that has a key.
+	Secured bool
+}
+
+// WebhookKey returns the signing key of one of the tenant's SalesIQ
+// webhooks, nil when it has none. Other webhooks are ENOTFOUND.
+func WebhookKey(w *hookhub.Webhook) (*Key, error) {
+	m, err := ours(w)
+	if err != nil || m.Key == nil {
+		return nil, err
+	}
+	return m.Key.public(m.Secured), nil
+}
+
+func (k *key) public(secured bool) *Key {
+	return &Key{ID: k.ID, PublicKey: k.PublicKey, CreatedAt: time.UnixMilli(k.CreatedAt).UTC(), Secured: secured}
+}
+
+// CreateKey gives one of the tenant's SalesIQ webhooks a new RSA key pair,
+// replacing its key if it had one, and returns its public half. SalesIQ
+// files this under its create scope.
+func CreateKey(ctx context.Context, svc *service.Service, actor *hookhub.Token, webhookID int64) (*Key, error) {
+	var m meta
+	_, err := svc.ChangeWebhook(ctx, actor, hookhub.ScopeWebhooksCreate, webhookID, func(w *hookhub.Webhook) error {
+		var err error
+		if m, err = ours(w); err != nil {
+			return err
+		}
+		if err := giveKey(w, &m); err != nil {
+			return err
+		}
+		w.Meta = m.encode()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m.Key.public(m.Secured), nil
+}
+
+// giveKey makes w a new RSA key pair: its private half becomes w's secret,
+// its id and public half go in m. It replaces the key w had.
+func giveKey(w *hookhub.Webhook, m *meta) error {
+	private, k, err := newKey(time.Now())
+	if err != nil {
+		return err
+	}
+	w.Secret, w.PreviousSecret, w.PreviousUntil = private, "", time.Time{}
+	m.Key = k
+	return nil
+}
+
+// keepSigned gives a secured webhook without a key its key pair, so that a
+// secured webhook's requests are always signed.
+func keepSigned(w *hookhub.Webhook, m *meta) error {
+	if !m.Secured || m.Key != nil && w.Secret != "" {
+		return nil
+	}
+	return giveKey(w, m)
+}
+
+// DeleteKey removes the key keyID of one of the tenant's SalesIQ webhooks.
+// An unsecured webhook is then without a key; a secured one gets a new key
+// pair at once, so that its requests stay signed, and DeleteKey returns
+// it (nil for an unsecured webhook). SalesIQ files this under its delete
+// scope.
+func DeleteKey(ctx context.Context, svc *service.Service, actor *hookhub.Token, webhookID int64, keyID string) (*Key, error) {
+	var m meta
+	_, err := svc.ChangeWebhook(ctx, actor, hookhub.ScopeWebhooksDelete, webhookID, func(w *hookhub.Webhook) error {
+		var err error
+		if m, err = ours(w); err != nil {
+			return err
+		}
+		if m.Key == nil || m.Key.ID != keyID {
+			return hookhub.Errorf(hookhub.ENOTFOUND, "key %s of webhook %d not found", keyID, webhookID)
+		}
+		w.Secret, m.Key = "", nil
+		if err := keepSigned(w, &m); err != nil {
+			return err
+		}
+		w.Meta = m.encode()
+		return nil
+	})
+	if err != nil || m.Key == nil {
+		return nil, err
+	}
+	return m.Key.public(m.Secured), nil
 }

@@ -105,49 +105,17 @@ func (h *handler) deleteWebhook(ctx context.Context, c *call) (answer, error) {
 }
 
 // createKey makes the webhook a new RSA key pair, replacing its key if it
-// had one, and returns the key's id and public half. SalesIQ files this
-// under its create scope.
+// had one, and returns the key's id and public half.
 func (h *handler) createKey(ctx context.Context, c *call) (answer, error) {
 	id, err := pathID(c)
 	if err != nil {
 		return answer{}, err
 	}
-	var m meta
-	w, err := h.svc.ChangeWebhook(ctx, c.actor, hookhub.ScopeWebhooksCreate, id, func(w *hookhub.Webhook) error {
-		if m, err = ours(w); err != nil {
-			return err
-		}
-		if err := giveKey(w, &m); err != nil {
-			return err
-		}
-		w.Meta = m.encode()
-		return nil
-	})
+	k, err := CreateKey(ctx, h.svc, c.actor, id)
 	if err != nil {
 		return answer{}, err
 	}
-	return answer{"key", toKey(w.ID, m.Key)}, nil
-}
-
-// giveKey makes w a new RSA key pair: its private half becomes w's secret,
-// its id and public half go in m. It replaces the key w had.
-func giveKey(w *hookhub.Webhook, m *meta) error {
-	private, k, err := newKey(time.Now())
-	if err != nil {
-		return err
-	}
-	w.Secret, w.PreviousSecret, w.PreviousUntil = private, "", time.Time{}
-	m.Key = k
-	return nil
-}
-
-// keepSigned gives a secured webhook without a key its key pair, so that a
-// secured webhook's requests are always signed.
-func keepSigned(w *hookhub.Webhook, m *meta) error {
-	if !m.Secured || m.Key != nil && w.Secret != "" {
-		return nil
-	}
-	return giveKey(w, m)
+	return answer{"key", toKey(id, k)}, nil
 }
 
 func (h *handler) listKeys(ctx context.Context, c *call) (answer, error) {
@@ -157,7 +125,7 @@ func (h *handler) listKeys(ctx context.Context, c *call) (answer, error) {
 	}
 	out := []keyJSON{}
 	if m.Key != nil {
-		out = append(out, toKey(w.ID, m.Key))
+		out = append(out, toKey(w.ID, m.Key.public(m.Secured)))
 	}
 	return answer{"list", out}, nil
 }
@@ -172,27 +140,13 @@ func (h *handler) deleteKey(ctx context.Context, c *call) (answer, error) {
 		return answer{}, err
 	}
 	keyID := c.r.PathValue("keyid")
-	var m meta
-	w, err := h.svc.ChangeWebhook(ctx, c.actor, hookhub.ScopeWebhooksDelete, id, func(w *hookhub.Webhook) error {
-		if m, err = ours(w); err != nil {
-			return err
-		}
-		if m.Key == nil || m.Key.ID != keyID {
-			return hookhub.Errorf(hookhub.ENOTFOUND, "key %s of webhook %d not found", keyID, id)
-		}
-		w.Secret, m.Key = "", nil
-		if err := keepSigned(w, &m); err != nil {
-			return err
-		}
-		w.Meta = m.encode()
-		return nil
-	})
+	replacement, err := DeleteKey(ctx, h.svc, c.actor, id, keyID)
 	if err != nil {
 		return answer{}, err
 	}
 	out := deletedKeyJSON{ID: keyID, WebhookID: strconv.FormatInt(id, 10), Deleted: true}
-	if m.Key != nil {
-		k := toKey(w.ID, m.Key)
+	if replacement != nil {
+		k := toKey(id, replacement)
 		out.ReplacedBy = &k
 	}
 	return answer{"key", out}, nil

@@ -4,12 +4,14 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/hookhub/hookhub/api"
+	"github.com/hookhub/hookhub/console"
 	"github.com/hookhub/hookhub/crm360"
 	"github.com/hookhub/hookhub/inbound"
 	"github.com/hookhub/hookhub/salesiq"
@@ -33,6 +35,10 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("/", console.New(s.svc, console.Options{ // the web console: every path no surface above has
+		MaxBody: s.cfg.MaxBody, Secure: strings.HasPrefix(s.cfg.PublicURL, "https://"), PublicURL: s.cfg.PublicURL,
+		Now: func() time.Time { return s.Now() }, Logger: s.log.With("part", "console"),
+	}))
 	return mux
 }
 

@@ -94,6 +94,8 @@ var tests = []struct {
 
 	{"Purge", testPurge},
 	{"Stats", testStats},
+
+	{"Session", testSession}, {"SessionPurge", testSessionPurge}, {"GetToken", testGetToken}, // session.go
 }
 
 // now is the suite's clock: tests move it forward by hand.

@@ -87,22 +87,8 @@ func NewDatabase(t testing.TB) string {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		// FORCE ends the sessions a failed test may have left open. On
-		// PostgreSQL 15 a role that is not a superuser cannot end an
-		// autovacuum worker that way (SQLSTATE 42501, "must be a member of
-		// the role whose process is being terminated"); the worker is done
-		// soon, so try again for a while.
-		for try := 1; ; try++ {
-			_, err := db.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-			var pgErr *pgconn.PgError
-			if err == nil {
-				return
-			}
-			if !errors.As(err, &pgErr) || pgErr.Code != "42501" || try == 100 {
-				t.Errorf("drop test database %s: %v", name, err)
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
+		if err := drop(ctx, db, name); err != nil {
+			t.Errorf("drop test database %s: %v", name, err)
 		}
 	})
 	u, err := withDatabase(AdminURL(), name)
@@ -110,6 +96,27 @@ func NewDatabase(t testing.TB) string {
 		t.Fatalf("test database URL: %v", err)
 	}
 	return u
+}
+
+// drop drops a test database. FORCE ends the sessions a failed test may
+// have left open. PostgreSQL refuses FORCE (SQLSTATE 42501) while the
+// database has a session whose role a role that is not superuser may not
+// signal: seen for a moment at a time under parallel tests (a session not
+// yet authenticated, or a background worker). That passes quickly, so the
+// drop is tried again.
+func drop(ctx context.Context, db *sql.DB, name string) error {
+	for try := 1; ; try++ {
+		_, err := db.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+		var pgErr *pgconn.PgError
+		if err == nil || !errors.As(err, &pgErr) || pgErr.Code != "42501" || try == 20 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(try) * 50 * time.Millisecond):
+		}
+	}
 }
 
 // withDatabase returns the connection string s with its database set to
