@@ -148,7 +148,9 @@ func webhookFlow(b *tab, rcv *receiver) {
 	b.text(id("attempt-1")+"//h3", "Try 1: failed, status 500")
 	b.text(id("attempt-1"), "down for maintenance")
 	b.text(id("attempt-1")+`//pre[contains(@class, "headers")]`, "Webhook-Id: msg_")
-	b.text(id("attempt-1")+`//pre[contains(@class, "payload")]`, `"type": "webhook.test"`)
+	// The request body as sent, byte for byte (what the signature covers);
+	// the indented form is apart, under "formatted".
+	b.text(id("attempt-1")+`//div[contains(@class, "request")]/pre[contains(@class, "payload")]`, `{"type":"webhook.test","timestamp":"`)
 
 	rcv.fail.Store(false)
 	rcv.hold()

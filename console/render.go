@@ -229,6 +229,8 @@ var funcs = template.FuncMap{
 	"when":      when,
 	"duration":  duration,
 	"body":      body,
+	"exact":     exact,
+	"formatted": formatted,
 	"headers":   headerLines,
 	"join":      strings.Join,
 	"contains":  slices.Contains[[]string],
@@ -283,6 +285,24 @@ func body(b []byte) string {
 		return fmt.Sprintf("(%d bytes that are not UTF-8 text)", len(b))
 	}
 	return string(b)
+}
+
+// exact shows a body as it was sent or received, byte for byte (the
+// bytes a signature covers); bytes that are not text as a note.
+func exact(b []byte) string {
+	if !utf8.Valid(b) {
+		return fmt.Sprintf("(%d bytes that are not UTF-8 text)", len(b))
+	}
+	return string(b)
+}
+
+// formatted is a JSON body indented, when that differs from the body as
+// it is; "" otherwise.
+func formatted(b []byte) string {
+	if s := body(b); s != string(b) && json.Valid(b) {
+		return s
+	}
+	return ""
 }
 
 // headerLines shows headers one "Name: value" a line, by name.
