@@ -92,8 +92,9 @@ func (s *Server) build() error {
 
 		PublicURL: func() string { return s.cfg.publicURL(s.ln) }, // integrations' URLs
 		Rules: map[string]service.FormatRules{
-			salesiq.Format: salesiq.Rules{},
-			tilby.Format:   tilby.Rules{},
+			salesiq.Format:     salesiq.Rules{},
+			superoffice.Format: superoffice.Rules{},
+			tilby.Format:       tilby.Rules{},
 		},
 
 		WakeInbound: func() { s.inbound.Wake() },
