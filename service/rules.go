@@ -33,9 +33,23 @@ func (s *Service) checkFormat(p *hookhub.Problems, w, old *hookhub.Webhook) {
 	if old != nil && w.SigningScheme != old.SigningScheme {
 		p.Add("signing_scheme", "applies to webhooks of the standard format only; a %s webhook is signed as its product does", w.Format)
 	}
-	if r, ok := s.rules[w.Format]; ok {
-		r.CheckWebhook(p, w, old)
+	r, ok := s.rules[w.Format]
+	if !ok {
+		return
 	}
+	r.CheckWebhook(p, w, old)
+	if h, ok := r.(HTTPSOnly); ok && h.HTTPSOnly() && (old == nil || w.URL != old.URL) {
+		if reason := s.CheckHTTPS(w.URL); reason != "" && !hasField(*p, "url") {
+			p.Add("url", "%s", reason)
+		}
+	}
+}
+
+// HTTPSOnly is implemented by FormatRules whose product posts to https
+// URLs only (SuperOffice, Tilby); CheckHTTPS then holds for their
+// webhooks on every save.
+type HTTPSOnly interface {
+	HTTPSOnly() bool
 }
 
 // CheckHTTPS returns a reason when raw is not an https URL while the egress

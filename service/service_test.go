@@ -61,6 +61,7 @@ type bundle struct {
 type options struct {
 	allowPrivate bool
 	maxBatch     int
+	rules        map[string]service.FormatRules
 }
 
 func setup(t *testing.T, opts options) (*service.Service, *bundle) {
@@ -83,6 +84,7 @@ func setup(t *testing.T, opts options) (*service.Service, *bundle) {
 		Wake:     func() { b.wakes.Add(1) },
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		MaxBatch: opts.maxBatch,
+		Rules:    opts.rules,
 	})
 	t.Cleanup(svc.Close)
 	b.a = newTenant(t, svc, "A")

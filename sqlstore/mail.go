@@ -96,27 +96,38 @@ func (s *Store) ListMail(ctx context.Context, tenantID string, p hookhub.Page) (
 func (s *Store) Purge(ctx context.Context, before time.Time) (hookhub.PurgeResult, error) {
 	var r hookhub.PurgeResult
 	cut := msv(before)
+	// Each step deletes in batches, each its own short transaction, so that
+	// a large purge does not hold SQLite's one writer (or PostgreSQL's row
+	// locks) for long: publishes and claims go on in between.
 	steps := []struct {
-		n *int64
-		q string
+		n     *int64
+		table string
+		where string
 	}{
-		{&r.Attempts, `DELETE FROM attempts WHERE started_at < $1`},
-		{&r.Deliveries, `DELETE FROM deliveries WHERE created_at < $1 AND state IN ('succeeded', 'failed')`},
-		{&r.Events, `DELETE FROM events WHERE created_at < $1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`},
-		{&r.Mail, `DELETE FROM mail WHERE created_at < $1 AND state <> 'queued'`},
+		{&r.Attempts, "attempts", `started_at < $1`},
+		{&r.Deliveries, "deliveries", `created_at < $1 AND state IN ('succeeded', 'failed')`},
+		{&r.Events, "events", `created_at < $1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`},
+		{&r.Mail, "mail", `created_at < $1 AND state <> 'queued'`},
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, st := range steps {
-			res, err := tx.ExecContext(ctx, st.q, cut)
+	for _, st := range steps {
+		q := `DELETE FROM ` + st.table + ` WHERE id IN (SELECT id FROM ` + st.table + ` WHERE ` + st.where + ` LIMIT $2)`
+		for {
+			res, err := s.W.ExecContext(ctx, q, cut, purgeBatch)
 			if err != nil {
-				return fmt.Errorf("purge: %w", err)
+				return r, fmt.Errorf("purge %s: %w", st.table, err)
 			}
-			*st.n, _ = res.RowsAffected()
+			n, _ := res.RowsAffected()
+			*st.n += n
+			if n < purgeBatch {
+				break
+			}
 		}
-		return nil
-	})
-	return r, err
+	}
+	return r, nil
 }
+
+// purgeBatch is how many rows one purge transaction deletes at most.
+const purgeBatch = 2000
 
 // Stats counts a tenant's deliveries.
 func (s *Store) Stats(ctx context.Context, tenantID string, since time.Time) (hookhub.Stats, error) {

@@ -94,7 +94,8 @@ func (a *applier) addressContacts(ctx context.Context, ch hookhub.Channel, addre
 	if key == "" {
 		return nil, nil
 	}
-	cs, err := collect(ctx, a.tx, scanContact, `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = $1 AND `+col+` = $2 ORDER BY id`+a.s.forUpdate(),
+	// "<> ''" lets the planner use the partial index contacts_phone.
+	cs, err := collect(ctx, a.tx, scanContact, `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = $1 AND `+col+` = $2 AND `+col+` <> '' ORDER BY id`+a.s.forUpdate(),
 		a.ch.TenantID, key)
 	if err != nil {
 		return nil, fmt.Errorf("find contacts by address: %w", err)
@@ -107,7 +108,7 @@ func (a *applier) addressContacts(ctx context.Context, ch hookhub.Channel, addre
 // recipients changed when the news says so.
 func (a *applier) report(ctx context.Context, r *hookhub.MessageReport) error {
 	m, err := scanMessage(a.tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages
-		WHERE tenant_id = $1 AND channel = $2 AND provider = $3 AND provider_id = $4`+a.s.forUpdate(),
+		WHERE tenant_id = $1 AND channel = $2 AND provider = $3 AND provider_id = $4 AND provider_id <> ''`+a.s.forUpdate(), // the partial index messages_provider
 		a.ch.TenantID, string(r.Channel), r.Provider, r.ProviderID))
 	created := errors.Is(err, sql.ErrNoRows)
 	if err != nil && !created {
@@ -319,7 +320,7 @@ func (s *Store) followMail(ctx context.Context, tx *sql.Tx, mailID int64, state 
 		status = hookhub.MessageQueued
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = $1, reason = $2, sent_at = $3, attempts = attempts + 1, updated_at = $4
-		WHERE mail_id = $5 AND status = 'queued'`, string(status), errMsg, sent, msv(now), mailID); err != nil {
+		WHERE mail_id = $5 AND mail_id <> 0 AND status = 'queued'`, string(status), errMsg, sent, msv(now), mailID); err != nil {
 		return fmt.Errorf("update the message of mail %d: %w", mailID, err)
 	}
 	return nil

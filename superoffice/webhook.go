@@ -180,9 +180,9 @@ func newWebhook() *hookhub.Webhook {
 }
 
 // apply sets what the body gives onto w, and returns the problems of the
-// rules hookhub's core does not know: the Type, https targets (unless
-// private targets are allowed, as in development). who names the caller.
-func (in *webhookIn) apply(w *hookhub.Webhook, who string, create bool, checkHTTPS func(url string) string) hookhub.Problems {
+// rules hookhub's core does not know: the Type (https targets are Rules',
+// which the service applies on every save). who names the caller.
+func (in *webhookIn) apply(w *hookhub.Webhook, who string, create bool) hookhub.Problems {
 	var p hookhub.Problems
 	m := readMeta(w)
 	if in.Type != nil {
@@ -218,11 +218,6 @@ func (in *webhookIn) apply(w *hookhub.Webhook, who string, create bool, checkHTT
 	}
 	if in.ErrorsEmail != nil {
 		w.ErrorsEmail = *in.ErrorsEmail
-	}
-	if in.TargetURL != nil && !isScript(in) {
-		if r := checkHTTPS(w.URL); r != "" {
-			p.Add("url", "%s", r)
-		}
 	}
 	if create {
 		m.RegisteredAssociate = who

@@ -185,7 +185,7 @@ func (h *handler) testWebhook(ctx context.Context, c *call) (reply, error) {
 			return reply{}, err
 		}
 	}
-	if p := in.apply(w, c.who, id == 0, h.svc.CheckHTTPS); len(p) > 0 {
+	if p := in.apply(w, c.who, id == 0); len(p) > 0 {
 		return reply{}, p.Err()
 	}
 	a, err := h.try(ctx, c, w)
@@ -199,7 +199,7 @@ func (h *handler) testWebhook(ctx context.Context, c *call) (reply, error) {
 // create saves a new webhook after its test call.
 func (h *handler) create(ctx context.Context, c *call, in *webhookIn) (*hookhub.Webhook, error) {
 	w := newWebhook()
-	p := in.apply(w, c.who, true, h.svc.CheckHTTPS)
+	p := in.apply(w, c.who, true)
 	if err := h.vet(ctx, c, w, in, p, true); err != nil {
 		return nil, err
 	}
@@ -216,7 +216,7 @@ func (h *handler) update(ctx context.Context, c *call, id int64, in *webhookIn) 
 			return err
 		}
 		old := *w // apply replaces Headers and Properties, never edits them
-		p := in.apply(w, c.who, false, h.svc.CheckHTTPS)
+		p := in.apply(w, c.who, false)
 		reshaped := w.URL != old.URL || w.Secret != old.Secret ||
 			!maps.Equal(w.Headers, old.Headers) || !sameJSON(w.Properties, old.Properties)
 		return h.vet(ctx, c, w, in, p, reshaped)

@@ -16,6 +16,9 @@ type Rules struct{}
 
 var _ service.FormatRules = Rules{}
 
+// HTTPSOnly says Tilby webhooks post to https URLs only.
+func (Rules) HTTPSOnly() bool { return true }
+
 // CheckWebhook reports what in w breaks Tilby's rules.
 func (Rules) CheckWebhook(p *hookhub.Problems, w, old *hookhub.Webhook) {
 	switch {
