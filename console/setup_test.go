@@ -20,7 +20,7 @@ import (
 	"github.com/hookhub/hookhub/console"
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/inbound"
-	"github.com/hookhub/hookhub/salesiq"
+	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/sqlite"
 	_ "github.com/hookhub/hookhub/thiio" // the thiio integration kind
@@ -70,7 +70,7 @@ func setup(t *testing.T, opts console.Options) *bundle {
 	b.svc = service.New(service.Config{
 		Store: db, Egress: egress.Policy{AllowPrivate: true}, Now: b.clock.Now,
 		Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)), PublicURL: func() string { return base },
-		Rules: map[string]service.FormatRules{salesiq.Format: salesiq.Rules{}},
+		Rules: server.Rules(),
 	})
 	t.Cleanup(b.svc.Close)
 	opts.Limits, opts.Now = limits, b.clock.Now

@@ -147,3 +147,27 @@ next:
 	}
 	return nil
 }
+
+// WriteJSONString writes s to b as a JSON string, without HTML escaping
+// (receivers get "<" and "&" as they are).
+func WriteJSONString(b *bytes.Buffer, s string) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)       // a string always encodes
+	b.Truncate(b.Len() - 1) // Encode's newline
+}
+
+// IsJSONInteger reports whether an id may be written as a JSON number: a
+// run of at most 18 decimal digits without a leading zero, so that it fits
+// any receiver's 64-bit integer.
+func IsJSONInteger(s string) bool {
+	if s == "" || len(s) > 18 || s[0] == '0' && len(s) > 1 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -18,6 +18,9 @@ type Mailer struct {
 	Logger   *slog.Logger     // default slog.Default()
 	Interval time.Duration    // how often the outbox is looked at (default 500 ms)
 	MaxTries int              // tries before an e-mail is failed (default 8)
+	// RetryScale multiplies the delay before an e-mail is tried again
+	// (HOOKHUB_RETRY_SCALE; default 1).
+	RetryScale float64
 }
 
 // Run sends e-mails until ctx ends.
@@ -75,7 +78,11 @@ func (m *Mailer) send(ctx context.Context, msg *hookhub.Mail) {
 				m.logger().Error("send e-mail: giving up", "id", msg.ID, "to", msg.To, "err", err)
 			} else {
 				state = hookhub.MailQueued
-				retryAt = m.now().Add(time.Duration(1<<min(msg.Attempts, 10)) * 10 * time.Second)
+				delay := time.Duration(1<<min(msg.Attempts, 10)) * 10 * time.Second
+				if m.RetryScale > 0 {
+					delay = time.Duration(float64(delay) * m.RetryScale)
+				}
+				retryAt = m.now().Add(delay)
 				m.logger().Warn("send e-mail: will try again", "id", msg.ID, "to", msg.To, "err", err, "at", retryAt)
 			}
 		}

@@ -99,6 +99,35 @@ func TestMailerSMTPDown(t *testing.T) {
 	}
 }
 
+// With a retry scale, e-mails are tried again as much sooner as every other
+// retry (10 s, 20 s, 40 s… become 10, 20, 40 ms at 0.001).
+func TestMailerRetryScale(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	cfg, err := mail.ParseURL("smtp+insecure://" + addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := setup(t)
+	f.enqueue(t, "hello")
+	runMailer(t, &delivery.Mailer{
+		Store: f.store, Sender: mail.NewSMTP(cfg, "hookhub@example.com"),
+		Now: time.Now, Logger: testLogger(t), Interval: 5 * time.Millisecond, RetryScale: 0.001,
+	})
+	waitFor(t, "three tries", func() bool {
+		ms, err := f.store.ListMail(t.Context(), f.tenant, hookhub.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ms[0].Attempts >= 3
+	}, nil)
+}
+
 // TestUpkeepPurges deletes what is older than the retention period, as seen
 // from an injected clock, and keeps unfinished work.
 func TestUpkeepPurges(t *testing.T) {

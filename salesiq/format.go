@@ -159,25 +159,25 @@ func Envelope(w *hookhub.Webhook, e *hookhub.Event, attempt int) ([]byte, error)
 	var b bytes.Buffer
 	b.Grow(len(e.Data) + len(w.Properties) + 256)
 	b.WriteString(`{"version":"1","event":`)
-	writeString(&b, e.Type)
+	delivery.WriteJSONString(&b, e.Type)
 	b.WriteString(`,"event_time":`)
 	b.WriteString(strconv.FormatInt(e.CreatedAt.UnixMilli(), 10))
 	b.WriteString(`,"org_id":`)
-	writeString(&b, e.TenantID)
+	delivery.WriteJSONString(&b, e.TenantID)
 	if e.AppID != "" {
 		b.WriteString(`,"app_id":`)
-		if isDigits(e.AppID) {
+		if delivery.IsJSONInteger(e.AppID) {
 			b.WriteString(e.AppID)
 		} else {
-			writeString(&b, e.AppID)
+			delivery.WriteJSONString(&b, e.AppID)
 		}
 	}
 	b.WriteString(`,"attempt":`)
 	b.WriteString(strconv.Itoa(max(attempt, 1)))
 	b.WriteString(`,"entity_type":`)
-	writeString(&b, entityType(e))
+	delivery.WriteJSONString(&b, entityType(e))
 	b.WriteString(`,"entity_id":`)
-	writeString(&b, entityID(e))
+	delivery.WriteJSONString(&b, entityID(e))
 	if data := bytes.TrimSpace(e.Data); len(data) > 0 && string(data) != "null" {
 		b.WriteString(`,"entity":`)
 		b.Write(data)
@@ -220,26 +220,4 @@ func entityID(e *hookhub.Event) string {
 		return string(ent.ID)
 	}
 	return ""
-}
-
-// writeString writes s as a JSON string, without HTML escaping.
-func writeString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)       // a string always encodes
-	b.Truncate(b.Len() - 1) // Encode's newline
-}
-
-// isDigits reports whether s is a run of at most 19 decimal digits without
-// a leading zero: an id that may be written as a JSON number.
-func isDigits(s string) bool {
-	if s == "" || len(s) > 19 || s[0] == '0' && len(s) > 1 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/hookhub/hookhub/postgres"
 	"github.com/hookhub/hookhub/postgres/pgtest"
 	"github.com/hookhub/hookhub/salesiq"
+	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/sqlite"
 )
@@ -91,11 +92,11 @@ func setupOn(t *testing.T, database string) *env {
 	policy := egress.Policy{AllowPrivate: true}
 	engine := delivery.New(delivery.Config{
 		Store: db, Client: policy.Client(policy.Transport()), Logger: logger,
-		Formats:    map[string]delivery.Formatter{salesiq.Format: &salesiq.Formatter{}},
+		Formats:    server.Formats(),
 		RetryScale: 0.001, PollInterval: 20 * time.Millisecond,
 	})
 	svc := service.New(service.Config{Store: db, Egress: policy, Wake: engine.Wake, Sender: engine, Logger: logger,
-		Rules: map[string]service.FormatRules{salesiq.Format: salesiq.Rules{}}})
+		Rules: server.Rules()})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); engine.Run(runCtx) }()

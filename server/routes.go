@@ -26,7 +26,10 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	native := api.New(s.svc, api.Options{MaxBody: s.cfg.MaxBody})
 
 	mux.Handle("/v1/", native)
-	mux.Handle("GET /openapi.json", native)
+	mux.Handle("GET /openapi.json", native) // and its YAML and OpenAPI 3.0 forms:
+	mux.Handle("GET /openapi.yaml", native)
+	mux.Handle("GET /openapi-3.0.json", native)
+	mux.Handle("GET /openapi-3.0.yaml", native)
 	mux.Handle("/api/v2/", salesiq.New(s.svc, salesiq.Options{MaxBody: s.cfg.MaxBody}))
 	superoffice.Register(mux, s.svc, superoffice.Options{MaxBody: s.cfg.MaxBody}) // /api/v1/Agents/Webhook/ and /api/v1/Webhook
 	mux.Handle("/v2/", tilby.New(s.svc, tilby.Options{MaxBody: s.cfg.MaxBody}))

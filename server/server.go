@@ -76,11 +76,7 @@ func (s *Server) build() error {
 		DrainTimeout: s.cfg.ShutdownTimeout,
 		PollInterval: s.cfg.PollInterval,
 		Lease:        s.cfg.Lease,
-		Formats: map[string]delivery.Formatter{
-			salesiq.Format:     &salesiq.Formatter{},
-			superoffice.Format: &superoffice.Formatter{},
-			tilby.Format:       tilby.Formatter{},
-		},
+		Formats:      Formats(),
 	})
 	s.svc = service.New(service.Config{
 		Store:  s.store,
@@ -91,11 +87,7 @@ func (s *Server) build() error {
 		Logger: s.log.With("part", "service"),
 
 		PublicURL: func() string { return s.cfg.publicURL(s.ln) }, // integrations' URLs
-		Rules: map[string]service.FormatRules{
-			salesiq.Format:     salesiq.Rules{},
-			superoffice.Format: superoffice.Rules{},
-			tilby.Format:       tilby.Rules{},
-		},
+		Rules:     Rules(),
 
 		WakeInbound: func() { s.inbound.Wake() },
 		WakeOutbox:  func() { s.outbox.Wake() },
@@ -109,7 +101,7 @@ func (s *Server) build() error {
 		}
 		sender = mail.NewSMTP(mc, s.cfg.MailFrom)
 	}
-	s.mailer = &delivery.Mailer{Store: s.store, Sender: sender, Now: now, Logger: s.log.With("part", "mail")}
+	s.mailer = &delivery.Mailer{Store: s.store, Sender: sender, Now: now, Logger: s.log.With("part", "mail"), RetryScale: s.cfg.RetryScale}
 	s.upkeep = &delivery.Upkeep{Store: s.store, Now: now, Logger: s.log.With("part", "upkeep"), Retention: s.cfg.Retention}
 	if l, ok := s.store.(hookhub.Leader); ok {
 		s.upkeep.Lead = l.Lead
@@ -133,6 +125,27 @@ func (s *Server) buildQueues(now func() time.Time) {
 	s.outbox = dispatch.New()
 	s.outbox.Store, s.outbox.Now, s.outbox.Logger = s.store, now, s.log.With("part", "outbox")
 	s.outbox.Interval, s.outbox.Lease, s.outbox.RetryScale = s.cfg.PollInterval, s.cfg.Lease, s.cfg.RetryScale
+}
+
+// Formats are the products' wire formats, by format name: what the engine
+// posts for their webhooks.
+func Formats() map[string]delivery.Formatter {
+	return map[string]delivery.Formatter{
+		salesiq.Format:     &salesiq.Formatter{},
+		superoffice.Format: &superoffice.Formatter{},
+		tilby.Format:       tilby.Formatter{},
+	}
+}
+
+// Rules are the products' rules for their webhooks, by format name, which
+// the service applies on every save. Tests that build a service of their
+// own take these, so that they meet the rules the server has.
+func Rules() map[string]service.FormatRules {
+	return map[string]service.FormatRules{
+		salesiq.Format:     salesiq.Rules{},
+		superoffice.Format: superoffice.Rules{},
+		tilby.Format:       tilby.Rules{},
+	}
 }
 
 // Service returns the service, for commands that act without HTTP.
@@ -172,16 +185,21 @@ func (s *Server) Run(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	// Two stages, stopped in turn: the engine and the inbound worker first
+	// (their last outcomes may queue e-mails and outbox messages), then
+	// what sends those and the rest.
+	queueCtx, stopQueues := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopQueues()
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		if err := s.engine.Run(workCtx); err != nil {
+	var queues, wg sync.WaitGroup
+	queues.Go(func() {
+		if err := s.engine.Run(queueCtx); err != nil {
 			s.log.Error("delivery engine", "err", err)
 		}
 	})
+	queues.Go(func() { s.inbound.Run(queueCtx) })
 	wg.Go(func() { s.mailer.Run(workCtx) })
-	wg.Go(func() { s.inbound.Run(workCtx) })
 	wg.Go(func() { s.outbox.Run(workCtx) })
 	if n, ok := s.store.(hookhub.Notifier); ok {
 		// Other nodes' new work wakes this one at once; polling stays the fallback.
@@ -197,6 +215,8 @@ func (s *Server) Run(ctx context.Context) error {
 	if s.cfg.DebugAddr != "" {
 		stopDebug, err := serveDebug(s.cfg.DebugAddr, s.log)
 		if err != nil {
+			stopQueues()
+			queues.Wait()
 			stopWork()
 			wg.Wait()
 			return err
@@ -218,6 +238,8 @@ func (s *Server) Run(ctx context.Context) error {
 		err = errors.Join(err, e)
 	}
 	s.svc.Close()
+	stopQueues()
+	queues.Wait()
 	stopWork()
 	wg.Wait()
 	if e := s.store.Close(); e != nil {

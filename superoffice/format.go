@@ -139,13 +139,13 @@ func payload(w *hookhub.Webhook, e *hookhub.Event, eventID string) ([]byte, erro
 	var b bytes.Buffer
 	b.Grow(len(e.Data) + len(w.Properties) + 320)
 	b.WriteString(`{"EventId":`)
-	writeString(&b, eventID)
+	delivery.WriteJSONString(&b, eventID)
 	b.WriteString(`,"Timestamp":`)
-	writeString(&b, e.CreatedAt.UTC().Format(time.RFC3339Nano))
+	delivery.WriteJSONString(&b, e.CreatedAt.UTC().Format(time.RFC3339Nano))
 	b.WriteString(`,"Changes":`)
 	b.Write(changes)
 	b.WriteString(`,"Event":`)
-	writeString(&b, eventName(e))
+	delivery.WriteJSONString(&b, eventName(e))
 	b.WriteString(`,"PrimaryKey":`)
 	if e.EntityID == "" {
 		b.Write(member("PrimaryKey", []byte("0")))
@@ -156,14 +156,14 @@ func payload(w *hookhub.Webhook, e *hookhub.Event, eventID string) ([]byte, erro
 	if e.EntityType == "" {
 		b.Write(member("Entity", quote(entity)))
 	} else {
-		writeString(&b, entity)
+		delivery.WriteJSONString(&b, entity)
 	}
 	b.WriteString(`,"ContextIdentifier":`)
 	b.Write(member("ContextIdentifier", quote(e.TenantID)))
 	b.WriteString(`,"ChangedByAssociateId":`)
 	b.Write(member("ChangedByAssociateId", []byte("0")))
 	b.WriteString(`,"WebhookName":`)
-	writeString(&b, w.Name)
+	delivery.WriteJSONString(&b, w.Name)
 	b.WriteString(`,"FieldValues":`)
 	b.Write(member("FieldValues", fieldValues))
 	if err := delivery.MergeProperties(&b, w.Properties, reserved...); err != nil {
@@ -176,7 +176,7 @@ func payload(w *hookhub.Webhook, e *hookhub.Event, eventID string) ([]byte, erro
 // primaryKey is an entity id as JSON: a number when it is all digits, a
 // string otherwise.
 func primaryKey(id string) []byte {
-	if isDigits(id) {
+	if delivery.IsJSONInteger(id) {
 		return []byte(id)
 	}
 	return quote(id)
@@ -212,28 +212,6 @@ func isTest(e *hookhub.Event) bool { return e.Type == TestEvent || e.Type == hoo
 
 func quote(s string) []byte {
 	var b bytes.Buffer
-	writeString(&b, s)
+	delivery.WriteJSONString(&b, s)
 	return b.Bytes()
-}
-
-// writeString writes s as a JSON string, without HTML escaping.
-func writeString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)       // a string always encodes
-	b.Truncate(b.Len() - 1) // Encode's newline
-}
-
-// isDigits reports whether s is a run of at most 18 decimal digits without
-// a leading zero: an id that may be written as a JSON number.
-func isDigits(s string) bool {
-	if s == "" || len(s) > 18 || s[0] == '0' && len(s) > 1 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

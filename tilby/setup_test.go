@@ -21,6 +21,7 @@ import (
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/mail/smtptest"
+	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/sqlite"
 	"github.com/hookhub/hookhub/tilby"
@@ -90,10 +91,10 @@ func setup(t *testing.T, opts *options) *env {
 	e.engine = delivery.New(delivery.Config{
 		Store: db, Client: policy.Client(policy.Transport()), Now: e.clock.Now, Logger: logger,
 		PollInterval: 10 * time.Millisecond,
-		Formats:      map[string]delivery.Formatter{tilby.Format: tilby.Formatter{}},
+		Formats:      server.Formats(),
 	})
 	e.svc = service.New(service.Config{Store: db, Egress: policy, Now: e.clock.Now, Wake: e.engine.Wake, Sender: e.engine, Logger: logger,
-		Rules: map[string]service.FormatRules{tilby.Format: tilby.Rules{}}})
+		Rules: server.Rules()})
 	t.Cleanup(e.svc.Close)
 	mc, err := mail.ParseURL(e.smtp.URL())
 	if err != nil {

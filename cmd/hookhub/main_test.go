@@ -59,6 +59,11 @@ func journey(t *testing.T, env map[string]string) {
 	hh := startServe(t, env)
 	rcv := newReceiver(t)
 
+	// The API describes itself, in each form the README names.
+	for _, p := range []string{"/openapi.json", "/openapi.yaml", "/openapi-3.0.json", "/openapi-3.0.yaml"} {
+		hh.do(t, "GET", p, "", nil, http.StatusOK, nil)
+	}
+
 	var wh struct {
 		ID     int64  `json:"id"`
 		Secret string `json:"secret"`
