@@ -85,8 +85,9 @@ type Store interface {
 	FinishMail(ctx context.Context, id int64, state MailState, errMsg string, now, retryAt time.Time) error
 	ListMail(ctx context.Context, tenantID string, p Page) ([]*Mail, error)
 
-	// Purge deletes attempts, finished deliveries and events created before
-	// the given time; events with unfinished deliveries stay.
+	// Purge deletes attempts, finished deliveries, events and sent or
+	// failed e-mails created before the given time; events with unfinished
+	// deliveries stay.
 	Purge(ctx context.Context, before time.Time) (PurgeResult, error)
 	// Stats counts a tenant's deliveries by state since the given time, and
 	// the queue depth.

@@ -1,5 +1,8 @@
 // Package server assembles hookhub: it opens the store named by the
-// configuration, builds the service, the delivery engine, the mailer and the
-// upkeep loop, mounts every HTTP surface (native API, product adapters,
-// health and metrics) on one mux, and runs them until it is told to stop.
+// configuration, builds the service, the delivery engine, the mailer, the
+// inbound worker, the outbox of SMS and wallet updates and the upkeep loop,
+// mounts every HTTP surface on one mux (the native API and its OpenAPI
+// document, the SuperOffice, SalesIQ and Tilby APIs, the integrations' URLs
+// at /in/, CRM360's QueueProcess, health and metrics, and the console at
+// /), and runs them until it is told to stop, stopping them in order.
 package server
