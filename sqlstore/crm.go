@@ -228,7 +228,16 @@ func (a *applier) deleteContact(ctx context.Context, ref string) error {
 		a.effect("contact", 0, false, false, nil)
 		return err
 	}
-	for _, q := range []string{`DELETE FROM contacts WHERE tenant_id = $1 AND id = $2`, `DELETE FROM contact_refs WHERE tenant_id = $1 AND contact_id = $2`} {
+	// The contact's orders, tickets, activities and messages stay, as the
+	// records they are, but no longer point at it.
+	for _, q := range []string{
+		`DELETE FROM contacts WHERE tenant_id = $1 AND id = $2`,
+		`DELETE FROM contact_refs WHERE tenant_id = $1 AND contact_id = $2`,
+		`UPDATE orders SET contact_id = 0 WHERE tenant_id = $1 AND contact_id = $2`,
+		`UPDATE tickets SET contact_id = 0 WHERE tenant_id = $1 AND contact_id = $2`,
+		`UPDATE activities SET contact_id = 0 WHERE tenant_id = $1 AND contact_id = $2`,
+		`UPDATE messages SET contact_id = 0 WHERE tenant_id = $1 AND contact_id = $2`,
+	} {
 		if _, err := a.tx.ExecContext(ctx, q, a.ch.TenantID, c.ID); err != nil {
 			return fmt.Errorf("delete contact: %w", err)
 		}

@@ -123,6 +123,15 @@ func testChangeShop(t *testing.T, s hookhub.Store) {
 	res = b.apply(t, s, now, hookhub.CRMOp{Kind: hookhub.OpSaveOrder, Ref: "115310627314723954", Contact: customer("bob@example.com", "Bob"), Order: &o2})
 	wantTypes(t, "a refunded order", b.eventTypes(t, s, res), hookhub.EventOrderChanged)
 
+	// A deleted customer's orders stay, as records of what was sold, but no
+	// longer point at the contact.
+	keep := b.apply(t, s, now, hookhub.CRMOp{Kind: hookhub.OpSaveOrder, Ref: "207119551", Contact: customer("carol@example.com", "Carol"),
+		Order: &hookhub.Order{ExternalID: "450789470", Type: hookhub.OrderSuccess, Date: now, Total: "10", Currency: "EUR"}})
+	b.apply(t, s, now, hookhub.CRMOp{Kind: hookhub.OpDeleteContact, Ref: "207119551"})
+	if kept, err := s.GetOrder(ctx, b.tenant.ID, keep.Effects[1].ID); err != nil || kept.ContactID != 0 {
+		t.Errorf("order of a deleted contact = %+v, %v; want it kept with contact_id 0", kept, err)
+	}
+
 	// A batch whose last operation breaks: nothing of it stays.
 	before, _ := s.ListEvents(ctx, b.tenant.ID, hookhub.EventFilter{Page: hookhub.Page{Limit: 500}})
 	_, err = b.try(t, s, now,
