@@ -34,7 +34,7 @@ func TestAdictizUserParticipate(t *testing.T) {
 		!acts[0].OccurredAt.Equal(time.Date(2026, 3, 14, 14, 20, 0, 0, time.UTC)) {
 		t.Errorf("activities = %+v, want the participation with its body as data", acts)
 	}
-	got := e.rcv.wait(t, "contact.created", "activity.created")
+	got := e.rcv.Wait(t, "contact.created", "activity.created")
 	if !strings.Contains(string(got["activity.created"].Data), `"participation_id":"p-20260314-0042"`) {
 		t.Errorf("activity.created data = %s", got["activity.created"].Data)
 	}
@@ -56,7 +56,7 @@ func TestElfyProcessRnvp(t *testing.T) {
 	if a := after.BillingAddress; a.Line1 != "12 RUE DE L'EGLISE" || a.Line2 != "BAT B" || a.City != "SAINT-ETIENNE" || a.ZipCode != "42000" || a.Country != "FR" {
 		t.Errorf("standardised address = %+v", a)
 	}
-	got := e.rcv.wait(t, "contact.created", "contact.changed")
+	got := e.rcv.Wait(t, "contact.created", "contact.changed")
 	e.sameAsAPI(t, got["contact.changed"], fmt.Sprintf("/v1/contacts/%d", c.ID))
 
 	// By e-mail, of a contact with a lost leading zero.
@@ -106,7 +106,7 @@ func TestElfyProcessRnvpDedup(t *testing.T) {
 	if len(orders) != 2 || kinds["participation"] != 1 || kinds["merge"] != 2 {
 		t.Errorf("the merged contact has %d orders and activities %v; want both orders, the participation and 2 merges", len(orders), kinds)
 	}
-	got := e.rcv.wait(t, "contact.merged")
+	got := e.rcv.Wait(t, "contact.merged")
 	var data struct {
 		Contact   contactJSON `json:"contact"`
 		MergedIDs []int64     `json:"merged_ids"`
@@ -117,7 +117,7 @@ func TestElfyProcessRnvpDedup(t *testing.T) {
 	}
 	// Nothing left to merge: no event.
 	e.accept(t, call{platform: "elfy76310", entity: "process", action: "RnvpDedup", body: fmt.Sprintf(`{"ContactId": "%d"}`, keep.ID)})
-	if n := e.rcv.count("contact.merged"); n != 1 {
+	if n := e.rcv.Count("contact.merged"); n != 1 {
 		t.Errorf("contact.merged events = %d after a second dedup, want 1", n)
 	}
 }
@@ -161,14 +161,14 @@ func TestZendeskTicketUpdate(t *testing.T) {
 	if c.FirstName != "Jane" || c.Source != "Zendesk" || c.Phone.Number != "+33 6 98 76 54 32" {
 		t.Errorf("requester = %+v", c)
 	}
-	got := e.rcv.wait(t, "contact.created", "ticket.created")
+	got := e.rcv.Wait(t, "contact.created", "ticket.created")
 	e.sameAsAPI(t, got["ticket.created"], fmt.Sprintf("/v1/tickets/%d", tk.ID))
 
 	// The ticket solved.
 	solved := strings.Replace(body, `"status" : "Open"`, `"status" : "Solved"`, 1)
 	signed["X-Zendesk-Webhook-Signature"] = zendeskSign(secret, ts, solved)
 	e.accept(t, call{platform: "Zendesk", entity: "Ticket", action: "Update", body: solved, header: signed})
-	got = e.rcv.wait(t, "contact.created", "ticket.created", "ticket.changed")
+	got = e.rcv.Wait(t, "contact.created", "ticket.created", "ticket.changed")
 	e.sameAsAPI(t, got["ticket.changed"], fmt.Sprintf("/v1/tickets/%d", tk.ID))
 
 	// Refused: a body changed after signing, a stale timestamp, no signature, a token instead.
@@ -205,13 +205,13 @@ func TestTabologyTicket(t *testing.T) {
 		o.Type != "success" || o.ZoneID != 4 || len(o.Items) != 2 || o.Items[0].Name != "Croissant" || o.Items[0].Quantity != "2" || o.Items[0].Price != "1.25" {
 		t.Errorf("sale receipt = %+v", o)
 	}
-	got := e.rcv.wait(t, "contact.created", "order.created")
+	got := e.rcv.Wait(t, "contact.created", "order.created")
 	e.sameAsAPI(t, got["order.created"], fmt.Sprintf("/v1/orders/%d", o.ID))
 
 	// Update: the receipt refunded. The same ticket number at another store is another receipt.
 	e.accept(t, call{platform: "Tabology", entity: "Ticket", action: "Update", body: strings.Replace(body, `"status": "paid"`, `"status": "refunded"`, 1),
 		params: map[string]string{"store": "paris-01", "currency": "EUR"}})
-	got = e.rcv.wait(t, "contact.created", "order.created", "order.changed")
+	got = e.rcv.Wait(t, "contact.created", "order.created", "order.changed")
 	e.sameAsAPI(t, got["order.changed"], fmt.Sprintf("/v1/orders/%d", o.ID))
 	e.accept(t, call{platform: "Tabology", entity: "Ticket", action: "Create", body: body, params: map[string]string{"store": "lyon-02", "currency": "EUR"}})
 	if e.list(t, fmt.Sprintf("/v1/orders?contact_id=%d", c.ID), &os); len(os) != 2 {

@@ -66,7 +66,7 @@ func TestPrimotextoSmsCallback(t *testing.T) {
 		len(m.Events) != 1 || !m.Events[0].At.Equal(time.UnixMilli(1773500000000)) {
 		t.Errorf("message = %+v, want delivered to contact %d", m, c.ID)
 	}
-	got := e.rcv.wait(t, "message.created")
+	got := e.rcv.Wait(t, "message.created")
 	e.sameAsAPI(t, got["message.created"], fmt.Sprintf("/v1/messages/%d", m.ID))
 
 	// Primotexto's state unsubscribed, sent as a form: the contact's SMS consent is withdrawn.
@@ -78,7 +78,7 @@ func TestPrimotextoSmsCallback(t *testing.T) {
 	if c = e.contact(t, "sam@example.com"); c.SMSConsent != "withdrawn" {
 		t.Errorf("SMS consent = %q, want withdrawn", c.SMSConsent)
 	}
-	e.rcv.wait(t, "message.created", "message.changed", "contact.changed")
+	e.rcv.Wait(t, "message.created", "message.changed", "contact.changed")
 }
 
 func TestSmsboxSmsCallback(t *testing.T) {
@@ -95,7 +95,7 @@ func TestSmsboxSmsCallback(t *testing.T) {
 	if m.Status != "delivered" || m.ContactID != c.ID || m.Provider != "smsbox" || len(m.Events) != 2 || m.Events[1].Type != "0" {
 		t.Errorf("message = %+v, want delivered after 9 then 0", m)
 	}
-	got := e.rcv.wait(t, "message.created", "message.changed")
+	got := e.rcv.Wait(t, "message.created", "message.changed")
 	e.sameAsAPI(t, got["message.changed"], fmt.Sprintf("/v1/messages/%d", m.ID))
 
 	// A failure code, as JSON.
@@ -114,7 +114,7 @@ func TestSmsboxSmsCallbackStop(t *testing.T) {
 	if c = e.contact(t, "sam@example.com"); c.SMSConsent != "withdrawn" {
 		t.Errorf("SMS consent after STOP = %q, want withdrawn", c.SMSConsent)
 	}
-	got := e.rcv.wait(t, "contact.changed")
+	got := e.rcv.Wait(t, "contact.changed")
 	e.sameAsAPI(t, got["contact.changed"], fmt.Sprintf("/v1/contacts/%d", c.ID))
 
 	// A number no contact has: the message fails for good, saying so.
@@ -160,10 +160,10 @@ func TestMailjetEmailCallback(t *testing.T) {
 	if c := e.contact(t, "ann@example.com"); c.EmailConsent != "bounced" || c.ID != ann.ID {
 		t.Errorf("ann's e-mail consent after a hard bounce = %q", c.EmailConsent)
 	}
-	e.rcv.wait(t, "message.created", "message.created", "message.created", "message.changed", "message.changed", "message.changed", "contact.changed", "contact.changed")
+	e.rcv.Wait(t, "message.created", "message.created", "message.created", "message.changed", "message.changed", "message.changed", "contact.changed", "contact.changed")
 	// One message.changed per event of the batch, each with the message as it then was; the last is the message now.
 	var statuses []string
-	for _, ev := range e.rcv.all("message.changed") {
+	for _, ev := range e.rcv.All("message.changed") {
 		var m messageJSON
 		mustDecode(t, ev.Data, &m)
 		statuses = append(statuses, m.Status)
@@ -182,7 +182,7 @@ func TestCrm360SmsSend(t *testing.T) {
 	e := setup(t, nil)
 	c := e.withPhone(t, "nicolas@example.com", "06 00 00 00 00")
 	e.accept(t, call{platform: "Crm360", entity: "Sms", action: "Send", body: testdata(t, "crm360_sms.json"), params: map[string]string{"ZoneId": "7"}})
-	got := e.rcv.wait(t, "message.created", "message.changed") // queued, then handed to the default provider
+	got := e.rcv.Wait(t, "message.created", "message.changed") // queued, then handed to the default provider
 	var m messageJSON
 	mustDecode(t, got["message.changed"].Data, &m)
 	e.sameAsAPI(t, got["message.changed"], fmt.Sprintf("/v1/messages/%d", m.ID))
@@ -218,7 +218,7 @@ func TestCrm360EmailSend(t *testing.T) {
 	if from, reply := got.Header.Get("From"), got.Header.Get("Reply-To"); from != `"CRM360" <contact@fts-services.com>` || reply != "support@fts-services.Com" {
 		t.Errorf("From %q, Reply-To %q", from, reply)
 	}
-	evs := e.rcv.wait(t, "message.created")
+	evs := e.rcv.Wait(t, "message.created")
 	var m messageJSON
 	mustDecode(t, evs["message.created"].Data, &m)
 	if m.Channel != "email" || m.Subject != "Bonjour Nicolas" || m.MailID == 0 {
@@ -246,7 +246,7 @@ func TestCaptainWalletLoyaltyCardSendUpdate(t *testing.T) {
 	t.Parallel()
 	e := setup(t, nil)
 	e.accept(t, call{platform: "CaptainWallet", entity: "LoyaltyCard", action: "SendUpdate", body: `{ "LoyaltyCardId": "12345" }`})
-	got := e.rcv.wait(t, "message.created", "message.changed")
+	got := e.rcv.Wait(t, "message.created", "message.changed")
 	var created, sent messageJSON
 	mustDecode(t, got["message.created"].Data, &created)
 	mustDecode(t, got["message.changed"].Data, &sent)

@@ -112,7 +112,7 @@ func TestCrashBetweenAcceptAndProcess(t *testing.T) {
 	}
 	e.contact(t, "bob.norman@example.com")
 	e.contact(t, "lea.martin@example.com")
-	e.rcv.wait(t, "contact.created", "contact.created", "activity.created")
+	e.rcv.Wait(t, "contact.created", "contact.created", "activity.created")
 }
 
 // tenantOf is acme's tenant id, read with its token.
@@ -357,8 +357,8 @@ func TestManyNodes(t *testing.T) {
 	if len(cs) != n {
 		t.Errorf("contacts = %d, want %d", len(cs), n)
 	}
-	e.rcv.wait(t, strings.Split(strings.Repeat("contact.created ", n), " ")[:n]...)
-	if got := e.rcv.count("contact.created"); got != n {
+	e.rcv.Wait(t, strings.Split(strings.Repeat("contact.created ", n), " ")[:n]...)
+	if got := e.rcv.Count("contact.created"); got != n {
 		t.Errorf("contact.created events = %d, want %d", got, n)
 	}
 }

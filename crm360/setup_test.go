@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,13 +16,12 @@ import (
 	"testing"
 	"time"
 
-	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
-
 	"github.com/hookhub/hookhub/crm360"
 	"github.com/hookhub/hookhub/mail/smtptest"
 	"github.com/hookhub/hookhub/postgres/pgtest"
 	"github.com/hookhub/hookhub/secrets"
 	"github.com/hookhub/hookhub/server"
+	"github.com/hookhub/hookhub/webhooktest"
 )
 
 // waitTimeout bounds every wait for something to happen; nothing asserts
@@ -43,7 +41,7 @@ type env struct {
 	other   string // globex's token
 	sources map[string]int64
 	theirs  map[string]int64 // globex's sources
-	rcv     *receiver
+	rcv     *webhooktest.Receiver
 	smtp    *smtptest.Server
 	stop    func() // stops the server started last
 }
@@ -74,10 +72,10 @@ func setup(t *testing.T, opts *options) *env {
 			e.theirs[r.Platform] = e.source(t, e.other, r.Kind(), r.Platform)
 		}
 	}
-	e.rcv = newReceiver(t)
+	e.rcv = webhooktest.New(t)
 	var wh struct{ Secret string }
-	e.must(t, e.token, "POST", "/v1/webhooks", map[string]any{"url": e.rcv.srv.URL, "events": []string{"*"}}, 201, &wh)
-	e.rcv.setSecret(t, wh.Secret)
+	e.must(t, e.token, "POST", "/v1/webhooks", map[string]any{"url": e.rcv.URL, "events": []string{"*"}}, 201, &wh)
+	e.rcv.SetSecret(t, wh.Secret)
 	return e
 }
 
@@ -294,117 +292,6 @@ func mustDecode(t *testing.T, b []byte, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("decode %s: %v", b, err)
 	}
-}
-
-// receiver is a webhook receiver that checks every request's signature
-// with the reference Standard Webhooks library.
-type receiver struct {
-	srv    *httptest.Server
-	mu     sync.Mutex
-	verify *standardwebhooks.Webhook
-	got    map[string]event // by webhook-id: deliveries are at least once
-	order  []string
-	bad    []string
-}
-
-// event is an outbound event as the receiver got it.
-type event struct {
-	Type string          `json:"type"`
-	Data json.RawMessage `json:"data"`
-}
-
-func newReceiver(t *testing.T) *receiver {
-	r := &receiver{got: map[string]event{}}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, _ := io.ReadAll(req.Body)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if err := r.verify.Verify(body, req.Header); err != nil {
-			r.bad = append(r.bad, err.Error())
-			http.Error(w, "bad signature", http.StatusUnauthorized)
-			return
-		}
-		var ev event
-		if err := json.Unmarshal(body, &ev); err != nil {
-			r.bad = append(r.bad, err.Error())
-			return
-		}
-		if id := req.Header.Get("webhook-id"); r.got[id].Type == "" {
-			r.got[id] = ev
-			r.order = append(r.order, id)
-		}
-	}))
-	t.Cleanup(r.srv.Close)
-	return r
-}
-
-func (r *receiver) setSecret(t *testing.T, secret string) {
-	wh, err := standardwebhooks.NewWebhook(secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.mu.Lock()
-	r.verify = wh
-	r.mu.Unlock()
-}
-
-// wait waits until events of each type in types came (as many of each as
-// listed), and returns the last of each type.
-func (r *receiver) wait(t *testing.T, types ...string) map[string]event {
-	t.Helper()
-	want := map[string]int{}
-	for _, typ := range types {
-		want[typ]++
-	}
-	for deadline := time.Now().Add(waitTimeout); ; time.Sleep(10 * time.Millisecond) {
-		r.mu.Lock()
-		got, last := map[string]int{}, map[string]event{}
-		for _, id := range r.order {
-			got[r.got[id].Type]++
-			last[r.got[id].Type] = r.got[id]
-		}
-		bad := r.bad
-		r.mu.Unlock()
-		if len(bad) > 0 {
-			t.Fatalf("receiver refused requests: %v", bad)
-		}
-		ok := true
-		for typ, n := range want {
-			ok = ok && got[typ] >= n
-		}
-		if ok {
-			return last
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("received %v, want at least %v", got, want)
-		}
-	}
-}
-
-// all are the events of a type that came, in the order they came.
-func (r *receiver) all(typ string) []event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []event
-	for _, id := range r.order {
-		if r.got[id].Type == typ {
-			out = append(out, r.got[id])
-		}
-	}
-	return out
-}
-
-// count is how many events of a type came.
-func (r *receiver) count(typ string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := 0
-	for _, id := range r.order {
-		if r.got[id].Type == typ {
-			n++
-		}
-	}
-	return n
 }
 
 // sameJSON reports whether a and b hold the same JSON value.

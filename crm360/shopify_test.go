@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hookhub/hookhub/webhooktest"
 )
 
 // contactJSON is a contact as the API shows it.
@@ -48,7 +50,7 @@ func (e *env) contact(t *testing.T, email string) contactJSON {
 
 // sameAsAPI checks that an event's data is what the API shows of its
 // record.
-func (e *env) sameAsAPI(t *testing.T, ev event, path string) {
+func (e *env) sameAsAPI(t *testing.T, ev webhooktest.Event, path string) {
 	t.Helper()
 	var rec json.RawMessage
 	e.must(t, e.token, "GET", path, nil, 200, &rec)
@@ -74,7 +76,7 @@ func TestShopifyCustomer(t *testing.T) {
 	if a := c.BillingAddress; a == nil || a.Line1 != "12, rue de l'Église" || a.City != "Saint-Étienne" || a.ZipCode != "42000" || a.Country != "FR" {
 		t.Errorf("billing address = %+v, want the default address as Shopify wrote it", a)
 	}
-	got := e.rcv.wait(t, "contact.created")
+	got := e.rcv.Wait(t, "contact.created")
 	e.sameAsAPI(t, got["contact.created"], fmt.Sprintf("/v1/contacts/%d", c.ID))
 
 	// Update: the same Shopify id with a new address and a withdrawn consent.
@@ -86,13 +88,13 @@ func TestShopifyCustomer(t *testing.T) {
 	if c2.ID != c.ID || c2.FirstName != "Robert" || c2.EmailConsent != "withdrawn" || c2.ZoneID != 3 {
 		t.Errorf("updated contact = %+v, want contact %d renamed, e-mail consent withdrawn, zone kept", c2, c.ID)
 	}
-	got = e.rcv.wait(t, "contact.created", "contact.changed")
+	got = e.rcv.Wait(t, "contact.created", "contact.changed")
 	e.sameAsAPI(t, got["contact.changed"], fmt.Sprintf("/v1/contacts/%d", c.ID))
 
 	// Delete: Shopify sends the id only.
 	e.accept(t, call{platform: "Shopify", entity: "Customer", action: "Delete", body: `{"id":706405506930370084,"phone":null,"addresses":[],"tax_exemptions":[],"email_marketing_consent":null,"sms_marketing_consent":null,"admin_graphql_api_id":"gid://shopify/Customer/706405506930370084"}`})
 	e.must(t, e.token, "GET", fmt.Sprintf("/v1/contacts/%d", c.ID), nil, 404, nil)
-	got = e.rcv.wait(t, "contact.created", "contact.changed", "contact.deleted")
+	got = e.rcv.Wait(t, "contact.created", "contact.changed", "contact.deleted")
 	var deleted contactJSON
 	mustDecode(t, got["contact.deleted"].Data, &deleted)
 	if deleted.ID != c.ID || deleted.Email != "robert.norman@example.com" {
@@ -132,16 +134,16 @@ func TestShopifyProduct(t *testing.T) {
 		p.Variants[0].ExternalID != "642667041472713922" || p.Variants[0].SKU != "TSHIRT-S" || p.Variants[0].Price != "19.99" {
 		t.Errorf("product = %+v", p)
 	}
-	got := e.rcv.wait(t, "product.created")
+	got := e.rcv.Wait(t, "product.created")
 	e.sameAsAPI(t, got["product.created"], fmt.Sprintf("/v1/products/%d", p.ID))
 
 	e.accept(t, call{platform: "Shopify", entity: "Product", action: "Update", body: strings.Replace(body, `"title": "Example T-Shirt"`, `"title": "Example T-Shirt v2"`, 1)})
-	got = e.rcv.wait(t, "product.created", "product.changed")
+	got = e.rcv.Wait(t, "product.created", "product.changed")
 	e.sameAsAPI(t, got["product.changed"], fmt.Sprintf("/v1/products/%d", p.ID))
 
 	e.accept(t, call{platform: "Shopify", entity: "Product", action: "Delete", body: `{"id":788032119674292922}`})
 	e.must(t, e.token, "GET", fmt.Sprintf("/v1/products/%d", p.ID), nil, 404, nil)
-	got = e.rcv.wait(t, "product.created", "product.changed", "product.deleted")
+	got = e.rcv.Wait(t, "product.created", "product.changed", "product.deleted")
 	if !strings.Contains(string(got["product.deleted"].Data), "Example T-Shirt v2") {
 		t.Errorf("product.deleted data = %s", got["product.deleted"].Data)
 	}
@@ -186,11 +188,11 @@ func TestShopifyOrder(t *testing.T) {
 	if c.FirstName != "John" || c.BrandID != 2 || c.ShippingAddress == nil || c.ShippingAddress.City != "Shippington" || c.BillingAddress.Country != "US" {
 		t.Errorf("the order's customer = %+v", c)
 	}
-	got := e.rcv.wait(t, "contact.created", "order.created")
+	got := e.rcv.Wait(t, "contact.created", "order.created")
 	e.sameAsAPI(t, got["order.created"], fmt.Sprintf("/v1/orders/%d", o.ID))
 
 	e.accept(t, call{platform: "Shopify", entity: "Order", action: "Update", body: strings.Replace(body, `"financial_status": "paid"`, `"financial_status": "refunded"`, 1)})
-	got = e.rcv.wait(t, "contact.created", "order.created", "order.changed")
+	got = e.rcv.Wait(t, "contact.created", "order.created", "order.changed")
 	e.sameAsAPI(t, got["order.changed"], fmt.Sprintf("/v1/orders/%d", o.ID))
 	var changed orderJSON
 	mustDecode(t, got["order.changed"].Data, &changed)
@@ -200,7 +202,7 @@ func TestShopifyOrder(t *testing.T) {
 
 	e.accept(t, call{platform: "Shopify", entity: "Order", action: "Delete", body: `{"id": 820982911946154508}`})
 	e.must(t, e.token, "GET", fmt.Sprintf("/v1/orders/%d", o.ID), nil, 404, nil)
-	e.rcv.wait(t, "order.deleted")
+	e.rcv.Wait(t, "order.deleted")
 	// The customer stays.
 	e.must(t, e.token, "GET", fmt.Sprintf("/v1/contacts/%d", c.ID), nil, 200, nil)
 }
@@ -222,7 +224,7 @@ func TestShopifyBatch(t *testing.T) {
 	}
 	e.contact(t, "alice@example.com")
 	e.contact(t, "bob.norman@example.com")
-	e.rcv.wait(t, "contact.created", "contact.created")
+	e.rcv.Wait(t, "contact.created", "contact.created")
 
 	// A plain array of deletes.
 	e.accept(t, call{platform: "Shopify", entity: "Customer", action: "Delete", body: `[{"id":706405506930370084},{"id":"706405506930370085"}]`,

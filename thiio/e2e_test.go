@@ -8,18 +8,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/hookhub/hookhub/postgres/pgtest"
 	"github.com/hookhub/hookhub/secrets"
 	"github.com/hookhub/hookhub/server"
+	"github.com/hookhub/hookhub/webhooktest"
 )
 
 // sample is the guide's sample payload with a real date in place of the
@@ -52,14 +49,14 @@ func TestEndToEnd(t *testing.T) {
 func walkthrough(t *testing.T, cfg server.Config) {
 	hh := start(t, cfg)
 	a, b := hh.tenant(t, "acme"), hh.tenant(t, "globex")
-	rcv := newReceiver(t)
+	rcv := webhooktest.New(t)
 
 	var wh struct {
 		ID     int64  `json:"id"`
 		Secret string `json:"secret"`
 	}
-	hh.must(t, a, "POST", "/v1/webhooks", map[string]any{"url": rcv.srv.URL, "events": []string{"contact.*", "order.*"}}, 201, &wh)
-	rcv.setSecret(t, wh.Secret)
+	hh.must(t, a, "POST", "/v1/webhooks", map[string]any{"url": rcv.URL, "events": []string{"contact.*", "order.*"}}, 201, &wh)
+	rcv.SetSecret(t, wh.Secret)
 
 	// "in the search engine we place thiio and press configure"
 	var kinds struct {
@@ -119,7 +116,7 @@ func walkthrough(t *testing.T, cfg server.Config) {
 	}
 
 	// The subscribed webhook hears of both, with the records as data.
-	got := rcv.wait(t, 2)
+	got := rcv.WaitN(t, 2)
 	byType := map[string]json.RawMessage{}
 	for _, m := range got {
 		byType[m.Type] = m.Data
@@ -141,7 +138,7 @@ func walkthrough(t *testing.T, cfg server.Config) {
 	if len(contacts.Data) != 1 || len(orders.Data) != 2 {
 		t.Errorf("after a second order: %d contacts, %d orders; want 1 and 2", len(contacts.Data), len(orders.Data))
 	}
-	if got := rcv.wait(t, 3); got[2].Type != "order.created" {
+	if got := rcv.WaitN(t, 3); got[2].Type != "order.created" {
 		t.Errorf("third message = %s, want order.created", got[2].Type)
 	}
 
@@ -202,7 +199,7 @@ func walkthrough(t *testing.T, cfg server.Config) {
 	if len(theirContacts.Data) != 1 || contact.IntegrationID != theirs.ID {
 		t.Errorf("tenant B's contacts = %s, want its own John Doe", theirContacts.Data)
 	}
-	if got := rcv.wait(t, 3); len(got) != 3 {
+	if got := rcv.WaitN(t, 3); len(got) != 3 {
 		t.Errorf("tenant A's webhook got %d messages, want tenant B's contact not among them", len(got))
 	}
 
@@ -317,81 +314,4 @@ func sameJSON(a, b []byte) bool {
 	xb, _ := json.Marshal(x)
 	yb, _ := json.Marshal(y)
 	return bytes.Equal(xb, yb)
-}
-
-// receiver is a webhook receiver that checks every request's signature
-// with the reference Standard Webhooks library.
-type receiver struct {
-	srv    *httptest.Server
-	mu     sync.Mutex
-	verify *standardwebhooks.Webhook
-	got    map[string]message // by webhook-id: deliveries are at least once
-	order  []string
-	bad    []string
-}
-
-type message struct {
-	Type string          `json:"type"`
-	Data json.RawMessage `json:"data"`
-}
-
-func newReceiver(t *testing.T) *receiver {
-	r := &receiver{got: map[string]message{}}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, _ := io.ReadAll(req.Body)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if err := r.verify.Verify(body, req.Header); err != nil {
-			r.bad = append(r.bad, err.Error())
-			http.Error(w, "bad signature", http.StatusUnauthorized)
-			return
-		}
-		var m message
-		if err := json.Unmarshal(body, &m); err != nil {
-			r.bad = append(r.bad, err.Error())
-			return
-		}
-		id := req.Header.Get("webhook-id")
-		if _, seen := r.got[id]; !seen {
-			r.got[id] = m
-			r.order = append(r.order, id)
-		}
-	}))
-	t.Cleanup(r.srv.Close)
-	return r
-}
-
-func (r *receiver) setSecret(t *testing.T, secret string) {
-	wh, err := standardwebhooks.NewWebhook(secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.mu.Lock()
-	r.verify = wh
-	r.mu.Unlock()
-}
-
-// wait waits until n distinct messages came and returns them in the order
-// they first came; messages of one commit may come in any order.
-func (r *receiver) wait(t *testing.T, n int) []message {
-	t.Helper()
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		r.mu.Lock()
-		if len(r.bad) > 0 {
-			r.mu.Unlock()
-			t.Fatalf("receiver refused requests: %v", r.bad)
-		}
-		if len(r.order) >= n || time.Now().After(deadline) {
-			out := make([]message, len(r.order))
-			for i, id := range r.order {
-				out[i] = r.got[id]
-			}
-			r.mu.Unlock()
-			if len(out) != n {
-				t.Fatalf("received %d messages, want %d", len(out), n)
-			}
-			return out
-		}
-		r.mu.Unlock()
-	}
 }

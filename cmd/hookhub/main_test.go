@@ -8,20 +8,16 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/hookhub/hookhub/mail/smtptest"
 	"github.com/hookhub/hookhub/postgres/pgtest"
 	"github.com/hookhub/hookhub/secrets"
 	"github.com/hookhub/hookhub/server"
+	"github.com/hookhub/hookhub/webhooktest"
 )
 
 // TestUserJourney runs the whole program as a user would, on each database:
@@ -57,7 +53,7 @@ func journey(t *testing.T, env map[string]string) {
 
 	token := createTenant(t, env, "acme")
 	hh := startServe(t, env)
-	rcv := newReceiver(t)
+	rcv := webhooktest.New(t)
 
 	// The API describes itself, in each form the README names.
 	for _, p := range []string{"/openapi.json", "/openapi.yaml", "/openapi-3.0.json", "/openapi-3.0.yaml"} {
@@ -69,7 +65,7 @@ func journey(t *testing.T, env map[string]string) {
 		Secret string `json:"secret"`
 	}
 	hh.do(t, "POST", "/v1/webhooks", token, map[string]any{
-		"name": "CRM sync", "url": rcv.srv.URL + "/hook", "events": []string{"contact.*"},
+		"name": "CRM sync", "url": rcv.URL + "/hook", "events": []string{"contact.*"},
 		"headers": map[string]string{"X-Team": "sales"}, "properties": map[string]any{"source": "hookhub-test"},
 		"retry":             map[string]any{"schedule_seconds": []float64{0, 10, 10}},
 		"failure_threshold": 3, "errors_email": "ops@example.com",
@@ -77,7 +73,7 @@ func journey(t *testing.T, env map[string]string) {
 	if !strings.HasPrefix(wh.Secret, "whsec_") {
 		t.Fatalf("secret = %q, want a whsec_ secret returned once", wh.Secret)
 	}
-	rcv.setSecret(t, wh.Secret)
+	rcv.SetSecret(t, wh.Secret)
 
 	// Publish: every event arrives signed, with the headers and properties.
 	for i := range 5 {
@@ -93,13 +89,13 @@ func journey(t *testing.T, env map[string]string) {
 		t.Errorf("same idempotency key twice: duplicate = false")
 	}
 	hh.do(t, "POST", "/v1/events", token, map[string]any{"type": "sale.sold", "data": map[string]any{}}, http.StatusAccepted, nil)
-	rcv.waitDistinct(t, 5)
-	for _, r := range rcv.all() {
-		if got, want := r.header.Get("X-Team"), "sales"; got != want {
+	rcv.WaitN(t, 5)
+	for _, ev := range rcv.Events() {
+		if got, want := ev.Header.Get("X-Team"), "sales"; got != want {
 			t.Errorf("X-Team = %q, want %q", got, want)
 		}
-		if !bytes.Contains(r.body, []byte(`"source":"hookhub-test"`)) || !bytes.Contains(r.body, []byte(`"type":"contact.created"`)) {
-			t.Errorf("body %s lacks the envelope or the merged properties", r.body)
+		if !bytes.Contains(ev.Body, []byte(`"source":"hookhub-test"`)) || !bytes.Contains(ev.Body, []byte(`"type":"contact.created"`)) {
+			t.Errorf("body %s lacks the envelope or the merged properties", ev.Body)
 		}
 	}
 
@@ -132,7 +128,7 @@ func journey(t *testing.T, env map[string]string) {
 	}
 
 	// A failing receiver: retried on schedule, then too_many_errors and an e-mail.
-	rcv.fail.Store(true)
+	rcv.Fail.Store(true)
 	hh.do(t, "POST", "/v1/events", token, map[string]any{"type": "contact.changed", "data": map[string]any{"id": 9}}, http.StatusAccepted, nil)
 	hh.waitWebhookState(t, token, wh.ID, "too_many_errors")
 	msgs := smtp.WaitFor(t, 1, 15*time.Second)
@@ -141,7 +137,7 @@ func journey(t *testing.T, env map[string]string) {
 	}
 
 	// Held while switched off, sent when active again.
-	rcv.fail.Store(false)
+	rcv.Fail.Store(false)
 	for i := range 2 {
 		hh.do(t, "POST", "/v1/events", token, map[string]any{"type": "contact.deleted", "data": map[string]any{"id": 20 + i}}, http.StatusAccepted, nil)
 	}
@@ -150,11 +146,11 @@ func journey(t *testing.T, env map[string]string) {
 		t.Fatalf("held deliveries = %d, want %d", got, want)
 	}
 	hh.do(t, "PATCH", fmt.Sprintf("/v1/webhooks/%d", wh.ID), token, map[string]any{"state": "active"}, http.StatusOK, nil)
-	rcv.waitDistinct(t, 7)
+	rcv.WaitN(t, 7)
 
 	// The failed delivery comes back with a recovery.
 	hh.do(t, "POST", fmt.Sprintf("/v1/webhooks/%d/recover", wh.ID), token, map[string]any{"since": time.Now().Add(-time.Hour).Format(time.RFC3339)}, http.StatusAccepted, nil)
-	rcv.waitDistinct(t, 8)
+	rcv.WaitN(t, 8)
 
 	// Another tenant sees none of it.
 	other := createTenant(t, env, "globex")
@@ -254,86 +250,6 @@ func (h *hookhub) waitWebhookState(t *testing.T, token string, id int64, state s
 		}
 	}
 	t.Fatalf("webhook %d state = %q, want %q", id, w.State, state)
-}
-
-// receiver is a webhook receiver that checks every request's signature
-// with the reference library.
-type receiver struct {
-	srv  *httptest.Server
-	fail atomic.Bool
-
-	mu     sync.Mutex
-	verify *standardwebhooks.Webhook
-	got    []request
-	bad    []string
-}
-
-type request struct {
-	header http.Header
-	body   []byte
-}
-
-func newReceiver(t *testing.T) *receiver {
-	r := &receiver{}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, _ := io.ReadAll(req.Body)
-		if r.fail.Load() {
-			http.Error(w, "down for maintenance", http.StatusInternalServerError)
-			return
-		}
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if err := r.verify.Verify(body, req.Header); err != nil {
-			r.bad = append(r.bad, err.Error())
-			http.Error(w, "bad signature", http.StatusUnauthorized)
-			return
-		}
-		r.got = append(r.got, request{header: req.Header.Clone(), body: body})
-	}))
-	t.Cleanup(r.srv.Close)
-	return r
-}
-
-func (r *receiver) setSecret(t *testing.T, secret string) {
-	wh, err := standardwebhooks.NewWebhook(secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.mu.Lock()
-	r.verify = wh
-	r.mu.Unlock()
-}
-
-func (r *receiver) all() []request {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]request(nil), r.got...)
-}
-
-// waitDistinct waits until n distinct messages (webhook-id) have arrived
-// with good signatures.
-func (r *receiver) waitDistinct(t *testing.T, n int) {
-	t.Helper()
-	var ids map[string]bool
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		ids = map[string]bool{}
-		for _, req := range r.all() {
-			ids[req.header.Get("webhook-id")] = true
-		}
-		r.mu.Lock()
-		bad := r.bad
-		r.mu.Unlock()
-		if len(bad) > 0 {
-			t.Fatalf("signatures refused by the reference library: %v", bad)
-		}
-		if len(ids) >= n {
-			if len(ids) > n {
-				t.Fatalf("received %d distinct messages, want %d", len(ids), n)
-			}
-			return
-		}
-	}
-	t.Fatalf("received %d distinct messages, want %d", len(ids), n)
 }
 
 // testWriter sends the server's log to the test's log.
