@@ -337,12 +337,7 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID string, f hookhub.D
 	if f.State != "" {
 		w.add("state = %s", string(f.State))
 	}
-	if !f.Since.IsZero() {
-		w.add("created_at >= %s", msv(f.Since))
-	}
-	if !f.Until.IsZero() {
-		w.add("created_at < %s", msv(f.Until))
-	}
+	w.between("created_at", f.Since, f.Until)
 	tail := w.page(f.Page, "id")
 	ds, err := collect(ctx, s.R, scanDelivery, `SELECT `+deliveryColumns+` FROM deliveries`+tail, w.args...)
 	if err != nil {
@@ -389,12 +384,7 @@ func (s *Store) ListAttempts(ctx context.Context, tenantID string, f hookhub.Att
 	if f.FailedOnly {
 		w.add("success = %s", 0)
 	}
-	if !f.Since.IsZero() {
-		w.add("started_at >= %s", msv(f.Since))
-	}
-	if !f.Until.IsZero() {
-		w.add("started_at < %s", msv(f.Until))
-	}
+	w.between("started_at", f.Since, f.Until)
 	tail := w.page(f.Page, "id")
 	as, err := collect(ctx, s.R, scanAttempt, `SELECT `+attemptColumns+` FROM attempts`+tail, w.args...)
 	if err != nil {

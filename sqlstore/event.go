@@ -180,12 +180,7 @@ func (s *Store) ListEvents(ctx context.Context, tenantID string, f hookhub.Event
 	if f.Type != "" {
 		w.add("type = %s", f.Type)
 	}
-	if !f.Since.IsZero() {
-		w.add("created_at >= %s", msv(f.Since))
-	}
-	if !f.Until.IsZero() {
-		w.add("created_at < %s", msv(f.Until))
-	}
+	w.between("created_at", f.Since, f.Until)
 	tail := w.page(f.Page, "id")
 	es, err := collect(ctx, s.R, scanEvent, `SELECT `+eventColumns+` FROM events`+tail, w.args...)
 	if err != nil {

@@ -211,12 +211,7 @@ func (s *Store) ListInboundMessages(ctx context.Context, tenantID string, f hook
 	if f.Status != "" {
 		w.add("status = %s", string(f.Status))
 	}
-	if !f.Since.IsZero() {
-		w.add("received_at >= %s", msv(f.Since))
-	}
-	if !f.Until.IsZero() {
-		w.add("received_at < %s", msv(f.Until))
-	}
+	w.between("received_at", f.Since, f.Until)
 	tail := w.page(f.Page, "id")
 	msgs, err := collect(ctx, s.R, scanInbound, `SELECT `+inboundColumns+` FROM inbound_messages`+tail, w.args...)
 	if err != nil {

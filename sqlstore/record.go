@@ -337,12 +337,7 @@ func (s *Store) ListContacts(ctx context.Context, tenantID string, f hookhub.Con
 	if f.IntegrationID != 0 {
 		w.add("integration_id = %s", f.IntegrationID)
 	}
-	if !f.Since.IsZero() {
-		w.add("created_at >= %s", msv(f.Since))
-	}
-	if !f.Until.IsZero() {
-		w.add("created_at < %s", msv(f.Until))
-	}
+	w.between("created_at", f.Since, f.Until)
 	tail := w.page(f.Page, "id")
 	cs, err := collect(ctx, s.R, scanContact, `SELECT `+contactColumns+` FROM contacts`+tail, w.args...)
 	if err != nil {
@@ -384,12 +379,7 @@ func (s *Store) ListOrders(ctx context.Context, tenantID string, f hookhub.Order
 	if f.Type != "" {
 		w.add("type = %s", string(f.Type))
 	}
-	if !f.Since.IsZero() {
-		w.add("ordered_at >= %s", msv(f.Since))
-	}
-	if !f.Until.IsZero() {
-		w.add("ordered_at < %s", msv(f.Until))
-	}
+	w.between("ordered_at", f.Since, f.Until)
 	tail := w.page(f.Page, "id")
 	orders, err := collect(ctx, s.R, scanOrder, `SELECT `+orderColumns+` FROM orders`+tail, w.args...)
 	if err != nil {

@@ -317,6 +317,17 @@ func (w *where) sql() string {
 	return s
 }
 
+// between adds the conditions of a time range on col: at or after since,
+// before until; a zero time is no bound.
+func (w *where) between(col string, since, until time.Time) {
+	if !since.IsZero() {
+		w.add(col+" >= %s", msv(since))
+	}
+	if !until.IsZero() {
+		w.add(col+" < %s", msv(until))
+	}
+}
+
 // limit appends a LIMIT placeholder and returns its text.
 func (w *where) limit(n int) string {
 	w.args = append(w.args, n)
