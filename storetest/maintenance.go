@@ -158,3 +158,28 @@ func testStats(t *testing.T, s hookhub.Store) {
 		t.Errorf("other tenant's Stats = %+v, want %+v", st, want)
 	}
 }
+
+// testPurgeMany: a purge of more rows than one of its batches deletes them
+// all.
+func testPurgeMany(t *testing.T, s hookhub.Store) {
+	ten := newTenant(t, s) // no webhooks: its events have no deliveries
+	old := now.Add(-90 * 24 * time.Hour)
+	const n = 4500 // more than two batches
+	reqs := make([]hookhub.PublishRequest, n)
+	for i := range reqs {
+		reqs[i].Event = newEvent(ten.ID, "contact.created", old)
+	}
+	if _, err := s.Publish(t.Context(), old, reqs...); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	r, err := s.Purge(t.Context(), now.Add(-60*24*time.Hour))
+	if err != nil {
+		t.Fatalf("Purge: %v", err)
+	}
+	if r.Events != n {
+		t.Errorf("Purge deleted %d events, want %d", r.Events, n)
+	}
+	if left, err := s.ListEvents(t.Context(), ten.ID, hookhub.EventFilter{}); err != nil || len(left) != 0 {
+		t.Errorf("events left after the purge: %d, %v", len(left), err)
+	}
+}

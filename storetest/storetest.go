@@ -93,6 +93,7 @@ var tests = []struct {
 	{"MailList", testMailList},
 
 	{"Purge", testPurge},
+	{"PurgeMany", testPurgeMany},
 	{"Stats", testStats},
 
 	{"Session", testSession}, {"SessionPurge", testSessionPurge}, {"GetToken", testGetToken}, // session.go
