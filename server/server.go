@@ -19,11 +19,13 @@ import (
 	"github.com/hookhub/hookhub/dispatch"
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/mail"
+	"github.com/hookhub/hookhub/mailqueue"
 	"github.com/hookhub/hookhub/processing"
 	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/superoffice"
 	"github.com/hookhub/hookhub/tilby"
+	"github.com/hookhub/hookhub/upkeep"
 )
 
 // Server is a running hookhub: HTTP surfaces, delivery engine, mailer,
@@ -34,8 +36,8 @@ type Server struct {
 	store   hookhub.Store
 	svc     *service.Service
 	engine  *delivery.Engine
-	mailer  *delivery.Mailer
-	upkeep  *delivery.Upkeep
+	mailer  *mailqueue.Mailer
+	upkeep  *upkeep.Upkeep
 	inbound *processing.Worker   // the inbound queue (CRM360's QueueProcess)
 	outbox  *dispatch.Dispatcher // queued SMS and wallet updates
 	handler http.Handler
@@ -101,8 +103,8 @@ func (s *Server) build() error {
 		}
 		sender = mail.NewSMTP(mc, s.cfg.MailFrom)
 	}
-	s.mailer = &delivery.Mailer{Store: s.store, Sender: sender, Now: now, Logger: s.log.With("part", "mail"), RetryScale: s.cfg.RetryScale}
-	s.upkeep = &delivery.Upkeep{Store: s.store, Now: now, Logger: s.log.With("part", "upkeep"), Retention: s.cfg.Retention}
+	s.mailer = &mailqueue.Mailer{Store: s.store, Sender: sender, Now: now, Logger: s.log.With("part", "mail"), RetryScale: s.cfg.RetryScale}
+	s.upkeep = &upkeep.Upkeep{Store: s.store, Now: now, Logger: s.log.With("part", "upkeep"), Retention: s.cfg.Retention}
 	if l, ok := s.store.(hookhub.Leader); ok {
 		s.upkeep.Lead = l.Lead
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/mail/smtptest"
+	"github.com/hookhub/hookhub/mailqueue"
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/sqlite"
@@ -100,7 +101,7 @@ func setup(t *testing.T, opts *options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mailer := &delivery.Mailer{Store: db, Sender: mail.NewSMTP(mc, "hookhub@example.com"), Now: e.clock.Now, Logger: logger, Interval: 10 * time.Millisecond}
+	mailer := &mailqueue.Mailer{Store: db, Sender: mail.NewSMTP(mc, "hookhub@example.com"), Now: e.clock.Now, Logger: logger, Interval: 10 * time.Millisecond}
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = e.engine.Run(runCtx) })

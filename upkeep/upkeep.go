@@ -1,4 +1,4 @@
-package delivery
+package upkeep
 
 import (
 	"context"

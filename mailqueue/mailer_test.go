@@ -1,4 +1,4 @@
-package delivery_test
+package mailqueue_test
 
 import (
 	"context"
@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
-	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/mail"
+	"github.com/hookhub/hookhub/mail/smtptest"
+	"github.com/hookhub/hookhub/mailqueue"
 )
 
 // runMailer runs m until the test ends.
-func runMailer(t *testing.T, m *delivery.Mailer) {
+func runMailer(t *testing.T, m *mailqueue.Mailer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -44,7 +45,7 @@ func TestMailerWithoutSender(t *testing.T) {
 	f := setup(t)
 	f.enqueue(t, "one")
 	f.enqueue(t, "two")
-	runMailer(t, &delivery.Mailer{Store: f.store, Interval: 20 * time.Millisecond})
+	runMailer(t, &mailqueue.Mailer{Store: f.store, Interval: 20 * time.Millisecond})
 	for _, m := range waitMail(t, f, 2, hookhub.MailLogged) {
 		if m.Attempts != 1 || m.SentAt.IsZero() || m.LastError != "" {
 			t.Errorf("mail %d: attempts %d, sent at %s, error %q", m.ID, m.Attempts, m.SentAt, m.LastError)
@@ -78,7 +79,7 @@ func TestMailerSMTPDown(t *testing.T) {
 			t.Parallel()
 			f := setup(t)
 			f.enqueue(t, "hello")
-			runMailer(t, &delivery.Mailer{
+			runMailer(t, &mailqueue.Mailer{
 				Store: f.store, Sender: mail.NewSMTP(cfg, "hookhub@example.com"),
 				Now: time.Now, Logger: testLogger(t), Interval: 20 * time.Millisecond, MaxTries: tc.maxTries,
 			})
@@ -115,7 +116,7 @@ func TestMailerRetryScale(t *testing.T) {
 	}
 	f := setup(t)
 	f.enqueue(t, "hello")
-	runMailer(t, &delivery.Mailer{
+	runMailer(t, &mailqueue.Mailer{
 		Store: f.store, Sender: mail.NewSMTP(cfg, "hookhub@example.com"),
 		Now: time.Now, Logger: testLogger(t), Interval: 5 * time.Millisecond, RetryScale: 0.001,
 	})
@@ -128,56 +129,38 @@ func TestMailerRetryScale(t *testing.T) {
 	}, nil)
 }
 
-// TestUpkeepPurges deletes what is older than the retention period, as seen
-// from an injected clock, and keeps unfinished work.
-func TestUpkeepPurges(t *testing.T) {
+// TestMailerSenderReplyToHTML sends an outbox e-mail that names its sender,
+// its Reply-To and an HTML body with them, caught by a real SMTP server;
+// one that names none comes from the configured sender.
+func TestMailerSenderReplyToHTML(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	ctx := context.Background()
-	rc := newReceiver(t, nil)
-	w := f.webhook(t, rc.URL, nil)
-	old := f.publish(t, time.Now(), 1)[0]
-	eng := start(t, f.engineConfig(t))
-	done := f.waitDeliveries(t, w.ID, 1, hookhub.DeliverySucceeded)[0]
-	eng.stop(t)
-
-	// An event whose delivery is still waiting stays, however old.
-	stopped := f.webhook(t, rc.URL, func(w *hookhub.Webhook) { w.State = hookhub.StateStopped })
-	waiting := f.publish(t, time.Now(), 1)[0]
-	sent, queued := f.enqueue(t, "sent"), f.enqueue(t, "queued")
-	if err := f.store.FinishMail(ctx, sent.ID, hookhub.MailSent, "", time.Now(), time.Time{}); err != nil {
-		t.Fatal(err)
-	}
-
-	up := &delivery.Upkeep{Store: f.store}
-	up.Now = func() time.Time { return time.Now().Add(59 * 24 * time.Hour) }
-	up.Once(ctx)
-	if as := f.attempts(t, done.ID); len(as) != 1 {
-		t.Fatalf("59 days on: %d attempts left, want 1", len(as))
-	}
-
-	up.Now = func() time.Time { return time.Now().Add(61 * 24 * time.Hour) }
-	up.Once(ctx)
-	if as := f.attempts(t, done.ID); len(as) != 0 {
-		t.Errorf("61 days on: %d attempts left, want none", len(as))
-	}
-	if _, err := f.store.GetDelivery(ctx, f.tenant, done.ID); hookhub.ErrorCode(err) != hookhub.ENOTFOUND {
-		t.Errorf("61 days on: succeeded delivery: %v, want not found", err)
-	}
-	if _, err := f.store.GetEvent(ctx, f.tenant, old.ID); hookhub.ErrorCode(err) != hookhub.ENOTFOUND {
-		t.Errorf("61 days on: delivered event: %v, want not found", err)
-	}
-	if _, err := f.store.GetEvent(ctx, f.tenant, waiting.ID); err != nil {
-		t.Errorf("61 days on: event with a held delivery: %v, want kept", err)
-	}
-	if ds := f.deliveries(t, stopped.ID); len(ds) != 1 || ds[0].State != hookhub.DeliveryHeld {
-		t.Errorf("61 days on: held delivery gone:%s", describeDeliveries(ds))
-	}
-	ms, err := f.store.ListMail(ctx, f.tenant, hookhub.Page{})
+	srv := smtptest.NewServer(t)
+	cfg, err := mail.ParseURL(srv.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms) != 1 || ms[0].ID != queued.ID {
-		t.Errorf("61 days on: %d e-mails left, want only the queued one", len(ms))
+	for _, m := range []*hookhub.Mail{
+		{TenantID: f.tenant, Kind: hookhub.MailMessage, From: `"CRM360" <contact@example.com>`, ReplyTo: "support@example.com",
+			To: "nicolas@example.com", Subject: "Bonjour Nicolas", Text: "Bonjour Nicolas", HTML: "<p>Bonjour <b>Nicolas</b></p>", CreatedAt: time.Now()},
+		{TenantID: f.tenant, Kind: hookhub.MailFailedTry, To: "ops@example.com", Subject: "plain", Text: "plain text", CreatedAt: time.Now()},
+	} {
+		if err := f.store.EnqueueMail(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runMailer(t, &mailqueue.Mailer{Store: f.store, Sender: mail.NewSMTP(cfg, "hookhub@example.com"), Logger: testLogger(t), Interval: 20 * time.Millisecond})
+	byTo := map[string]smtptest.Received{}
+	for _, r := range srv.WaitFor(t, 2, 20*time.Second) {
+		byTo[r.To[0]] = r
+	}
+	got := byTo["nicolas@example.com"]
+	if got.From != "contact@example.com" || got.Header.Get("From") != `"CRM360" <contact@example.com>` || got.Header.Get("Reply-To") != "support@example.com" ||
+		got.Text != "Bonjour Nicolas" || got.HTML != "<p>Bonjour <b>Nicolas</b></p>" {
+		t.Errorf("e-mail with a sender: from %q (%q), Reply-To %q, text %q, HTML %q", got.From, got.Header.Get("From"), got.Header.Get("Reply-To"), got.Text, got.HTML)
+	}
+	plain := byTo["ops@example.com"]
+	if plain.From != "hookhub@example.com" || plain.Header.Get("Reply-To") != "" || plain.HTML != "" || plain.Text != "plain text" {
+		t.Errorf("e-mail without a sender: from %q, Reply-To %q, HTML %q", plain.From, plain.Header.Get("Reply-To"), plain.HTML)
 	}
 }
