@@ -16,11 +16,11 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/crm360"
 	"github.com/hookhub/hookhub/delivery"
-	"github.com/hookhub/hookhub/dispatch"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/inboundworker"
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/mailqueue"
-	"github.com/hookhub/hookhub/processing"
+	"github.com/hookhub/hookhub/outbox"
 	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/superoffice"
@@ -38,8 +38,8 @@ type Server struct {
 	engine  *delivery.Engine
 	mailer  *mailqueue.Mailer
 	upkeep  *upkeep.Upkeep
-	inbound *processing.Worker   // the inbound queue (CRM360's QueueProcess)
-	outbox  *dispatch.Dispatcher // queued SMS and wallet updates
+	inbound *inboundworker.Worker // the inbound queue (CRM360's QueueProcess)
+	outbox  *outbox.Dispatcher    // queued SMS and wallet updates
 	handler http.Handler
 	ln      net.Listener
 	Now     func() time.Time
@@ -116,15 +116,15 @@ func (s *Server) build() error {
 // queued message, and the outbox's dispatcher.
 func (s *Server) buildQueues(now func() time.Time) {
 	proc := crm360.NewProcessor(s.svc)
-	procs := map[string]processing.Processor{}
+	procs := map[string]inboundworker.Processor{}
 	for _, kind := range proc.Kinds() {
 		procs[kind] = proc
 	}
-	s.inbound = processing.New(processing.Config{
+	s.inbound = inboundworker.New(inboundworker.Config{
 		Store: s.store, Processors: procs, Now: now, Logger: s.log.With("part", "inbound"),
 		Lease: s.cfg.Lease, PollInterval: s.cfg.PollInterval, RetryScale: s.cfg.RetryScale,
 	})
-	s.outbox = dispatch.New()
+	s.outbox = outbox.New()
 	s.outbox.Store, s.outbox.Now, s.outbox.Logger = s.store, now, s.log.With("part", "outbox")
 	s.outbox.Interval, s.outbox.Lease, s.outbox.RetryScale = s.cfg.PollInterval, s.cfg.Lease, s.cfg.RetryScale
 }

@@ -1,4 +1,4 @@
-package processing_test
+package inboundworker_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
-	"github.com/hookhub/hookhub/processing"
+	"github.com/hookhub/hookhub/inboundworker"
 	"github.com/hookhub/hookhub/sqlite"
 )
 
@@ -28,7 +28,7 @@ type fixture struct {
 	store  *sqlite.DB
 	in     *hookhub.Integration
 	now    time.Time
-	worker *processing.Worker
+	worker *inboundworker.Worker
 	mu     sync.Mutex
 	fn     processFunc
 }
@@ -57,8 +57,8 @@ func setup(t *testing.T) *fixture {
 		f.mu.Unlock()
 		return fn(ctx, m)
 	})
-	f.worker = processing.New(processing.Config{
-		Store: db, Processors: map[string]processing.Processor{"crm360-shopify": proc},
+	f.worker = inboundworker.New(inboundworker.Config{
+		Store: db, Processors: map[string]inboundworker.Processor{"crm360-shopify": proc},
 		Now: func() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }, Lease: time.Minute, RetryScale: 1,
 		Retry: hookhub.RetryPolicy{Schedule: []time.Duration{0, 10 * time.Second, time.Minute}},
 	})
@@ -150,9 +150,9 @@ func TestRetry(t *testing.T) {
 func TestRetryScale(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	w := processing.New(processing.Config{
+	w := inboundworker.New(inboundworker.Config{
 		Store: f.store, Now: func() time.Time { return f.now }, RetryScale: 0.001,
-		Processors: map[string]processing.Processor{"crm360-shopify": processFunc(func(context.Context, *hookhub.InboundMessage) error {
+		Processors: map[string]inboundworker.Processor{"crm360-shopify": processFunc(func(context.Context, *hookhub.InboundMessage) error {
 			return hookhub.Errorf(hookhub.EUNAVAILABLE, "the database is away")
 		})},
 	})
@@ -225,9 +225,9 @@ func TestRunWakes(t *testing.T) {
 	f := setup(t)
 	f.now = time.Now()
 	processed := make(chan int64, 2)
-	w := processing.New(processing.Config{
+	w := inboundworker.New(inboundworker.Config{
 		Store: f.store, Now: time.Now, PollInterval: time.Hour,
-		Processors: map[string]processing.Processor{"crm360-shopify": processFunc(func(ctx context.Context, m *hookhub.InboundMessage) error {
+		Processors: map[string]inboundworker.Processor{"crm360-shopify": processFunc(func(ctx context.Context, m *hookhub.InboundMessage) error {
 			processed <- m.ID
 			return f.done(ctx, m)
 		})},

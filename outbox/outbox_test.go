@@ -1,4 +1,4 @@
-package dispatch_test
+package outbox_test
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
-	"github.com/hookhub/hookhub/dispatch"
+	"github.com/hookhub/hookhub/outbox"
 	"github.com/hookhub/hookhub/sqlite"
 )
 
@@ -28,14 +28,14 @@ type gateway struct {
 
 func (g *gateway) Name() string { return "gateway" }
 
-func (g *gateway) Send(ctx context.Context, m *hookhub.Message) (dispatch.Receipt, error) {
+func (g *gateway) Send(ctx context.Context, m *hookhub.Message) (outbox.Receipt, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.fail != nil {
-		return dispatch.Receipt{}, g.fail
+		return outbox.Receipt{}, g.fail
 	}
 	g.sent = append(g.sent, m)
-	return dispatch.Receipt{ID: "gw-" + m.To}, nil
+	return outbox.Receipt{ID: "gw-" + m.To}, nil
 }
 
 type fixture struct {
@@ -90,8 +90,8 @@ func TestSendThroughProvider(t *testing.T) {
 	sms := f.queue(t, &hookhub.Message{Channel: hookhub.ChannelSMS, To: "+33600000000", From: "CRM360", Text: "Mon SMS"})
 	wallet := f.queue(t, &hookhub.Message{Channel: hookhub.ChannelWallet, Provider: "captainwallet", To: "12345"})
 	var log bytes.Buffer
-	d := &dispatch.Dispatcher{Store: f.store, Now: func() time.Time { return f.now }, Logger: slog.New(slog.NewTextHandler(&log, nil)),
-		Providers: map[hookhub.Channel]dispatch.Provider{hookhub.ChannelSMS: gw}}
+	d := &outbox.Dispatcher{Store: f.store, Now: func() time.Time { return f.now }, Logger: slog.New(slog.NewTextHandler(&log, nil)),
+		Providers: map[hookhub.Channel]outbox.Provider{hookhub.ChannelSMS: gw}}
 	if n := d.SendDue(t.Context()); n != 2 {
 		t.Fatalf("SendDue took %d messages, want 2", n)
 	}
@@ -122,8 +122,8 @@ func TestSendRetriesThenFails(t *testing.T) {
 	f := setup(t)
 	gw := &gateway{fail: errors.New("gateway unreachable")}
 	id := f.queue(t, &hookhub.Message{Channel: hookhub.ChannelSMS, To: "+33600000000", Text: "x"})
-	d := &dispatch.Dispatcher{Store: f.store, Now: func() time.Time { return f.now }, MaxTries: 2, RetryScale: 0.5,
-		Providers: map[hookhub.Channel]dispatch.Provider{hookhub.ChannelSMS: gw}, Logger: slog.New(slog.DiscardHandler)}
+	d := &outbox.Dispatcher{Store: f.store, Now: func() time.Time { return f.now }, MaxTries: 2, RetryScale: 0.5,
+		Providers: map[hookhub.Channel]outbox.Provider{hookhub.ChannelSMS: gw}, Logger: slog.New(slog.DiscardHandler)}
 	d.SendDue(t.Context())
 	m := f.get(t, id)
 	if m.Status != hookhub.MessageQueued || m.Attempts != 1 || m.Reason != "gateway unreachable" || !m.RunAt.Equal(f.now.Add(5*time.Second)) {
@@ -148,9 +148,9 @@ func TestRunWakes(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	gw := &gateway{}
-	d := dispatch.New()
+	d := outbox.New()
 	d.Store, d.Interval, d.Logger = f.store, time.Hour, slog.New(slog.DiscardHandler)
-	d.Providers = map[hookhub.Channel]dispatch.Provider{hookhub.ChannelSMS: gw}
+	d.Providers = map[hookhub.Channel]outbox.Provider{hookhub.ChannelSMS: gw}
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { defer close(stopped); d.Run(ctx) }()
