@@ -15,6 +15,9 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
+// This file holds the HTTP handlers of the webhook API, both styles;
+// webhook_wire.go holds the Webhook object as SuperOffice shows it.
+
 // saveWebhook is SaveWebhook: WebhookId 0 (or none) creates, any other id
 // updates that webhook.
 func (h *handler) saveWebhook(ctx context.Context, c *call) (reply, error) {

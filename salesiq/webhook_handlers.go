@@ -10,6 +10,9 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
+// This file holds the HTTP handlers of the webhook API (webhooks, keys,
+// error logs); webhook_wire.go holds their JSON shapes.
+
 // SalesIQ's delivery policy: the first try at once, then at most 3
 // retries a minute apart, each waiting at most 5 s for an answer.
 var (
