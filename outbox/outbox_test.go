@@ -41,7 +41,6 @@ func (g *gateway) Send(ctx context.Context, m *hookhub.Message) (outbox.Receipt,
 type fixture struct {
 	store  *sqlite.DB
 	tenant string
-	in     int64
 	now    time.Time
 }
 

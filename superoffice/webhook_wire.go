@@ -233,15 +233,6 @@ func isScript(in *webhookIn) bool {
 	return in.Type != nil && strings.EqualFold(strings.TrimSpace(*in.Type), TypeCRMScript)
 }
 
-func hasField(p hookhub.Problems, field string) bool {
-	for _, f := range p {
-		if f.Field == field {
-			return true
-		}
-	}
-	return false
-}
-
 // fieldNames maps the core's names of fields onto SuperOffice's.
 var fieldNames = map[string]string{
 	"name": "Name", "url": "TargetUrl", "events": "Events", "secret": "Secret", "state": "State",
