@@ -1,5 +1,5 @@
 // Package server assembles hookhub: it opens the store named by the
-// configuration, builds the service, the delivery engine, the mailer, the
+// configuration, builds the service, the delivery engine, the mail queue, the
 // inbound worker, the outbox of SMS and wallet updates and the upkeep loop,
 // mounts every HTTP surface on one mux (the native API and its OpenAPI
 // document, the SuperOffice, SalesIQ and Tilby APIs, the integrations' URLs
