@@ -19,7 +19,7 @@ import (
 // well-formed request is 422, whether huma's schema check or the service
 // finds it, so that one status means "fix these fields"; 400 is kept for a
 // body that is not JSON at all.
-var statusOf = map[string]int{
+var statusOf = map[hookhub.Code]int{
 	hookhub.EINVALID:      http.StatusUnprocessableEntity,
 	hookhub.ENOTFOUND:     http.StatusNotFound,
 	hookhub.ECONFLICT:     http.StatusConflict,

@@ -133,7 +133,7 @@ func (h *handler) takeFlash(w http.ResponseWriter, r *http.Request) string {
 }
 
 // statuses maps error codes to the status of the error page.
-var statuses = map[string]int{
+var statuses = map[hookhub.Code]int{
 	hookhub.EINVALID: http.StatusBadRequest, hookhub.ENOTFOUND: http.StatusNotFound,
 	hookhub.ECONFLICT: http.StatusConflict, hookhub.EFORBIDDEN: http.StatusForbidden,
 	hookhub.ETOOLARGE: http.StatusRequestEntityTooLarge, hookhub.EUNAVAILABLE: http.StatusServiceUnavailable,

@@ -39,7 +39,7 @@ type Fault struct {
 }
 
 // statusOf maps error codes to HTTP statuses.
-var statusOf = map[string]int{
+var statusOf = map[hookhub.Code]int{
 	hookhub.EINVALID:      http.StatusBadRequest,
 	hookhub.EUNSUPPORTED:  http.StatusBadRequest,
 	hookhub.ENOTFOUND:     http.StatusNotFound,

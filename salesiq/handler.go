@@ -151,7 +151,7 @@ var (
 )
 
 // codes maps hookhub's error codes onto an HTTP status and a SalesIQ code.
-var codes = map[string]struct{ status, code int }{
+var codes = map[hookhub.Code]struct{ status, code int }{
 	hookhub.EUNAUTHORIZED: {http.StatusUnauthorized, 1002},
 	hookhub.EFORBIDDEN:    {http.StatusForbidden, 1007},
 	hookhub.EINVALID:      {http.StatusUnprocessableEntity, 1008},

@@ -303,7 +303,7 @@ func (e errorJSON) writeXML(x *xmlWriter, name string) {
 
 // codes maps hookhub's error codes onto an HTTP status and an ErrorType.
 // Every bad input is 400, as in SuperOffice.
-var codes = map[string]struct {
+var codes = map[hookhub.Code]struct {
 	status int
 	typ    string
 }{

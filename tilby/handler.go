@@ -138,7 +138,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // statusOf maps hookhub's error codes onto HTTP statuses. A request that
 // breaks a rule is 400, as Tilby answers it.
-var statusOf = map[string]int{
+var statusOf = map[hookhub.Code]int{
 	hookhub.EINVALID:      http.StatusBadRequest,
 	hookhub.ENOTFOUND:     http.StatusNotFound,
 	hookhub.ECONFLICT:     http.StatusConflict,
