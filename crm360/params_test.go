@@ -36,7 +36,7 @@ func TestParseParams(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name, query string
-		code        string
+		code        hookhub.Code
 		fields      []string
 	}{
 		{"Nothing", "", hookhub.EINVALID, []string{"CustomerName", "DatabaseAlias", "ExternalPlatform", "ExternalEntity", "ExternalAction", "SourceId"}},

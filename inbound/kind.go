@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/httpstatus"
 )
 
 // Kind reads the requests of one kind of integration and answers them in
@@ -127,7 +128,8 @@ func NotJSON(body []byte, err error) error {
 // 200 for nil; 400 for a body that is not JSON, 422 for a rule broken, 403
 // for a deactivated integration, 413 for a body over the limit, 415 for a
 // content type that is not JSON, 503 when the request could not be stored,
-// 500 for other failures.
+// 500 for other failures: httpstatus.Inbound's status of the code, but for
+// the body that is not JSON.
 func Status(err error) int {
 	var e *hookhub.Error
 	if err == nil {
@@ -136,24 +138,10 @@ func Status(err error) int {
 	if !errors.As(err, &e) {
 		return http.StatusInternalServerError
 	}
-	switch e.Code {
-	case hookhub.EINVALID:
-		if len(e.Fields) == 1 && e.Fields[0].Field == BodyField {
-			return http.StatusBadRequest
-		}
-		return http.StatusUnprocessableEntity
-	case hookhub.EFORBIDDEN:
-		return http.StatusForbidden
-	case hookhub.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case hookhub.EMEDIATYPE:
-		return http.StatusUnsupportedMediaType
-	case hookhub.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case hookhub.ENOTFOUND:
-		return http.StatusNotFound
+	if e.Code == hookhub.EINVALID && len(e.Fields) == 1 && e.Fields[0].Field == BodyField {
+		return http.StatusBadRequest
 	}
-	return http.StatusInternalServerError
+	return httpstatus.Inbound.Status(e.Code)
 }
 
 // Message is the sentence a sender reads for err: the message of an

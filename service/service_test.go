@@ -143,7 +143,7 @@ func event(typ string) *hookhub.Event {
 
 // wantCode fails unless err has the code (and, when field is not empty, a
 // problem with that field).
-func wantCode(t *testing.T, err error, code, field string) {
+func wantCode(t *testing.T, err error, code hookhub.Code, field string) {
 	t.Helper()
 	if got := hookhub.ErrorCode(err); got != code {
 		t.Fatalf("error code = %q (%v), want %q", got, err, code)

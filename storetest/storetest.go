@@ -364,7 +364,7 @@ func sameHeader(a, b http.Header) bool {
 }
 
 // wantCode fails t unless err has the code.
-func wantCode(t *testing.T, what string, err error, code string) {
+func wantCode(t *testing.T, what string, err error, code hookhub.Code) {
 	t.Helper()
 	if got := hookhub.ErrorCode(err); got != code {
 		t.Errorf("%s: error code %q (%v), want %q", what, got, err, code)
