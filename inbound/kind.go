@@ -10,13 +10,15 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/httpstatus"
 )
 
 // Kind reads the requests of one kind of integration and answers them in
 // its product's format. Its methods are called concurrently.
 type Kind interface {
-	// Info is the kind's entry in the catalogue of integration kinds.
+	// Info is the kind's entry in the catalogue of integration kinds
+	// (which its product's hookhub.Product lists too).
 	Info() hookhub.IntegrationKind
 	// Decode checks a request's header (its content type) and body against
 	// the kind's rules and returns what it says, or the error to answer:
@@ -56,24 +58,7 @@ type Answer struct {
 
 // Recorder saves CRM records (the service).
 type Recorder interface {
-	SaveRecords(ctx context.Context, in *hookhub.Integration, ch *hookhub.RecordChange) (*hookhub.RecordResult, error)
-}
-
-// kinds are the registered kinds, by name.
-var kinds = map[string]Kind{}
-
-// Register makes k serve the integrations of its kind and adds it to the
-// catalogue of integration kinds. Call it from an init function only.
-func Register(k Kind) {
-	info := k.Info()
-	kinds[info.Name] = k
-	hookhub.RegisterIntegrationKind(info)
-}
-
-// Lookup finds the registered kind of that name.
-func Lookup(name string) (Kind, bool) {
-	k, ok := kinds[name]
-	return k, ok
+	SaveRecords(ctx context.Context, in *hookhub.Integration, ch *crm.RecordChange) (*crm.RecordResult, error)
 }
 
 // The errors the handler gives a Kind's Answer, in a style that reads well

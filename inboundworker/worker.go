@@ -15,7 +15,7 @@ import (
 // called concurrently.
 type Processor interface {
 	// Process applies m and marks it done in the same transaction, fenced
-	// by m.Attempts (hookhub.CRMChange.MessageTry). An error says why it
+	// by m.Attempts (crm.CRMChange.MessageTry). An error says why it
 	// could not: a *hookhub.Error with EINVALID, ENOTFOUND, EFORBIDDEN or
 	// EUNSUPPORTED is the message's own fault and fails it for good, with
 	// the error's message as its reason; any other error is transient,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // Provider hands messages of one channel to the service that carries
@@ -17,7 +18,7 @@ type Provider interface {
 	// Send hands m over. An error fails this try, and the message is
 	// tried again later; a *hookhub.Error with EINVALID is the message's
 	// own fault and fails it for good.
-	Send(ctx context.Context, m *hookhub.Message) (Receipt, error)
+	Send(ctx context.Context, m *crm.Message) (Receipt, error)
 }
 
 // Receipt is what a provider says of a message it took.
@@ -29,7 +30,7 @@ type Receipt struct {
 // Log is the provider of a channel that has no other: it writes each
 // message to the log.
 type Log struct {
-	Channel hookhub.Channel
+	Channel crm.Channel
 	Logger  *slog.Logger
 }
 
@@ -37,7 +38,7 @@ type Log struct {
 func (Log) Name() string { return "log" }
 
 // Send writes m to the log.
-func (l Log) Send(ctx context.Context, m *hookhub.Message) (Receipt, error) {
+func (l Log) Send(ctx context.Context, m *crm.Message) (Receipt, error) {
 	l.Logger.InfoContext(ctx, "outgoing message (no provider configured)", "channel", m.Channel, "message", m.ID,
 		"to", m.To, "from", m.From, "text", m.Text, "data", string(m.Data))
 	return Receipt{Logged: true}, nil
@@ -45,13 +46,13 @@ func (l Log) Send(ctx context.Context, m *hookhub.Message) (Receipt, error) {
 
 // Dispatcher sends the outbox until its context ends.
 type Dispatcher struct {
-	Store     hookhub.Store
-	Providers map[hookhub.Channel]Provider // a channel without one gets Log
-	Now       func() time.Time             // default time.Now
-	Logger    *slog.Logger                 // default slog.Default()
-	Interval  time.Duration                // how often the outbox is looked at without a wake-up (default 1 s)
-	Lease     time.Duration                // how long a claim lasts (default 2 min)
-	MaxTries  int                          // tries before a message is failed (default 8)
+	Store     crm.Store
+	Providers map[crm.Channel]Provider // a channel without one gets Log
+	Now       func() time.Time         // default time.Now
+	Logger    *slog.Logger             // default slog.Default()
+	Interval  time.Duration            // how often the outbox is looked at without a wake-up (default 1 s)
+	Lease     time.Duration            // how long a claim lasts (default 2 min)
+	MaxTries  int                      // tries before a message is failed (default 8)
 	// RetryScale multiplies every retry delay (HOOKHUB_RETRY_SCALE;
 	// default 1). The delays double from 10 s.
 	RetryScale float64
@@ -112,7 +113,7 @@ func (d *Dispatcher) SendDue(ctx context.Context) int {
 	return len(msgs)
 }
 
-func (d *Dispatcher) send(ctx context.Context, m *hookhub.Message) {
+func (d *Dispatcher) send(ctx context.Context, m *crm.Message) {
 	p, ok := d.Providers[m.Channel]
 	if !ok {
 		p = Log{Channel: m.Channel, Logger: d.logger()}
@@ -120,14 +121,14 @@ func (d *Dispatcher) send(ctx context.Context, m *hookhub.Message) {
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	r, err := p.Send(sctx, m)
 	cancel()
-	o := hookhub.OutboxOutcome{Status: hookhub.MessageSent, Provider: p.Name(), ProviderID: r.ID, Try: m.Attempts}
+	o := crm.OutboxOutcome{Status: crm.MessageSent, Provider: p.Name(), ProviderID: r.ID, Try: m.Attempts}
 	var e *hookhub.Error
 	switch {
 	case err == nil && r.Logged:
-		o.Status = hookhub.MessageLogged
+		o.Status = crm.MessageLogged
 	case err == nil:
 	case errors.As(err, &e) && e.Code == hookhub.EINVALID || m.Attempts >= d.maxTries():
-		o.Status, o.Error = hookhub.MessageFailed, err.Error()
+		o.Status, o.Error = crm.MessageFailed, err.Error()
 		d.logger().Error("send message: giving up", "message", m.ID, "channel", m.Channel, "err", err)
 	default:
 		scale := d.RetryScale
@@ -135,7 +136,7 @@ func (d *Dispatcher) send(ctx context.Context, m *hookhub.Message) {
 			scale = 1
 		}
 		delay := time.Duration(float64(time.Duration(1<<min(m.Attempts-1, 10))*10*time.Second) * scale)
-		o.Status, o.Error, o.RetryAt = hookhub.MessageQueued, err.Error(), d.now().Add(delay)
+		o.Status, o.Error, o.RetryAt = crm.MessageQueued, err.Error(), d.now().Add(delay)
 		d.logger().Warn("send message: will try again", "message", m.ID, "channel", m.Channel, "err", err, "at", o.RetryAt)
 	}
 	if err := d.Store.FinishOutbox(ctx, d.now(), m.TenantID, m.ID, o); err != nil {

@@ -5,4 +5,9 @@
 // document, the SuperOffice, SalesIQ and Tilby APIs, the integrations' URLs
 // at /in/, CRM360's QueueProcess, health and metrics, and the console at
 // /), and runs them until it is told to stop, stopping them in order.
+//
+// The products hookhub speaks are one table (products.go): each adapter
+// exports what it adds as values (its hookhub.Product, wire format, rules,
+// inbound kinds), and the server hands them to the service, the engine and
+// the door at /in/ as configuration. Nothing registers itself at init.
 package server

@@ -21,10 +21,7 @@ import (
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/mailqueue"
 	"github.com/hookhub/hookhub/outbox"
-	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/service"
-	"github.com/hookhub/hookhub/superoffice"
-	"github.com/hookhub/hookhub/tilby"
 	"github.com/hookhub/hookhub/upkeep"
 )
 
@@ -33,7 +30,7 @@ import (
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
-	store   hookhub.Store
+	store   service.Store
 	svc     *service.Service
 	engine  *delivery.Engine
 	mailer  *mailqueue.Mailer
@@ -90,6 +87,7 @@ func (s *Server) build() error {
 
 		PublicURL: func() string { return s.cfg.publicURL(s.ln) }, // integrations' URLs
 		Rules:     Rules(),
+		Catalog:   Catalog(),
 
 		WakeInbound: func() { s.inbound.Wake() },
 		WakeOutbox:  func() { s.outbox.Wake() },
@@ -127,27 +125,6 @@ func (s *Server) buildQueues(now func() time.Time) {
 	s.outbox = outbox.New()
 	s.outbox.Store, s.outbox.Now, s.outbox.Logger = s.store, now, s.log.With("part", "outbox")
 	s.outbox.Interval, s.outbox.Lease, s.outbox.RetryScale = s.cfg.PollInterval, s.cfg.Lease, s.cfg.RetryScale
-}
-
-// Formats are the products' wire formats, by format name: what the engine
-// posts for their webhooks.
-func Formats() map[string]delivery.Formatter {
-	return map[string]delivery.Formatter{
-		salesiq.Format:     &salesiq.Formatter{},
-		superoffice.Format: &superoffice.Formatter{},
-		tilby.Format:       tilby.Formatter{},
-	}
-}
-
-// Rules are the products' rules for their webhooks, by format name, which
-// the service applies on every save. Tests that build a service of their
-// own take these, so that they meet the rules the server has.
-func Rules() map[string]service.FormatRules {
-	return map[string]service.FormatRules{
-		salesiq.Format:     salesiq.Rules{},
-		superoffice.Format: superoffice.Rules{},
-		tilby.Format:       tilby.Rules{},
-	}
 }
 
 // Service returns the service, for commands that act without HTTP.

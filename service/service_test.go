@@ -38,7 +38,7 @@ func (c *clock) Add(d time.Duration) {
 
 // countingStore is the real store, counting the size of each Publish call.
 type countingStore struct {
-	hookhub.Store
+	service.Store
 	mu    sync.Mutex
 	sizes []int
 }
@@ -64,6 +64,10 @@ type options struct {
 	rules        map[string]service.FormatRules
 }
 
+// catalog is the tests' products: one that names a scope otherwise, as
+// SalesIQ does.
+var catalog = hookhub.NewCatalog(hookhub.Product{ScopeAliases: map[string]hookhub.Scope{"Example.hooks.READ": hookhub.ScopeWebhooksRead}})
+
 func setup(t *testing.T, opts options) (*service.Service, *bundle) {
 	t.Helper()
 	ctx := context.Background()
@@ -85,6 +89,7 @@ func setup(t *testing.T, opts options) (*service.Service, *bundle) {
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		MaxBatch: opts.maxBatch,
 		Rules:    opts.rules,
+		Catalog:  catalog,
 	})
 	t.Cleanup(svc.Close)
 	b.a = newTenant(t, svc, "A")

@@ -58,7 +58,7 @@ func (c *clock) Add(d time.Duration) {
 type env struct {
 	url    string
 	svc    *service.Service
-	store  hookhub.Store
+	store  service.Store
 	engine *delivery.Engine
 	clock  *clock
 	smtp   *smtptest.Server
@@ -95,7 +95,7 @@ func setup(t *testing.T, opts *options) *env {
 		Formats:      server.Formats(),
 	})
 	e.svc = service.New(service.Config{Store: db, Egress: policy, Now: e.clock.Now, Wake: e.engine.Wake, Sender: e.engine, Logger: logger,
-		Rules: server.Rules()})
+		Rules: server.Rules(), Catalog: server.Catalog()})
 	t.Cleanup(e.svc.Close)
 	mc, err := mail.ParseURL(e.smtp.URL())
 	if err != nil {

@@ -1,4 +1,4 @@
-package hookhub
+package crm
 
 import "strings"
 

@@ -1,4 +1,4 @@
-package hookhub
+package crm
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookhub/hookhub"
 )
 
 func TestCRMChangeValidate(t *testing.T) {
@@ -34,7 +36,7 @@ func TestCRMChangeValidate(t *testing.T) {
 			err := ch.Validate()
 			var got []string
 			if err != nil {
-				for _, f := range err.(*Error).Fields {
+				for _, f := range err.(*hookhub.Error).Fields {
 					got = append(got, f.Field)
 				}
 			}
@@ -92,7 +94,7 @@ func TestCRM360SourceValidate(t *testing.T) {
 		err := tt.s.Validate(tt.platform)
 		got := ""
 		if err != nil {
-			got = err.(*Error).Fields[0].Field
+			got = err.(*hookhub.Error).Fields[0].Field
 		}
 		if got != tt.field {
 			t.Errorf("Validate(%s, %+v) = %v, want a fault in %q", tt.platform, tt.s, err, tt.field)
@@ -102,7 +104,7 @@ func TestCRM360SourceValidate(t *testing.T) {
 
 func TestInboundCopyMail(t *testing.T) {
 	t.Parallel()
-	m := &InboundMessage{
+	m := &hookhub.InboundMessage{
 		ID: 42, TenantID: "ten_1", Kind: "crm360-shopify", Entity: "Customer", Action: "Insert", Query: "CustomerName=acme",
 		Header: map[string][]string{"Authorization": {"Bearer hh_secret"}, "Content-Type": {"application/json"}},
 		Body:   []byte(`{"id":1}`), ReceivedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),

@@ -1,4 +1,4 @@
-package hookhub
+package crm
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hookhub/hookhub"
 )
 
 // Channel is how a message reaches a person.
@@ -156,7 +158,7 @@ const MaxMessageText = 100 << 10
 
 // Validate checks a message before it is saved.
 func (m *Message) Validate() error {
-	var p Problems
+	var p hookhub.Problems
 	if !m.Channel.Valid() {
 		p.Add("channel", "must be one of sms, email, wallet")
 	}
@@ -235,6 +237,6 @@ const (
 )
 
 // Event returns the event of type typ about m, with m as its data.
-func (m *Message) Event(typ string, modified []string) (*Event, error) {
+func (m *Message) Event(typ string, modified []string) (*hookhub.Event, error) {
 	return recordEvent(m.TenantID, typ, "message", m.ID, m, modified)
 }

@@ -1,4 +1,4 @@
-package hookhub
+package crm
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hookhub/hookhub"
 )
 
 // CRMChange is what one inbound message does to a tenant's records, as a
@@ -96,7 +98,7 @@ type CRMOp struct {
 	OptOut   *OptOut
 	Select   ContactSelector
 	Message  *Message
-	Mail     *Mail
+	Mail     *hookhub.Mail
 }
 
 // MessageReport is a provider's news of a message it carries.
@@ -176,7 +178,7 @@ const MaxCRMOps = 1000
 // the operation's index in a batch ("[2].contact.email"), or without it
 // for a change of one operation ("contact.email").
 func (ch *CRMChange) Validate() error {
-	var p Problems
+	var p hookhub.Problems
 	if len(ch.Ops) == 0 {
 		p.Add("ops", "must not be empty")
 	}
@@ -193,9 +195,9 @@ func (ch *CRMChange) Validate() error {
 	return p.Err()
 }
 
-func (op *CRMOp) validate(p *Problems, prefix string) {
+func (op *CRMOp) validate(p *hookhub.Problems, prefix string) {
 	add := func(name string, err error) {
-		var e *Error
+		var e *hookhub.Error
 		if errors.As(err, &e) {
 			for _, f := range e.Fields {
 				p.Add(prefix+name+"."+f.Field, "%s", f.Reason)
@@ -263,7 +265,7 @@ func (op *CRMOp) validate(p *Problems, prefix string) {
 // CRMResult is what applying a change did.
 type CRMResult struct {
 	Effects []Effect
-	Events  []PublishResult // the events raised, in the same transaction
+	Events  []hookhub.PublishResult // the events raised, in the same transaction
 }
 
 // Effect is what one operation did to one record.
@@ -309,5 +311,5 @@ type ChangeStore interface {
 	// QueueInboundMessage stores a queued message and, in the same
 	// transaction, an e-mail to each address of copyTo with the
 	// message's content (InboundCopyMail).
-	QueueInboundMessage(ctx context.Context, m *InboundMessage, copyTo []string) error
+	QueueInboundMessage(ctx context.Context, m *hookhub.InboundMessage, copyTo []string) error
 }

@@ -1,10 +1,12 @@
-package hookhub
+package crm
 
 import (
 	"encoding/json"
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/hookhub/hookhub"
 )
 
 // The CRM records besides contacts and orders (record.go) and messages
@@ -46,7 +48,7 @@ const MaxProductVariants = 1000
 
 // Validate checks a product before it is saved.
 func (p *Product) Validate() error {
-	var pr Problems
+	var pr hookhub.Problems
 	if p.ExternalID == "" {
 		pr.Add("external_id", "is required")
 	}
@@ -134,7 +136,7 @@ const MaxTicketComments = 256 << 10
 
 // Validate checks a ticket before it is saved.
 func (t *Ticket) Validate() error {
-	var p Problems
+	var p hookhub.Problems
 	if t.ExternalID == "" {
 		p.Add("id", "is required")
 	}
@@ -197,7 +199,7 @@ const MaxActivityData = 256 << 10
 
 // Validate checks an activity before it is saved.
 func (a *Activity) Validate() error {
-	var p Problems
+	var p hookhub.Problems
 	if a.Type == "" {
 		p.Add("type", "is required")
 	}
@@ -220,20 +222,19 @@ const (
 	EventActivityCreated = "activity.created"
 )
 
-func init() {
-	RegisterBuiltin(
-		EventType{Name: EventContactDeleted, Description: "A contact was deleted (its source deleted the customer); its orders, tickets and activities stay.", Example: json.RawMessage(exampleContact)},
-		EventType{Name: EventContactMerged, Description: "Duplicate contacts were merged into this one; merged_ids names those that are gone.", Example: json.RawMessage(`{"contact":` + exampleContact + `,"merged_ids":[2]}`)},
-		EventType{Name: EventOrderDeleted, Description: "An order was deleted by its shop.", Example: json.RawMessage(exampleOrder)},
-		EventType{Name: EventProductCreated, Description: "A product was received from a shop.", Example: json.RawMessage(exampleProduct)},
-		EventType{Name: EventProductChanged, Description: "A product's fields changed.", Example: json.RawMessage(exampleProduct)},
-		EventType{Name: EventProductDeleted, Description: "A product was deleted by its shop.", Example: json.RawMessage(exampleProduct)},
-		EventType{Name: EventTicketCreated, Description: "A help-desk ticket was received.", Example: json.RawMessage(exampleTicket)},
-		EventType{Name: EventTicketChanged, Description: "A ticket's fields changed (its status, its comments).", Example: json.RawMessage(exampleTicket)},
-		EventType{Name: EventActivityCreated, Description: "An activity of a contact was recorded (a participation in a game).", Example: json.RawMessage(exampleActivity)},
-		EventType{Name: EventMessageCreated, Description: "An SMS, e-mail or wallet update was queued, or first reported by its provider.", Example: json.RawMessage(exampleMessage)},
-		EventType{Name: EventMessageChanged, Description: "A message's status changed (sent, delivered, opened, bounced…).", Example: json.RawMessage(exampleMessage)},
-	)
+// changeEventTypes are the events the other records raise.
+var changeEventTypes = []hookhub.EventType{
+	{Name: EventContactDeleted, Description: "A contact was deleted (its source deleted the customer); its orders, tickets and activities stay.", Example: json.RawMessage(exampleContact)},
+	{Name: EventContactMerged, Description: "Duplicate contacts were merged into this one; merged_ids names those that are gone.", Example: json.RawMessage(`{"contact":` + exampleContact + `,"merged_ids":[2]}`)},
+	{Name: EventOrderDeleted, Description: "An order was deleted by its shop.", Example: json.RawMessage(exampleOrder)},
+	{Name: EventProductCreated, Description: "A product was received from a shop.", Example: json.RawMessage(exampleProduct)},
+	{Name: EventProductChanged, Description: "A product's fields changed.", Example: json.RawMessage(exampleProduct)},
+	{Name: EventProductDeleted, Description: "A product was deleted by its shop.", Example: json.RawMessage(exampleProduct)},
+	{Name: EventTicketCreated, Description: "A help-desk ticket was received.", Example: json.RawMessage(exampleTicket)},
+	{Name: EventTicketChanged, Description: "A ticket's fields changed (its status, its comments).", Example: json.RawMessage(exampleTicket)},
+	{Name: EventActivityCreated, Description: "An activity of a contact was recorded (a participation in a game).", Example: json.RawMessage(exampleActivity)},
+	{Name: EventMessageCreated, Description: "An SMS, e-mail or wallet update was queued, or first reported by its provider.", Example: json.RawMessage(exampleMessage)},
+	{Name: EventMessageChanged, Description: "A message's status changed (sent, delivered, opened, bounced…).", Example: json.RawMessage(exampleMessage)},
 }
 
 const (
@@ -253,23 +254,23 @@ const (
 )
 
 // Event returns the event of type typ about p, with p as its data.
-func (p *Product) Event(typ string, modified []string) (*Event, error) {
+func (p *Product) Event(typ string, modified []string) (*hookhub.Event, error) {
 	return recordEvent(p.TenantID, typ, "product", p.ID, p, modified)
 }
 
 // Event returns the event of type typ about t, with t as its data.
-func (t *Ticket) Event(typ string, modified []string) (*Event, error) {
+func (t *Ticket) Event(typ string, modified []string) (*hookhub.Event, error) {
 	return recordEvent(t.TenantID, typ, "ticket", t.ID, t, modified)
 }
 
 // Event returns the event of type typ about a, with a as its data.
-func (a *Activity) Event(typ string) (*Event, error) {
+func (a *Activity) Event(typ string) (*hookhub.Event, error) {
 	return recordEvent(a.TenantID, typ, "activity", a.ID, a, nil)
 }
 
 // MergedEvent returns the contact.merged event of c, into which the
 // contacts with the given ids were merged.
-func (c *Contact) MergedEvent(mergedIDs []int64, modified []string) (*Event, error) {
+func (c *Contact) MergedEvent(mergedIDs []int64, modified []string) (*hookhub.Event, error) {
 	return recordEvent(c.TenantID, EventContactMerged, "contact", c.ID, struct {
 		Contact   *Contact `json:"contact"`
 		MergedIDs []int64  `json:"merged_ids"`
@@ -280,7 +281,7 @@ func (c *Contact) MergedEvent(mergedIDs []int64, modified []string) (*Event, err
 type ProductFilter struct {
 	IntegrationID int64
 	ExternalID    string
-	Page
+	hookhub.Page
 }
 
 // TicketFilter narrows a list of tickets.
@@ -289,14 +290,14 @@ type TicketFilter struct {
 	IntegrationID int64
 	ExternalID    string
 	Status        string
-	Page
+	hookhub.Page
 }
 
 // ActivityFilter narrows a list of activities.
 type ActivityFilter struct {
 	ContactID int64
 	Type      string
-	Page
+	hookhub.Page
 }
 
 // MessageFilter narrows a list of messages.
@@ -304,5 +305,5 @@ type MessageFilter struct {
 	Channel   Channel
 	Status    MessageStatus
 	ContactID int64
-	Page
+	hookhub.Page
 }

@@ -1,4 +1,4 @@
-package hookhub
+package crm
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hookhub/hookhub"
 )
 
 // The CRM records: what inbound messages write and what raises events. A
@@ -264,7 +266,7 @@ var addressFieldNames = []string{"first_name", "last_name", "line1", "line2", "c
 // Validate checks a contact before it is saved. Fields are named as in
 // its JSON form.
 func (c *Contact) Validate() error {
-	var p Problems
+	var p hookhub.Problems
 	if c.Email == "" {
 		p.Add("email", "is required")
 	} else if r := CheckEmail(c.Email); r != "" {
@@ -298,7 +300,7 @@ func (c *Contact) Validate() error {
 
 // Validate checks an order before it is saved.
 func (o *Order) Validate() error {
-	var p Problems
+	var p hookhub.Problems
 	if o.ExternalID == "" {
 		p.Add("external_id", "is required")
 	}
@@ -333,13 +335,13 @@ func (o *Order) Validate() error {
 	return p.Err()
 }
 
-func checkLen(p *Problems, field, s string) {
+func checkLen(p *hookhub.Problems, field, s string) {
 	if utf8.RuneCountInString(s) > MaxRecordText {
 		p.Add(field, "must be at most %d characters", MaxRecordText)
 	}
 }
 
-func checkDecimal(p *Problems, field string, d Decimal) {
+func checkDecimal(p *hookhub.Problems, field string, d Decimal) {
 	if _, ok := ParseDecimal(string(d)); d != "" && !ok {
 		p.Add(field, "must be a decimal number")
 	}
@@ -465,13 +467,12 @@ const (
 	EventOrderDeleted   = "order.deleted"
 )
 
-func init() {
-	RegisterBuiltin(
-		EventType{Name: EventContactCreated, Description: "A contact (lead) was created.", Example: json.RawMessage(exampleContact)},
-		EventType{Name: EventContactChanged, Description: "A contact's fields changed.", Example: json.RawMessage(exampleContact)},
-		EventType{Name: EventOrderCreated, Description: "An order was received from a shop.", Example: json.RawMessage(exampleOrder)},
-		EventType{Name: EventOrderChanged, Description: "An order's fields changed (its type, amounts or items).", Example: json.RawMessage(exampleOrder)},
-	)
+// recordEventTypes are the events contacts and orders raise.
+var recordEventTypes = []hookhub.EventType{
+	{Name: EventContactCreated, Description: "A contact (lead) was created.", Example: json.RawMessage(exampleContact)},
+	{Name: EventContactChanged, Description: "A contact's fields changed.", Example: json.RawMessage(exampleContact)},
+	{Name: EventOrderCreated, Description: "An order was received from a shop.", Example: json.RawMessage(exampleOrder)},
+	{Name: EventOrderChanged, Description: "An order's fields changed (its type, amounts or items).", Example: json.RawMessage(exampleOrder)},
 }
 
 const (
@@ -488,21 +489,21 @@ const (
 )
 
 // Event returns the event of type typ about c, with c as its data.
-func (c *Contact) Event(typ string, modified []string) (*Event, error) {
+func (c *Contact) Event(typ string, modified []string) (*hookhub.Event, error) {
 	return recordEvent(c.TenantID, typ, "contact", c.ID, c, modified)
 }
 
 // Event returns the event of type typ about o, with o as its data.
-func (o *Order) Event(typ string, modified []string) (*Event, error) {
+func (o *Order) Event(typ string, modified []string) (*hookhub.Event, error) {
 	return recordEvent(o.TenantID, typ, "order", o.ID, o, modified)
 }
 
-func recordEvent(tenantID, typ, entity string, id int64, record any, modified []string) (*Event, error) {
+func recordEvent(tenantID, typ, entity string, id int64, record any, modified []string) (*hookhub.Event, error) {
 	data, err := json.Marshal(record)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s %d: %w", entity, id, err)
 	}
-	return &Event{
+	return &hookhub.Event{
 		TenantID: tenantID, Type: typ, EntityType: entity, EntityID: strconv.FormatInt(id, 10),
 		Data: data, ModifiedFields: slices.Clone(modified),
 	}, nil
@@ -527,9 +528,9 @@ type RecordChange struct {
 // Validate checks a change before it is saved; fields are named
 // "contact.email", "order.total".
 func (ch *RecordChange) Validate() error {
-	var p Problems
+	var p hookhub.Problems
 	add := func(prefix string, err error) {
-		var e *Error
+		var e *hookhub.Error
 		if errors.As(err, &e) {
 			for _, f := range e.Fields {
 				p.Add(prefix+f.Field, "%s", f.Reason)
@@ -555,13 +556,13 @@ type RecordResult struct {
 	Order          *Order   // nil when the change had none
 	OrderCreated   bool
 	OrderChanged   []string
-	Events         []PublishResult // the events raised, in the same transaction
+	Events         []hookhub.PublishResult // the events raised, in the same transaction
 }
 
 // Deliveries counts the deliveries the result's events made.
 func (r *RecordResult) Deliveries() int { return countDeliveries(r.Events) }
 
-func countDeliveries(events []PublishResult) int {
+func countDeliveries(events []hookhub.PublishResult) int {
 	n := 0
 	for _, e := range events {
 		n += e.Deliveries
@@ -576,7 +577,7 @@ type ContactFilter struct {
 	Source        string
 	IntegrationID int64
 	Since, Until  time.Time // created at or after Since, before Until
-	Page
+	hookhub.Page
 }
 
 // OrderFilter narrows a list of orders. Empty fields match anything.
@@ -586,7 +587,7 @@ type OrderFilter struct {
 	ExternalID    string
 	Type          OrderType
 	Since, Until  time.Time // dated at or after Since, before Until
-	Page
+	hookhub.Page
 }
 
 // RecordStore keeps the CRM records. Part of Store.

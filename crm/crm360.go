@@ -1,15 +1,14 @@
-package hookhub
+package crm
 
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hookhub/hookhub"
 )
 
 // CRM360 callers name a tenant with two words, CustomerName and
@@ -27,30 +26,13 @@ type CRM360Account struct {
 	UpdatedAt     time.Time
 }
 
-// CRM360Path is where CRM360's QueueProcess is served, as CRM360 spells it.
-const CRM360Path = "/api/Webhook/QueueProcess"
-
-// CRM360SourceURL is the QueueProcess URL a CRM360 source's platform posts
-// to, below base: the parameters that name the tenant (when a is not nil)
-// and the source; the caller adds ExternalEntity, ExternalAction and the
-// optional ones.
-func CRM360SourceURL(base string, in *Integration, a *CRM360Account) string {
-	platform, _ := CRM360Platform(in.Kind)
-	q := url.Values{"SourceId": {strconv.FormatInt(in.ID, 10)}, "ExternalPlatform": {platform}}
-	if a != nil {
-		q.Set("CustomerName", a.CustomerName)
-		q.Set("DatabaseAlias", a.DatabaseAlias)
-	}
-	return strings.TrimRight(base, "/") + CRM360Path + "?" + q.Encode()
-}
-
 // CRM360Key is the form in which a CustomerName or a DatabaseAlias is
 // matched: trimmed and in lower case.
 func CRM360Key(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // Validate checks an account name before it is saved.
 func (a *CRM360Account) Validate() error {
-	var p Problems
+	var p hookhub.Problems
 	for _, f := range []struct{ name, v string }{{"customer_name", a.CustomerName}, {"database_alias", a.DatabaseAlias}} {
 		switch {
 		case strings.TrimSpace(f.v) == "":
@@ -99,7 +81,7 @@ type CRM360Source struct {
 // Validate checks a source's settings for an integration of kind, the
 // platform a CRM360 kind is for ("shopify" for "crm360-shopify").
 func (s *CRM360Source) Validate(platform string) error {
-	var p Problems
+	var p hookhub.Problems
 	switch {
 	case !slices.Contains(SourceAuths, s.Auth):
 		p.Add("auth", "must be one of token, shopify_hmac, zendesk_signature")
@@ -153,7 +135,7 @@ const MailInboundCopy = "inbound.copy"
 // InboundCopyMail is the e-mail that sends a copy of an inbound message
 // to an address (CRM360's Email parameter): what it is, its query, its
 // headers (without credentials) and its body.
-func InboundCopyMail(m *InboundMessage, to string, now time.Time) Mail {
+func InboundCopyMail(m *hookhub.InboundMessage, to string, now time.Time) hookhub.Mail {
 	var b strings.Builder
 	fmt.Fprintf(&b, "hookhub received this webhook and queued it as message %d.\n\n", m.ID)
 	fmt.Fprintf(&b, "Received: %s\n", m.ReceivedAt.UTC().Format(time.RFC3339))
@@ -166,7 +148,7 @@ func InboundCopyMail(m *InboundMessage, to string, now time.Time) Mail {
 	slices.Sort(names)
 	for _, k := range names {
 		v := strings.Join(m.Header[k], ", ")
-		if http.CanonicalHeaderKey(k) == "Authorization" {
+		if strings.EqualFold(k, "Authorization") {
 			v = "(hidden)"
 		}
 		fmt.Fprintf(&b, "  %s: %s\n", k, v)
@@ -182,9 +164,9 @@ func InboundCopyMail(m *InboundMessage, to string, now time.Time) Mail {
 		fmt.Fprintf(&b, "\n… (cut at %d bytes)", MaxCopyBody)
 	}
 	b.WriteString("\n")
-	return Mail{
+	return hookhub.Mail{
 		TenantID: m.TenantID, Kind: MailInboundCopy, To: to,
 		Subject: fmt.Sprintf("Webhook %s %s %s (message %d)", strings.TrimPrefix(m.Kind, CRM360KindPrefix), m.Entity, m.Action, m.ID),
-		Text:    b.String(), State: MailQueued, CreatedAt: now,
+		Text:    b.String(), State: hookhub.MailQueued, CreatedAt: now,
 	}
 }
