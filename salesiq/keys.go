@@ -1,7 +1,6 @@
 package salesiq
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -52,20 +51,19 @@ func newKey(now time.Time) (privatePEM string, k *key, err error) {
 	return privatePEM, &key{ID: hookhub.NewID("key"), PublicKey: publicPEM, CreatedAt: now.UnixMilli()}, nil
 }
 
+var _ service.KeyPairs = Rules{}
+
 // Key is a SalesIQ webhook's RSA signing key as its owner sees it: the
 // public half, to verify x-siqsignature with.
-type Key struct {
-	ID        string
-	PublicKey string // PEM, SubjectPublicKeyInfo
-	CreatedAt time.Time
-	// Secured says whether the webhook's requests are signed: SalesIQ
-	// signs those of a webhook made with "secured": true that has a key.
-	Secured bool
+type Key = service.KeyPair
+
+func (k *key) public(secured bool) *Key {
+	return &Key{ID: k.ID, PublicKey: k.PublicKey, CreatedAt: time.UnixMilli(k.CreatedAt).UTC(), Secured: secured}
 }
 
-// WebhookKey returns the signing key of one of the tenant's SalesIQ
-// webhooks, nil when it has none. Other webhooks are ENOTFOUND.
-func WebhookKey(w *hookhub.Webhook) (*Key, error) {
+// Key returns the signing key of a SalesIQ webhook, nil when it has none.
+// Other webhooks are ENOTFOUND.
+func (Rules) Key(w *hookhub.Webhook) (*Key, error) {
 	m, err := ours(w)
 	if err != nil || m.Key == nil {
 		return nil, err
@@ -73,29 +71,17 @@ func WebhookKey(w *hookhub.Webhook) (*Key, error) {
 	return m.Key.public(m.Secured), nil
 }
 
-func (k *key) public(secured bool) *Key {
-	return &Key{ID: k.ID, PublicKey: k.PublicKey, CreatedAt: time.UnixMilli(k.CreatedAt).UTC(), Secured: secured}
-}
-
-// CreateKey gives one of the tenant's SalesIQ webhooks a new RSA key pair,
-// replacing its key if it had one, and returns its public half. SalesIQ
-// files this under its create scope.
-func CreateKey(ctx context.Context, svc *service.Service, actor *hookhub.Token, webhookID int64) (*Key, error) {
-	var m meta
-	_, err := svc.ChangeWebhook(ctx, actor, hookhub.ScopeWebhooksCreate, webhookID, func(w *hookhub.Webhook) error {
-		var err error
-		if m, err = ours(w); err != nil {
-			return err
-		}
-		if err := giveKey(w, &m); err != nil {
-			return err
-		}
-		w.Meta = m.encode()
-		return nil
-	})
+// NewKey gives a SalesIQ webhook a new RSA key pair, replacing its key if
+// it had one, and returns its public half.
+func (Rules) NewKey(w *hookhub.Webhook) (*Key, error) {
+	m, err := ours(w)
 	if err != nil {
 		return nil, err
 	}
+	if err := giveKey(w, &m); err != nil {
+		return nil, err
+	}
+	w.Meta = m.encode()
 	return m.Key.public(m.Secured), nil
 }
 
@@ -120,30 +106,25 @@ func keepSigned(w *hookhub.Webhook, m *meta) error {
 	return giveKey(w, m)
 }
 
-// DeleteKey removes the key keyID of one of the tenant's SalesIQ webhooks.
-// An unsecured webhook is then without a key; a secured one gets a new key
-// pair at once, so that its requests stay signed, and DeleteKey returns
-// it (nil for an unsecured webhook). SalesIQ files this under its delete
-// scope.
-func DeleteKey(ctx context.Context, svc *service.Service, actor *hookhub.Token, webhookID int64, keyID string) (*Key, error) {
-	var m meta
-	_, err := svc.ChangeWebhook(ctx, actor, hookhub.ScopeWebhooksDelete, webhookID, func(w *hookhub.Webhook) error {
-		var err error
-		if m, err = ours(w); err != nil {
-			return err
-		}
-		if m.Key == nil || m.Key.ID != keyID {
-			return hookhub.Errorf(hookhub.ENOTFOUND, "key %s of webhook %d not found", keyID, webhookID)
-		}
-		w.Secret, m.Key = "", nil
-		if err := keepSigned(w, &m); err != nil {
-			return err
-		}
-		w.Meta = m.encode()
-		return nil
-	})
-	if err != nil || m.Key == nil {
+// DeleteKey removes the key keyID of a SalesIQ webhook. An unsecured
+// webhook is then without a key; a secured one gets a new key pair at
+// once, so that its requests stay signed, and DeleteKey returns it (nil
+// for an unsecured webhook).
+func (Rules) DeleteKey(w *hookhub.Webhook, keyID string) (*Key, error) {
+	m, err := ours(w)
+	if err != nil {
 		return nil, err
+	}
+	if m.Key == nil || m.Key.ID != keyID {
+		return nil, hookhub.Errorf(hookhub.ENOTFOUND, "key %s of webhook %d not found", keyID, w.ID)
+	}
+	w.Secret, m.Key = "", nil
+	if err := keepSigned(w, &m); err != nil {
+		return nil, err
+	}
+	w.Meta = m.encode()
+	if m.Key == nil {
+		return nil, nil
 	}
 	return m.Key.public(m.Secured), nil
 }

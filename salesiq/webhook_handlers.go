@@ -114,7 +114,7 @@ func (h *handler) createKey(ctx context.Context, c *call) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	k, err := CreateKey(ctx, h.svc, c.actor, id)
+	k, err := h.svc.CreateWebhookKey(ctx, c.actor, id)
 	if err != nil {
 		return answer{}, err
 	}
@@ -143,7 +143,7 @@ func (h *handler) deleteKey(ctx context.Context, c *call) (answer, error) {
 		return answer{}, err
 	}
 	keyID := c.r.PathValue("keyid")
-	replacement, err := DeleteKey(ctx, h.svc, c.actor, id, keyID)
+	replacement, err := h.svc.DeleteWebhookKey(ctx, c.actor, id, keyID)
 	if err != nil {
 		return answer{}, err
 	}
