@@ -23,8 +23,41 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		return nil, err
 	}
 	r := &run{cfg: c, clock: newClock(), runID: randomHex(6)}
+	rep, err := r.run(ctx)
+	r.close()
+	if err != nil || !c.Ceiling {
+		return rep, err
+	}
+	r.say("measuring the ceiling: the same load on an in-process server that stores nothing")
+	ceil, err := runCeiling(ctx, c)
+	rep.Ceiling = ceil
+	if ceil != nil && ceil.DeliveriesPerS > 0 {
+		rep.RatioToCeiling = rep.DeliveriesPerS / ceil.DeliveriesPerS
+		// The harness (senders, receiver) does the same work in both runs;
+		// what the ceiling run spent beyond it is the ceiling server's.
+		ceil.CPUSeconds = max(0, ceil.HarnessCPUSeconds-rep.HarnessCPUSeconds)
+	}
+	return rep, err
+}
+
+// runCeiling runs c's load against the ceiling (see Config.Ceiling).
+func runCeiling(ctx context.Context, c Config) (*Report, error) {
+	token := randomHex(16)
+	cs, err := startCeiling(token)
+	if err != nil {
+		return nil, err
+	}
+	defer cs.close()
+	cc := c
+	cc.Target, cc.Token, cc.Ceiling = cs.URL(), token, false
+	cc.Executable, cc.Env, cc.DB, cc.Nodes, cc.KillAfter, cc.CPUProfile = "", nil, "", 1, 0, ""
+	r := &run{cfg: cc, clock: newClock(), runID: randomHex(6)}
 	defer r.close()
-	return r.run(ctx)
+	rep, err := r.run(ctx)
+	if rep != nil {
+		rep.Database, rep.Nodes = "ceiling", 1
+	}
+	return rep, err
 }
 
 // run is one benchmark under way, and what must be undone after it.

@@ -37,6 +37,13 @@ type Config struct {
 	ProfileDuration time.Duration // how long the CPU profile covers, from the first publish
 
 	Progress io.Writer // a line at each step; nil says nothing
+
+	// Ceiling runs the same load, after hookhub's run, against an
+	// in-process server that accepts, signs and sends as hookhub does but
+	// stores nothing, and reports hookhub's ratio to it: a figure that
+	// says more than deliveries/s about hookhub, since the machine, the
+	// load and the receiver are the same in both.
+	Ceiling bool
 }
 
 // Defaults are the figures the benchmark is usually quoted at: a burst of
@@ -108,6 +115,9 @@ func (c Config) Validate() error {
 		if c.Nodes > 1 && !isPostgres(c.DB) {
 			add("more than one node needs a postgres:// database")
 		}
+	}
+	if c.Ceiling && c.Target != "" {
+		add("the ceiling is measured beside a hookhub this benchmark starts, not a target")
 	}
 	if c.KillAfter < 0 || (c.KillAfter > 0 && c.KillAfter >= c.Events) {
 		add("kill-after must be between 1 and events-1, not %d", c.KillAfter)

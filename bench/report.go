@@ -48,6 +48,12 @@ type Report struct {
 	NodeReports       []NodeReport `json:"node_reports,omitempty"`
 	Killed            string       `json:"killed,omitempty"` // the node killed mid-run
 
+	// Ceiling is the same load's figures on the in-process server that
+	// stores nothing (Config.Ceiling); its cpu_s is what it spent beyond
+	// the harness. RatioToCeiling is deliveries/s over the ceiling's.
+	Ceiling        *Report `json:"ceiling,omitempty"`
+	RatioToCeiling float64 `json:"ratio_to_ceiling,omitempty"`
+
 	Dir        string `json:"dir,omitempty"` // where the logs are
 	CPUProfile string `json:"cpu_profile,omitempty"`
 }
@@ -132,6 +138,15 @@ func (r *Report) WriteText(w io.Writer) error {
 		line("CPU seconds", "%.2f (%s)", r.CPUSeconds, strings.Join(cpu, ", "))
 	}
 	line("harness CPU seconds", "%.2f", r.HarnessCPUSeconds)
+	if c := r.Ceiling; c != nil {
+		line("ceiling deliveries/s", "%.0f (the same load on a server that stores nothing)", c.DeliveriesPerS)
+		line("ratio to ceiling", "%.2f", r.RatioToCeiling)
+		line("ceiling latency", "p50 %.2f ms, p99 %.2f ms", c.Latency.P50, c.Latency.P99)
+		line("ceiling CPU seconds", "%.2f (beyond the harness)", c.CPUSeconds)
+		if c.Missing > 0 || c.Duplicates > 0 {
+			line("ceiling missing", "%d (duplicates %d)", c.Missing, c.Duplicates)
+		}
+	}
 	line("elapsed", "%.2f s", r.ElapsedSeconds)
 	if r.Dir != "" {
 		line("logs", "%s", r.Dir)
