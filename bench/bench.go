@@ -22,7 +22,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	r := &run{cfg: c, clock: newClock(), runID: randomHex(6)}
+	r := &run{cfg: c, clock: newClock(), runID: randomHex(6), lists: true}
 	rep, err := r.run(ctx)
 	r.close()
 	if err != nil || !c.Ceiling {
@@ -72,6 +72,7 @@ type run struct {
 	nodes    []*node
 	webhooks []int64
 	base     string // the API used for set-up and clean-up
+	lists    bool   // time the API's list pages after the run
 }
 
 func (r *run) say(format string, args ...any) {
@@ -84,7 +85,7 @@ func (r *run) run(ctx context.Context) (*Report, error) {
 	c := r.cfg
 	rep := &Report{
 		Mode: "burst", Concurrency: c.Concurrency, Events: c.Events, Fanout: c.Fanout,
-		Payload: c.Payload, Database: "sqlite", Nodes: c.Nodes,
+		Payload: c.Payload, Database: "sqlite", Nodes: c.Nodes, Preload: c.Preload,
 	}
 	if c.Rate > 0 {
 		rep.Mode, rep.Rate, rep.Concurrency = "rate", c.Rate, 0
@@ -218,6 +219,11 @@ func (r *run) run(ctx context.Context) (*Report, error) {
 	rep.Latency = latencyOf(n.Latencies)
 	rep.ElapsedSeconds = float64(ended-began) / 1e9
 
+	if r.lists && pubErr == nil && rep.Complete {
+		if rep.Lists, err = r.measureLists(ctx); err != nil {
+			pubErr = err
+		}
+	}
 	if err := r.api.deleteWebhooks(context.WithoutCancel(ctx), r.base, r.webhooks); err == nil {
 		r.webhooks = nil
 	}
@@ -268,6 +274,11 @@ func (r *run) startNodes(ctx context.Context) (string, error) {
 	token, err := createTenant(ctx, c.Executable, env, filepath.Join(r.dir, "tenant-create.log"))
 	if err != nil {
 		return "", err
+	}
+	if c.Preload > 0 {
+		if err := r.preload(ctx, set["HOOKHUB_DB"], env); err != nil {
+			return "", err
+		}
 	}
 	for i := range c.Nodes {
 		name := fmt.Sprintf("node-%d", i+1)

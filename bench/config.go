@@ -44,6 +44,12 @@ type Config struct {
 	// says more than deliveries/s about hookhub, since the machine, the
 	// load and the receiver are the same in both.
 	Ceiling bool
+
+	// Preload gives the database this many finished deliveries of another
+	// tenant, with their events and attempts, before hookhub starts: the
+	// history months of use leave, to show whether hookhub stays as fast
+	// as its tables grow.
+	Preload int
 }
 
 // Defaults are the figures the benchmark is usually quoted at: a burst of
@@ -115,6 +121,12 @@ func (c Config) Validate() error {
 		if c.Nodes > 1 && !isPostgres(c.DB) {
 			add("more than one node needs a postgres:// database")
 		}
+	}
+	if c.Preload < 0 || c.Preload > 100_000_000 {
+		add("preload must be between 0 and 100000000, not %d", c.Preload)
+	}
+	if c.Preload > 0 && c.Target != "" {
+		add("preload writes to the database of a hookhub this benchmark starts, not a target")
 	}
 	if c.Ceiling && c.Target != "" {
 		add("the ceiling is measured beside a hookhub this benchmark starts, not a target")

@@ -52,6 +52,10 @@ type Report struct {
 	// stores nothing (Config.Ceiling); its cpu_s is what it spent beyond
 	// the harness. RatioToCeiling is deliveries/s over the ceiling's.
 	Ceiling        *Report `json:"ceiling,omitempty"`
+	Preload        int     `json:"preload,omitempty"` // finished deliveries of another tenant in the database before the run
+	// Lists are the API's list pages of the bench tenant, timed after the
+	// run.
+	Lists []ListReport `json:"lists,omitempty"`
 	RatioToCeiling float64 `json:"ratio_to_ceiling,omitempty"`
 
 	Dir        string `json:"dir,omitempty"` // where the logs are
@@ -138,6 +142,12 @@ func (r *Report) WriteText(w io.Writer) error {
 		line("CPU seconds", "%.2f (%s)", r.CPUSeconds, strings.Join(cpu, ", "))
 	}
 	line("harness CPU seconds", "%.2f", r.HarnessCPUSeconds)
+	if r.Preload > 0 {
+		line("preloaded", "%d finished deliveries, events and attempts of another tenant", r.Preload)
+	}
+	for _, l := range r.Lists {
+		line(l.Name, "p50 %.2f ms, p99 %.2f ms (%d calls)", l.P50, l.P99, l.Calls)
+	}
 	if c := r.Ceiling; c != nil {
 		line("ceiling deliveries/s", "%.0f (the same load on a server that stores nothing)", c.DeliveriesPerS)
 		line("ratio to ceiling", "%.2f", r.RatioToCeiling)

@@ -54,6 +54,7 @@ func benchConfig(args []string, getenv func(string) string, stderr io.Writer) (h
 	fs.StringVar(&c.CPUProfile, "cpuprofile", c.CPUProfile, "write a CPU profile of the (last) node to this file, taken from the first publish")
 	fs.DurationVar(&c.ProfileDuration, "profile-duration", c.ProfileDuration, "how long the CPU profile covers")
 	fs.BoolVar(&c.Ceiling, "ceiling", c.Ceiling, "then run the same load on an in-process server that accepts, signs and sends without storing, and print hookhub's ratio to it")
+	fs.IntVar(&c.Preload, "preload", c.Preload, "first give the database this many finished deliveries (with events and attempts) of another tenant")
 	fs.BoolVar(&asJSON, "json", false, "print the report as one JSON object")
 	if err := fs.Parse(args); err != nil {
 		return c, false, err
