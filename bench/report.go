@@ -51,12 +51,12 @@ type Report struct {
 	// Ceiling is the same load's figures on the in-process server that
 	// stores nothing (Config.Ceiling); its cpu_s is what it spent beyond
 	// the harness. RatioToCeiling is deliveries/s over the ceiling's.
-	Ceiling        *Report `json:"ceiling,omitempty"`
-	Preload        int     `json:"preload,omitempty"` // finished deliveries of another tenant in the database before the run
+	Ceiling *Report `json:"ceiling,omitempty"`
+	Preload int     `json:"preload,omitempty"` // finished deliveries of another tenant in the database before the run
 	// Lists are the API's list pages of the bench tenant, timed after the
 	// run.
-	Lists []ListReport `json:"lists,omitempty"`
-	RatioToCeiling float64 `json:"ratio_to_ceiling,omitempty"`
+	Lists          []ListReport `json:"lists,omitempty"`
+	RatioToCeiling float64      `json:"ratio_to_ceiling,omitempty"`
 
 	Dir        string `json:"dir,omitempty"` // where the logs are
 	CPUProfile string `json:"cpu_profile,omitempty"`
