@@ -95,6 +95,7 @@ func (h *handlers) routes(api huma.API) {
 	h.recordRoutes(api)      // records.go: /v1/contacts…, /v1/orders…
 	h.crmRoutes(api)         // crm.go: /v1/products…, /v1/tickets…, /v1/activities, /v1/messages…
 	h.crm360Routes(api)      // crm360.go: /v1/crm360/…, /v1/inbound-messages/{id}
+	h.tenantRoutes(api)      // tenants.go: /v1/tenants… (the admin API)
 }
 
 // op describes one route; pattern is "METHOD /path".
@@ -141,6 +142,7 @@ func config() huma.Config {
 	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An API token of the tenant (hh_…)."},
+		"admin":  {Type: "http", Scheme: "bearer", Description: "An admin token (HOOKHUB_ADMIN_TOKEN, or hha_… from hookhub admin-token create): the /v1/tenants routes only."},
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}}
 	cfg.Formats = map[string]huma.Format{"application/json": jsonFormat, "json": jsonFormat}
@@ -159,11 +161,20 @@ type actorKey struct{}
 // acting *hookhub.Token in the context, or answers 401.
 func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
-		scheme, secret, _ := strings.Cut(ctx.Header("Authorization"), " ")
+		if isAdminRoute(ctx.Operation()) {
+			h.authenticateAdmin(api, ctx, next)
+			return
+		}
+		secret := bearer(ctx)
 		var tok *hookhub.Token
 		var err error = hookhub.Errorf(hookhub.EUNAUTHORIZED, "invalid or expired token")
-		if strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(secret) != "" {
+		if secret != "" {
 			tok, err = h.svc.Authenticate(ctx.Context(), secret)
+		}
+		if hookhub.ErrorCode(err) == hookhub.EUNAUTHORIZED && secret != "" {
+			if _, aerr := h.svc.AuthenticateAdmin(ctx.Context(), secret); aerr == nil {
+				err = hookhub.Errorf(hookhub.EFORBIDDEN, "an admin token manages tenants only (/v1/tenants); use a tenant's token")
+			}
 		}
 		if err != nil {
 			if hookhub.ErrorCode(err) == hookhub.EUNAUTHORIZED {

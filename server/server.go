@@ -89,6 +89,8 @@ func (s *Server) build() error {
 		PublicURL: func() string { return s.cfg.publicURL(s.ln) }, // integrations' URLs
 		Rules:     Rules(),
 
+		AdminToken: s.cfg.AdminToken,
+
 		WakeInbound: func() { s.inbound.Wake() },
 		WakeOutbox:  func() { s.outbox.Wake() },
 	})

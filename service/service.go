@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +36,10 @@ type Config struct {
 	// format name, applied on every save.
 	Rules map[string]FormatRules
 
+	// AdminToken, when set, is an admin token's secret (HOOKHUB_ADMIN_TOKEN)
+	// besides those made by CreateAdminToken.
+	AdminToken string
+
 	// WakeInbound tells the inbound workers that a queued message is due
 	// now; WakeOutbox tells the outbox's senders that an SMS or a wallet
 	// update is queued. Nil: nobody is told, and they find it by polling.
@@ -62,6 +67,8 @@ type Service struct {
 	baseURL  func() string
 	rules    map[string]FormatRules
 	tokens   tokenCache
+	// adminHash is the hash of Config.AdminToken; nil when unset.
+	adminHash []byte
 
 	publishes chan *publishCall // unbuffered: a send succeeds only when the committer takes it
 	quit      chan struct{}     // closed by Close
@@ -92,6 +99,9 @@ func New(cfg Config) *Service {
 	}
 	if s.clock == nil {
 		s.clock = time.Now
+	}
+	if strings.TrimSpace(cfg.AdminToken) != "" {
+		s.adminHash = hookhub.HashToken(cfg.AdminToken)
 	}
 	if s.log == nil {
 		s.log = slog.Default()
