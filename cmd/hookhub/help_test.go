@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hookhub/hookhub/server"
+)
+
+// TestHelp: every command's --help exits 0 (run returns nil) and prints its
+// own flags on stdout, not serve's; serve's help lists every environment
+// variable; the groups' --help lists their commands; version prints one.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	var allEnv []string
+	for _, s := range settings(&server.Config{}) {
+		allEnv = append(allEnv, s.env)
+	}
+	tests := []struct {
+		args    []string
+		want    []string // in the help
+		wantNot []string // not in it
+	}{
+		{[]string{"serve", "--help"}, append([]string{"--addr", "--allow-private-targets", "--workers", "--public-url"}, allEnv...), nil},
+		{[]string{"serve", "-h"}, []string{"--addr", "HOOKHUB_ENCRYPTION_KEY"}, nil},
+		{[]string{"tenant", "create", "--help"}, []string{"--name", "--db", "HOOKHUB_DB", "HOOKHUB_ENCRYPTION_KEY"}, []string{"--addr", "--workers", "--smtp-url", "HOOKHUB_WORKERS"}},
+		{[]string{"migrate", "--help"}, []string{"--db", "--sqlite-sync", "HOOKHUB_DB"}, []string{"--addr", "--retry-scale", "--name"}},
+		{[]string{"admin-token", "create", "--help"}, []string{"--name", "--db"}, []string{"--addr"}},
+		{[]string{"tenant", "--help"}, []string{"create"}, []string{"--addr"}},
+		{[]string{"admin-token", "--help"}, []string{"create"}, []string{"--addr"}},
+		{[]string{"bench", "--help"}, []string{"--events", "--concurrency"}, []string{"--addr"}},
+		{[]string{"--help"}, []string{"serve", "tenant create", "admin-token create", "migrate", "version"}, nil},
+		{[]string{"version"}, []string{"hookhub ", "go1."}, nil},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), tt.args, getenv(nil), &out, &errOut); err != nil {
+			t.Errorf("run(%q) = %v, want nil (exit 0)", tt.args, err)
+			continue
+		}
+		help := out.String() + errOut.String()
+		if tt.args[0] != "bench" && out.Len() == 0 {
+			t.Errorf("run(%q) printed nothing on stdout", tt.args)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(help, w) {
+				t.Errorf("run(%q) help lacks %q:\n%s", tt.args, w, help)
+			}
+		}
+		for _, w := range tt.wantNot {
+			if strings.Contains(help, w+" ") || strings.Contains(help, w+"\n") || strings.Contains(help, w+"=") {
+				t.Errorf("run(%q) help lists %q, which it does not take:\n%s", tt.args, w, help)
+			}
+		}
+	}
+}
