@@ -33,6 +33,10 @@ func TestHelp(t *testing.T) {
 		{[]string{"bench", "--help"}, []string{"--events", "--concurrency"}, []string{"--addr"}},
 		{[]string{"--help"}, []string{"serve", "tenant create", "admin-token create", "migrate", "version"}, nil},
 		{[]string{"version"}, []string{"hookhub ", "go1."}, nil},
+		{[]string{"webhooks", "--help"}, []string{"list", "create", "recover"}, []string{"--addr"}},
+		{[]string{"webhooks", "create", "--help"}, []string{"--url", "--events", "--server", "-o", "HOOKHUB_URL", "HOOKHUB_TOKEN"}, []string{"--addr", "--db"}},
+		{[]string{"tenants", "--help"}, []string{"disable", "HOOKHUB_ADMIN_TOKEN"}, nil},
+		{[]string{"login", "--help"}, []string{"--url", "--token", "--profile"}, []string{"--db"}},
 	}
 	for _, tt := range tests {
 		var out, errOut bytes.Buffer

@@ -48,6 +48,16 @@ commands:
   bench               measure deliveries per second and latency
   version             print hookhub's version
 
+client commands, against a running hookhub (HOOKHUB_URL and HOOKHUB_TOKEN,
+or a profile saved by "hookhub login"); JSON when piped or with -o json:
+  login               save a server's URL and a token in a profile
+  webhooks            list, get, create, update, delete, test, recover
+  events              send, list, get
+  deliveries          list, get, retry, attempts
+  tokens              list, create, revoke
+  event-types         list, put, delete
+  tenants             list, get, create, rename, disable, enable, delete, token (admin token)
+
 Run "hookhub <command> --help" for the flags of a command.`
 
 // run is main without the process: tests call it. Asking for help is not
@@ -76,6 +86,10 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
 	case "bench":
 		return bench(ctx, args[1:], getenv, stdout, stderr)
+	case "webhooks", "events", "deliveries", "tokens", "event-types", "tenants":
+		return clientGroup(ctx, args[0], args[1:], getenv, stdout, stderr)
+	case "login":
+		return login(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version":
 		return printVersion(stdout)
 	case "-h", "--help", "-help", "help":
