@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/listen"
 	"github.com/hookhub/hookhub/service"
 )
 
@@ -21,6 +22,9 @@ type Options struct {
 	MaxBody int64
 	// Logger receives internal errors; the service's logger when nil.
 	Logger *slog.Logger
+	// Listen holds the listening sessions of "hookhub listen"; nil: the
+	// /v1/listen routes are not offered.
+	Listen *listen.Hub
 }
 
 // DefaultMaxBody is the default Options.MaxBody: 1 MiB.
@@ -43,7 +47,7 @@ func Register(mux *http.ServeMux, svc *service.Service, opts Options) huma.API {
 	if opts.Logger == nil {
 		opts.Logger = svc.Logger()
 	}
-	h := &handlers{svc: svc, log: opts.Logger, maxBody: opts.MaxBody}
+	h := &handlers{svc: svc, log: opts.Logger, maxBody: opts.MaxBody, listen: opts.Listen}
 	api := humago.New(mux, config())
 	api.UseMiddleware(h.authenticate(api))
 	h.routes(api)
@@ -55,6 +59,7 @@ type handlers struct {
 	svc     *service.Service
 	log     *slog.Logger
 	maxBody int64
+	listen  *listen.Hub // nil: no /v1/listen
 }
 
 // routes is the route table, one line per route.
@@ -96,6 +101,9 @@ func (h *handlers) routes(api huma.API) {
 	h.crmRoutes(api)         // crm.go: /v1/products…, /v1/tickets…, /v1/activities, /v1/messages…
 	h.crm360Routes(api)      // crm360.go: /v1/crm360/…, /v1/inbound-messages/{id}
 	h.tenantRoutes(api)      // tenants.go: /v1/tenants… (the admin API)
+	if h.listen != nil {
+		h.listenRoutes(api) // listen.go: /v1/listen… ("hookhub listen")
+	}
 }
 
 // op describes one route; pattern is "METHOD /path".

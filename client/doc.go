@@ -11,4 +11,9 @@
 // application/problem+json): its status, its detail and the fields at
 // fault. Lists that page return a Page whose NextCursor, passed back in
 // ListOptions.Cursor, gives the next page.
+//
+// OpenListen, StreamListen, AnswerListen and CloseListen are a listening
+// session ("hookhub listen"): a temporary webhook whose deliveries come to
+// this client over a stream it opened (Server-Sent Events), for local
+// development behind NAT.
 package client

@@ -57,6 +57,7 @@ or a profile saved by "hookhub login"); JSON when piped or with -o json:
   tokens              list, create, revoke
   event-types         list, put, delete
   tenants             list, get, create, rename, disable, enable, delete, token (admin token)
+  listen              stream matching deliveries to a local URL (--forward-to), for development
 
 Run "hookhub <command> --help" for the flags of a command.`
 
@@ -90,6 +91,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return clientGroup(ctx, args[0], args[1:], getenv, stdout, stderr)
 	case "login":
 		return login(ctx, args[1:], getenv, stdout, stderr)
+	case "listen":
+		return listenCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version":
 		return printVersion(stdout)
 	case "-h", "--help", "-help", "help":

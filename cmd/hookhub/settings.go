@@ -142,7 +142,9 @@ func (v value[T]) String() string {
 	return fmt.Sprint(*v.p)
 }
 
-func str(p *string) flag.Value { return value[string]{p, func(s string) (string, error) { return s, nil }} }
+func str(p *string) flag.Value {
+	return value[string]{p, func(s string) (string, error) { return s, nil }}
+}
 
 func num[T any](p *T, parse func(string) (T, error)) flag.Value { return value[T]{p, parse} }
 
