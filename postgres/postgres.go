@@ -94,8 +94,10 @@ var Dialect = sqlstore.Dialect{
 		WHERE id IN (SELECT id FROM mail WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at LIMIT $3
 			FOR UPDATE SKIP LOCKED)
 		RETURNING ` + sqlstore.MailColumns,
-	TenantTables: `SELECT table_name FROM information_schema.columns
-		WHERE table_schema = current_schema() AND column_name = 'tenant_id' ORDER BY table_name`,
+	TenantTables: `SELECT c.table_name FROM information_schema.columns c
+		JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+		WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
+		ORDER BY c.table_name`,
 	IsUniqueViolation: func(err error) bool {
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"
