@@ -44,10 +44,7 @@ type SessionParam struct {
 func (h *handlers) openListen(ctx context.Context, in *struct{ Body listenOpenJSON }) (*struct{ Body listenJSON }, error) {
 	id := hookhub.RandomString(12)
 	a := actor(ctx)
-	w, err := h.svc.CreateWebhook(ctx, a, &hookhub.Webhook{
-		Name: "hookhub listen " + id[:6] + " (temporary)", URL: listen.URL(id), Events: in.Body.Events,
-		Retry: hookhub.RetryPolicy{Schedule: []time.Duration{0, 5 * time.Second, 30 * time.Second}}, // a developer is waiting
-	})
+	w, err := h.svc.CreateListenWebhook(ctx, a, id, in.Body.Events)
 	if err != nil {
 		return nil, err
 	}

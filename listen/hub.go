@@ -14,8 +14,8 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-// Host is the host of the sessions' webhook URLs.
-const Host = "listen.hookhub.invalid"
+// Host is the host of the sessions' webhook URLs (hookhub.ListenHost).
+const Host = hookhub.ListenHost
 
 // DefaultGrace is the default Hub.Grace.
 const DefaultGrace = time.Minute
@@ -73,7 +73,7 @@ type Hub struct {
 }
 
 // URL is the webhook URL of session id.
-func URL(id string) string { return "http://" + Host + "/" + id }
+func URL(id string) string { return hookhub.ListenURL(id) }
 
 // Open registers a session whose webhook was made; it expires after Grace
 // unless a stream opens.
