@@ -10,7 +10,7 @@ import (
 
 // testTenantNames: names are unique ignoring case, on create and rename;
 // tenants are listed by name and filtered by a substring of it.
-func testTenantNames(t *testing.T, s hookhub.Store) {
+func testTenantNames(t *testing.T, s Store) {
 	ctx := t.Context()
 	acme := &hookhub.Tenant{ID: hookhub.NewID("ten"), Name: "Acme", CreatedAt: now}
 	beta := &hookhub.Tenant{ID: hookhub.NewID("ten"), Name: "Beta shop", CreatedAt: now}
@@ -65,7 +65,7 @@ func tenantNames(ts []*hookhub.Tenant) []string {
 // deliveries are held and nothing of it is claimed, other tenants go on;
 // enabling it gives its tokens back and releases the deliveries of its
 // active webhooks only.
-func testTenantDisable(t *testing.T, s hookhub.Store) {
+func testTenantDisable(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, other := setup(t, s), setup(t, s)
 	stopped := newWebhook(t, s, a.tenant.ID, func(w *hookhub.Webhook) { w.State = hookhub.StateStopped })
@@ -148,7 +148,7 @@ func testTenantDisable(t *testing.T, s hookhub.Store) {
 
 // testTenantDelete: deleting a tenant deletes all its objects and nothing
 // of another tenant's.
-func testTenantDelete(t *testing.T, s hookhub.Store) {
+func testTenantDelete(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, other := setup(t, s), setup(t, s)
 	for _, b := range []*bundle{a, other} {
@@ -200,7 +200,7 @@ func testTenantDelete(t *testing.T, s hookhub.Store) {
 }
 
 // testAdminToken: admin tokens are found by the hash of their secret.
-func testAdminToken(t *testing.T, s hookhub.Store) {
+func testAdminToken(t *testing.T, s Store) {
 	ctx := t.Context()
 	_, hash := hookhub.NewAdminTokenSecret()
 	want := &hookhub.AdminToken{ID: hookhub.NewID("adm"), Name: "ops", Hash: hash, CreatedAt: now}

@@ -24,6 +24,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // SuperOffice's SO-TimeZone zones, also where the system has no zoneinfo
 
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
