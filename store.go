@@ -16,6 +16,7 @@ import (
 type Store interface {
 	CreateTenant(ctx context.Context, t *Tenant) error
 	GetTenant(ctx context.Context, id string) (*Tenant, error)
+	TenantStore // the operator's side: list, rename, disable, delete; admin tokens (admin.go)
 
 	CreateToken(ctx context.Context, t *Token) error
 	// TokenByHash finds a token of any tenant by the hash of its secret.

@@ -13,8 +13,11 @@ import (
 // is never visible to another.
 type Tenant struct {
 	ID        string
-	Name      string
+	Name      string // unique among tenants, ignoring case
 	CreatedAt time.Time
+	// DisabledAt is when an operator disabled the tenant; zero: enabled.
+	// A disabled tenant's tokens do not work and its deliveries are held.
+	DisabledAt time.Time
 }
 
 // Scope is a permission a token carries.

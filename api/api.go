@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/listen"
 	"github.com/hookhub/hookhub/service"
 )
 
@@ -21,6 +22,9 @@ type Options struct {
 	MaxBody int64
 	// Logger receives internal errors; the service's logger when nil.
 	Logger *slog.Logger
+	// Listen holds the listening sessions of "hookhub listen"; nil: the
+	// /v1/listen routes are not offered.
+	Listen *listen.Hub
 }
 
 // DefaultMaxBody is the default Options.MaxBody: 1 MiB.
@@ -43,7 +47,7 @@ func Register(mux *http.ServeMux, svc *service.Service, opts Options) huma.API {
 	if opts.Logger == nil {
 		opts.Logger = svc.Logger()
 	}
-	h := &handlers{svc: svc, log: opts.Logger, maxBody: opts.MaxBody}
+	h := &handlers{svc: svc, log: opts.Logger, maxBody: opts.MaxBody, listen: opts.Listen}
 	api := humago.New(mux, config())
 	api.UseMiddleware(h.authenticate(api))
 	h.routes(api)
@@ -55,6 +59,7 @@ type handlers struct {
 	svc     *service.Service
 	log     *slog.Logger
 	maxBody int64
+	listen  *listen.Hub // nil: no /v1/listen
 }
 
 // routes is the route table, one line per route.
@@ -95,6 +100,10 @@ func (h *handlers) routes(api huma.API) {
 	h.recordRoutes(api)      // records.go: /v1/contacts…, /v1/orders…
 	h.crmRoutes(api)         // crm.go: /v1/products…, /v1/tickets…, /v1/activities, /v1/messages…
 	h.crm360Routes(api)      // crm360.go: /v1/crm360/…, /v1/inbound-messages/{id}
+	h.tenantRoutes(api)      // tenants.go: /v1/tenants… (the admin API)
+	if h.listen != nil {
+		h.listenRoutes(api) // listen.go: /v1/listen… ("hookhub listen")
+	}
 }
 
 // op describes one route; pattern is "METHOD /path".
@@ -141,6 +150,7 @@ func config() huma.Config {
 	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An API token of the tenant (hh_…)."},
+		"admin":  {Type: "http", Scheme: "bearer", Description: "An admin token (HOOKHUB_ADMIN_TOKEN, or hha_… from hookhub admin-token create): the /v1/tenants routes only."},
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}}
 	cfg.Formats = map[string]huma.Format{"application/json": jsonFormat, "json": jsonFormat}
@@ -159,11 +169,20 @@ type actorKey struct{}
 // acting *hookhub.Token in the context, or answers 401.
 func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
-		scheme, secret, _ := strings.Cut(ctx.Header("Authorization"), " ")
+		if isAdminRoute(ctx.Operation()) {
+			h.authenticateAdmin(api, ctx, next)
+			return
+		}
+		secret := bearer(ctx)
 		var tok *hookhub.Token
 		var err error = hookhub.Errorf(hookhub.EUNAUTHORIZED, "invalid or expired token")
-		if strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(secret) != "" {
+		if secret != "" {
 			tok, err = h.svc.Authenticate(ctx.Context(), secret)
+		}
+		if hookhub.ErrorCode(err) == hookhub.EUNAUTHORIZED && secret != "" {
+			if _, aerr := h.svc.AuthenticateAdmin(ctx.Context(), secret); aerr == nil {
+				err = hookhub.Errorf(hookhub.EFORBIDDEN, "an admin token manages tenants only (/v1/tenants); use a tenant's token")
+			}
 		}
 		if err != nil {
 			if hookhub.ErrorCode(err) == hookhub.EUNAUTHORIZED {

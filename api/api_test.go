@@ -51,6 +51,7 @@ type env struct {
 type options struct {
 	allowPrivate bool
 	maxBody      int64
+	adminToken   string
 }
 
 func setup(t *testing.T, opts options) *env {
@@ -63,13 +64,13 @@ func setup(t *testing.T, opts options) *env {
 	t.Cleanup(func() { db.Close() })
 	e := &env{store: db, clock: &clock{t: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)}}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.svc = service.New(service.Config{Store: db, Egress: egress.Policy{AllowPrivate: opts.allowPrivate}, Now: e.clock.Now, Logger: logger, Catalog: server.Catalog()})
+	e.svc = service.New(service.Config{Store: db, Egress: egress.Policy{AllowPrivate: opts.allowPrivate}, Now: e.clock.Now, Logger: logger, Catalog: server.Catalog(), AdminToken: opts.adminToken})
 	t.Cleanup(e.svc.Close)
 	srv := httptest.NewServer(api.New(e.svc, api.Options{MaxBody: opts.maxBody}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
-	for _, s := range []*string{&e.a, &e.b} {
-		if _, *s, err = e.svc.CreateTenant(ctx, "tenant"); err != nil {
+	for i, s := range []*string{&e.a, &e.b} {
+		if _, *s, err = e.svc.CreateTenant(ctx, "tenant "+string(rune('a'+i))); err != nil {
 			t.Fatal(err)
 		}
 	}

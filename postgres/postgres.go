@@ -88,13 +88,18 @@ var (
 var Dialect = sqlstore.Dialect{
 	Name: "postgres",
 	ClaimDeliveries: `UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, run_at = $2, updated_at = $1
-		WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight') AND run_at <= $1 ORDER BY run_at LIMIT $3
+		WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight') AND run_at <= $1
+			AND tenant_id NOT IN (SELECT id FROM tenants WHERE disabled_at IS NOT NULL) ORDER BY run_at LIMIT $3
 			FOR UPDATE SKIP LOCKED)
 		RETURNING id, tenant_id, event_id, webhook_id, attempts, created_at`,
 	ClaimMail: `UPDATE mail SET run_at = $2
 		WHERE id IN (SELECT id FROM mail WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at LIMIT $3
 			FOR UPDATE SKIP LOCKED)
 		RETURNING ` + sqlstore.MailColumns,
+	TenantTables: `SELECT c.table_name FROM information_schema.columns c
+		JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+		WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
+		ORDER BY c.table_name`,
 	IsUniqueViolation: func(err error) bool {
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"

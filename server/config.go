@@ -29,6 +29,7 @@ type Config struct {
 	Lease               time.Duration // how long a claimed delivery is held before other workers may take it
 	DebugAddr           string        // where /debug/pprof listens; empty: nowhere
 	PublicURL           string        // the base URL senders reach hookhub at, for integrations' URLs; empty: http://<addr>
+	AdminToken          string        // an admin token's secret for the admin API (HOOKHUB_ADMIN_TOKEN); empty: only made ones
 }
 
 // Defaults returns the configuration hookhub starts with.
@@ -75,6 +76,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxConns < 2 || c.MaxConns > 1000 {
 		errs = append(errs, fmt.Errorf("max conns must be between 2 and 1000, not %d", c.MaxConns))
+	}
+	if c.AdminToken != "" && len(strings.TrimSpace(c.AdminToken)) < 24 {
+		errs = append(errs, errors.New("admin token must be at least 24 characters (openssl rand -hex 32 makes one)"))
 	}
 	if s := strings.ToUpper(c.SQLiteSync); s != "NORMAL" && s != "FULL" {
 		errs = append(errs, fmt.Errorf("sqlite sync must be NORMAL or FULL, not %q", c.SQLiteSync))

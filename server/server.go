@@ -18,6 +18,7 @@ import (
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/inboundworker"
+	"github.com/hookhub/hookhub/listen"
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/mailqueue"
 	"github.com/hookhub/hookhub/outbox"
@@ -37,6 +38,7 @@ type Server struct {
 	upkeep  *upkeep.Upkeep
 	inbound *inboundworker.Worker // the inbound queue (CRM360's QueueProcess)
 	outbox  *outbox.Dispatcher    // queued SMS and wallet updates
+	listen  *listen.Hub           // "hookhub listen" sessions of this node
 	handler http.Handler
 	ln      net.Listener
 	Now     func() time.Time
@@ -64,9 +66,10 @@ func (s *Server) build() error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	now := func() time.Time { return s.Now() }
+	s.listen = &listen.Hub{Expire: s.expireListen}
 	s.engine = delivery.New(delivery.Config{
 		Store:        s.store,
-		Client:       policy.Client(policy.Transport()),
+		Client:       policy.Client(s.listen.Transport(policy.Transport())), // listening sessions' requests go to their streams
 		Now:          now,
 		Logger:       s.log.With("part", "delivery"),
 		Metrics:      delivery.NewMetrics(reg),
@@ -88,6 +91,8 @@ func (s *Server) build() error {
 		PublicURL: func() string { return s.cfg.publicURL(s.ln) }, // integrations' URLs
 		Rules:     Rules(),
 		Catalog:   Catalog(),
+
+		AdminToken: s.cfg.AdminToken,
 
 		WakeInbound: func() { s.inbound.Wake() },
 		WakeOutbox:  func() { s.outbox.Wake() },
@@ -127,6 +132,15 @@ func (s *Server) buildQueues(now func() time.Time) {
 	s.outbox.Interval, s.outbox.Lease, s.outbox.RetryScale = s.cfg.PollInterval, s.cfg.Lease, s.cfg.RetryScale
 }
 
+// expireListen deletes the webhook of a listening session whose listener
+// went away without closing it.
+func (s *Server) expireListen(ls *listen.Session) {
+	err := s.svc.DeleteWebhook(context.Background(), ls.Actor, ls.WebhookID)
+	if err != nil && hookhub.ErrorCode(err) != hookhub.ENOTFOUND {
+		s.log.Warn("delete an expired listening session's webhook", "webhook", ls.WebhookID, "err", err)
+	}
+}
+
 // Service returns the service, for commands that act without HTTP.
 func (s *Server) Service() *service.Service { return s.svc }
 
@@ -164,6 +178,7 @@ func (s *Server) Run(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(s.listen.CloseAll) // listeners' streams end, so that shutdown does not wait for them
 	// Two stages, stopped in turn: the engine and the inbound worker first
 	// (their last outcomes may queue e-mails and outbox messages), then
 	// what sends those and the rest.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,6 +47,10 @@ type Config struct {
 	// format name, applied on every save.
 	Rules map[string]FormatRules
 
+	// AdminToken, when set, is an admin token's secret (HOOKHUB_ADMIN_TOKEN)
+	// besides those made by CreateAdminToken.
+	AdminToken string
+
 	// WakeInbound tells the inbound workers that a queued message is due
 	// now; WakeOutbox tells the outbox's senders that an SMS or a wallet
 	// update is queued. Nil: nobody is told, and they find it by polling.
@@ -74,6 +79,8 @@ type Service struct {
 	rules    map[string]FormatRules
 	catalog  *hookhub.Catalog
 	tokens   tokenCache
+	// adminHash is the hash of Config.AdminToken; nil when unset.
+	adminHash []byte
 
 	publishes chan *publishCall // unbuffered: a send succeeds only when the committer takes it
 	quit      chan struct{}     // closed by Close
@@ -105,6 +112,9 @@ func New(cfg Config) *Service {
 	}
 	if s.clock == nil {
 		s.clock = time.Now
+	}
+	if strings.TrimSpace(cfg.AdminToken) != "" {
+		s.adminHash = hookhub.HashToken(cfg.AdminToken)
 	}
 	if s.log == nil {
 		s.log = slog.Default()

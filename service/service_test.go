@@ -62,6 +62,7 @@ type options struct {
 	allowPrivate bool
 	maxBatch     int
 	rules        map[string]service.FormatRules
+	adminToken   string
 }
 
 // catalog is the tests' products: one that names a scope otherwise, as
@@ -82,14 +83,15 @@ func setup(t *testing.T, opts options) (*service.Service, *bundle) {
 		wakes: new(atomic.Int64),
 	}
 	svc := service.New(service.Config{
-		Store:    b.store,
-		Egress:   egress.Policy{AllowPrivate: opts.allowPrivate},
-		Now:      b.clock.Now,
-		Wake:     func() { b.wakes.Add(1) },
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		MaxBatch: opts.maxBatch,
-		Rules:    opts.rules,
-		Catalog:  catalog,
+		Store:      b.store,
+		Egress:     egress.Policy{AllowPrivate: opts.allowPrivate},
+		Now:        b.clock.Now,
+		Wake:       func() { b.wakes.Add(1) },
+		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		MaxBatch:   opts.maxBatch,
+		Rules:      opts.rules,
+		Catalog:    catalog,
+		AdminToken: opts.adminToken,
 	})
 	t.Cleanup(svc.Close)
 	b.a = newTenant(t, svc, "A")

@@ -53,10 +53,20 @@ func (c *tokenCache) put(t *hookhub.Token) {
 
 // forget drops the token with this id, after it was revoked.
 func (c *tokenCache) forget(id string) {
+	c.forgetWhere(func(t *hookhub.Token) bool { return t.ID == id })
+}
+
+// forgetTenant drops the tokens of a tenant, after it was disabled or
+// deleted.
+func (c *tokenCache) forgetTenant(tenantID string) {
+	c.forgetWhere(func(t *hookhub.Token) bool { return t.TenantID == tenantID })
+}
+
+func (c *tokenCache) forgetWhere(match func(*hookhub.Token) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k, e := range c.m {
-		if e.token.ID == id {
+		if match(e.token) {
 			delete(c.m, k)
 		}
 	}

@@ -265,6 +265,9 @@ func (s *Service) check(ctx context.Context, w, old *hookhub.Webhook) error {
 			p.Add("secret", "%s", r)
 		}
 	}
+	if r := listenHostReason(ctx, w, old); r != "" {
+		p.Add("url", "%s", r)
+	}
 	if !hasField(p, "url") {
 		if _, err := s.egress.CheckURL(w.URL); err != nil {
 			var e *egress.Error

@@ -42,11 +42,14 @@ type DB struct {
 var Dialect = sqlstore.Dialect{
 	Name: "sqlite",
 	ClaimDeliveries: `UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, run_at = $2, updated_at = $1
-		WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight') AND run_at <= $1 ORDER BY run_at LIMIT $3)
+		WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight') AND run_at <= $1
+			AND tenant_id NOT IN (SELECT id FROM tenants WHERE disabled_at IS NOT NULL) ORDER BY run_at LIMIT $3)
 		RETURNING id, tenant_id, event_id, webhook_id, attempts, created_at`,
 	ClaimMail: `UPDATE mail SET run_at = $2
 		WHERE id IN (SELECT id FROM mail WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at LIMIT $3)
 		RETURNING ` + sqlstore.MailColumns,
+	TenantTables: `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+		WHERE m.type = 'table' AND c.name = 'tenant_id' ORDER BY m.name`,
 	IsUniqueViolation: func(err error) bool {
 		var e *sqlite.Error
 		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)

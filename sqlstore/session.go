@@ -81,9 +81,9 @@ func (s *Store) PurgeSessions(ctx context.Context, now, idleSince time.Time) (in
 	return n, nil
 }
 
-// GetToken finds one of a tenant's tokens by id.
+// GetToken finds one of an enabled tenant's tokens by id.
 func (s *Store) GetToken(ctx context.Context, tenantID, id string) (*hookhub.Token, error) {
-	t, err := scanToken(s.R.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	t, err := scanToken(s.R.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE tenant_id = $1 AND id = $2 AND `+tenantEnabled, tenantID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("token", id)
 	}

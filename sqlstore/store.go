@@ -33,6 +33,9 @@ type Dialect struct {
 	// deliveries due now, so that other nodes wake up when it commits
 	// (PostgreSQL's NOTIFY). SQLite leaves it empty.
 	NotifyDue string
+	// TenantTables lists the tables that have a tenant_id column, from
+	// the database's catalogue, for DeleteTenant.
+	TenantTables string
 }
 
 // Sealer encrypts secrets at rest (secrets.Box).

@@ -13,11 +13,11 @@ import (
 
 // CreateTenant stores a new tenant.
 func (s *Store) CreateTenant(ctx context.Context, t *hookhub.Tenant) error {
-	_, err := s.W.ExecContext(ctx, `INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)`,
-		t.ID, t.Name, msv(t.CreatedAt))
+	_, err := s.W.ExecContext(ctx, `INSERT INTO tenants (id, name, created_at, disabled_at) VALUES ($1, $2, $3, $4)`,
+		t.ID, t.Name, msv(t.CreatedAt), ms(t.DisabledAt))
 	if err != nil {
 		if s.Dialect.IsUniqueViolation(err) {
-			return hookhub.Errorf(hookhub.ECONFLICT, "tenant %s exists already", t.ID)
+			return tenantNameTaken(t.Name) // the random id cannot be
 		}
 		return fmt.Errorf("insert tenant: %w", err)
 	}
@@ -26,18 +26,14 @@ func (s *Store) CreateTenant(ctx context.Context, t *hookhub.Tenant) error {
 
 // GetTenant finds a tenant by id.
 func (s *Store) GetTenant(ctx context.Context, id string) (*hookhub.Tenant, error) {
-	var t hookhub.Tenant
-	var created int64
-	err := s.R.QueryRowContext(ctx, `SELECT id, name, created_at FROM tenants WHERE id = $1`, id).
-		Scan(&t.ID, &t.Name, &created)
+	t, err := scanTenant(s.R.QueryRowContext(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("tenant", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get tenant: %w", err)
 	}
-	t.CreatedAt = fromMSv(created)
-	return &t, nil
+	return t, nil
 }
 
 const tokenColumns = `id, tenant_id, name, hash, scopes, created_at, expires_at, revoked_at`
@@ -71,9 +67,9 @@ func (s *Store) CreateToken(ctx context.Context, t *hookhub.Token) error {
 	return nil
 }
 
-// TokenByHash finds a token of any tenant by the hash of its secret.
+// TokenByHash finds a token of any enabled tenant by the hash of its secret.
 func (s *Store) TokenByHash(ctx context.Context, hash []byte) (*hookhub.Token, error) {
-	t, err := scanToken(s.hot(s.R, nil).QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1`, hash))
+	t, err := scanToken(s.hot(s.R, nil).QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1 AND `+tenantEnabled, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, hookhub.Errorf(hookhub.ENOTFOUND, "token not found")
 	}

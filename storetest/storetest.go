@@ -107,6 +107,8 @@ var tests = []struct {
 	{"Stats", testStats},
 
 	{"Session", testSession}, {"SessionPurge", testSessionPurge}, {"GetToken", testGetToken}, // session.go
+
+	{"TenantNames", testTenantNames}, {"TenantDisable", testTenantDisable}, {"TenantDelete", testTenantDelete}, {"AdminToken", testAdminToken}, // admin.go
 }
 
 // now is the suite's clock: tests move it forward by hand.

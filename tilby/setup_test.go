@@ -116,7 +116,7 @@ func setup(t *testing.T, opts *options) *env {
 	e.url = srv.URL
 
 	for _, s := range []*string{&e.token, &e.other} {
-		if _, *s, err = e.svc.CreateTenant(ctx, "shop"); err != nil {
+		if _, *s, err = e.svc.CreateTenant(ctx, "shop "+hookhub.RandomString(4)); err != nil {
 			t.Fatal(err)
 		}
 	}

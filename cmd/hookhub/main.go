@@ -1,9 +1,11 @@
 // Command hookhub runs the webhook service and its tools:
 //
-//	hookhub serve                 API, inbound endpoints, workers
-//	hookhub tenant create --name  a tenant and its first token, as JSON
-//	hookhub migrate               bring the database schema up to date
-//	hookhub bench                 measure deliveries per second and latency
+//	hookhub serve                      API, inbound endpoints, workers
+//	hookhub tenant create --name       a tenant and its first token, as JSON
+//	hookhub admin-token create --name  an admin token for /v1/tenants, as JSON
+//	hookhub migrate                    bring the database schema up to date
+//	hookhub bench                      measure deliveries per second and latency
+//	hookhub version                    the version it was built from
 //
 // Every flag can also be set with a HOOKHUB_* environment variable; a flag
 // given on the command line wins.
@@ -19,22 +21,20 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strconv"
+	"runtime/debug"
 	"strings"
 	"syscall"
-	"time"
 	_ "time/tzdata" // SuperOffice's SO-TimeZone zones, also where the system has no zoneinfo
 
 	"github.com/hookhub/hookhub/server"
+	"github.com/hookhub/hookhub/service"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "hookhub:", err)
-		}
+		fmt.Fprintln(os.Stderr, "hookhub:", err)
 		os.Exit(1)
 	}
 }
@@ -42,32 +42,61 @@ func main() {
 const usage = `usage: hookhub <command> [flags]
 
 commands:
-  serve           run the API, inbound endpoints, delivery workers and console
-  tenant create   create a tenant and print {"tenant_id", "token"} as JSON
-  migrate         bring the database schema up to date and exit
-  bench           measure deliveries per second and latency (see hookhub bench -h)
+  serve               run the API, inbound endpoints, delivery workers and console
+  tenant create       create a tenant and print {"tenant_id", "token"} as JSON
+  admin-token create  make an admin token for the admin API (/v1/tenants), printed as JSON
+  migrate             bring the database schema up to date and exit
+  bench               measure deliveries per second and latency
+  version             print hookhub's version
 
-Run "hookhub <command> -h" for the flags of a command.`
+client commands, against a running hookhub (HOOKHUB_URL and HOOKHUB_TOKEN,
+or a profile saved by "hookhub login"); JSON when piped or with -o json:
+  login               save a server's URL and a token in a profile
+  webhooks            list, get, create, update, delete, test, recover
+  events              send, list, get
+  deliveries          list, get, retry, attempts
+  tokens              list, create, revoke
+  event-types         list, put, delete
+  tenants             list, get, create, rename, disable, enable, delete, token (admin token)
+  listen              stream matching deliveries to a local URL (--forward-to), for development
 
-// run is main without the process: tests call it.
+Run "hookhub <command> --help" for the flags of a command.`
+
+// run is main without the process: tests call it. Asking for help is not
+// an error: it prints the help on stdout and returns nil.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, getenv, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return errors.New("no command given")
 	}
 	switch args[0] {
 	case "serve":
-		return serve(ctx, args[1:], getenv, stderr)
+		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "tenant":
-		if len(args) < 2 || args[1] != "create" {
-			return errors.New(`unknown tenant command: use "hookhub tenant create --name NAME"`)
-		}
-		return tenantCreate(ctx, args[2:], getenv, stdout, stderr)
+		return subcommand(ctx, "tenant", tenantUsage, args[1:], getenv, stdout, stderr, map[string]command{"create": tenantCreate})
+	case "admin-token":
+		return subcommand(ctx, "admin-token", adminTokenUsage, args[1:], getenv, stdout, stderr, map[string]command{"create": adminTokenCreate})
 	case "migrate":
-		return migrate(ctx, args[1:], getenv, stderr)
+		return migrate(ctx, args[1:], getenv, stdout, stderr)
 	case "bench":
 		return bench(ctx, args[1:], getenv, stdout, stderr)
-	case "-h", "--help", "help":
+	case "webhooks", "events", "deliveries", "tokens", "event-types", "tenants":
+		return clientGroup(ctx, args[0], args[1:], getenv, stdout, stderr)
+	case "login":
+		return login(ctx, args[1:], getenv, stdout, stderr)
+	case "listen":
+		return listenCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "version", "--version":
+		return printVersion(stdout)
+	case "-h", "--help", "-help", "help":
 		fmt.Fprintln(stdout, usage)
 		return nil
 	default:
@@ -76,70 +105,72 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 }
 
-// configFlags binds the server configuration to flags whose defaults come
-// from the environment.
-func configFlags(fs *flag.FlagSet, c *server.Config, getenv func(string) string) func() error {
-	var errs []error
-	env := func(name string, set func(string) error) {
-		if v := getenv(name); v != "" {
-			if err := set(v); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+// command is one command of the program.
+type command func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
+
+// subcommand runs one of a group's commands ("tenant create"), or prints
+// the group's help.
+func subcommand(ctx context.Context, group, help string, args []string, getenv func(string) string, stdout, stderr io.Writer, cmds map[string]command) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, help)
+		return fmt.Errorf("no %s command given", group)
+	}
+	if wantsHelp(args[:1]) || args[0] == "help" {
+		fmt.Fprintln(stdout, help)
+		return nil
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintln(stderr, help)
+		return fmt.Errorf("unknown %s command %q", group, args[0])
+	}
+	return cmd(ctx, args[1:], getenv, stdout, stderr)
+}
+
+const tenantUsage = `usage: hookhub tenant create --name NAME
+
+Works on the database directly (the admin API, POST /v1/tenants, does the
+same over HTTP).
+
+commands:
+  create   create a tenant and its first token (every scope), printed as {"tenant_id", "token"}
+
+Run "hookhub tenant create --help" for its flags.`
+
+const adminTokenUsage = `usage: hookhub admin-token create --name NAME
+
+commands:
+  create   make an admin token for the admin API (/v1/tenants) and print {"id", "token"}
+
+Run "hookhub admin-token create --help" for its flags.`
+
+// printVersion prints the module version and the commit it was built from.
+func printVersion(w io.Writer) error {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		_, err := fmt.Fprintln(w, "hookhub (unknown version)")
+		return err
+	}
+	v := info.Main.Version
+	var rev, at, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
 			}
 		}
 	}
-	env("HOOKHUB_ADDR", func(v string) error { c.Addr = v; return nil })
-	env("HOOKHUB_DB", func(v string) error { c.DB = v; return nil })
-	env("HOOKHUB_ALLOW_PRIVATE_TARGETS", boolVar(&c.AllowPrivateTargets))
-	env("HOOKHUB_RETRY_SCALE", floatVar(&c.RetryScale))
-	env("HOOKHUB_SMTP_URL", func(v string) error { c.SMTPURL = v; return nil })
-	env("HOOKHUB_MAIL_FROM", func(v string) error { c.MailFrom = v; return nil })
-	env("HOOKHUB_ENCRYPTION_KEY", func(v string) error { c.EncryptionKey = v; return nil })
-	env("HOOKHUB_MAX_BODY", int64Var(&c.MaxBody))
-	env("HOOKHUB_RETENTION", durationVar(&c.Retention))
-	env("HOOKHUB_WORKERS", intVar(&c.Workers))
-	env("HOOKHUB_SQLITE_SYNC", func(v string) error { c.SQLiteSync = v; return nil })
-	env("HOOKHUB_POLL_INTERVAL", durationVar(&c.PollInterval))
-	env("HOOKHUB_PG_MAX_CONNS", intVar(&c.MaxConns))
-	env("HOOKHUB_LEASE", durationVar(&c.Lease))
-	env("HOOKHUB_DEBUG_ADDR", func(v string) error { c.DebugAddr = v; return nil })
-	env("HOOKHUB_PUBLIC_URL", func(v string) error { c.PublicURL = v; return nil })
-
-	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (HOOKHUB_ADDR)")
-	fs.StringVar(&c.DB, "db", c.DB, "SQLite file path or postgres:// URL (HOOKHUB_DB)")
-	fs.BoolVar(&c.AllowPrivateTargets, "allow-private-targets", c.AllowPrivateTargets, "deliver to loopback, private and link-local addresses (HOOKHUB_ALLOW_PRIVATE_TARGETS)")
-	fs.Float64Var(&c.RetryScale, "retry-scale", c.RetryScale, "multiply every retry and queue delay (HOOKHUB_RETRY_SCALE)")
-	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "smtp://user:pass@host:port for e-mail; empty logs e-mails (HOOKHUB_SMTP_URL)")
-	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "sender of e-mails (HOOKHUB_MAIL_FROM)")
-	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "request body limit in bytes (HOOKHUB_MAX_BODY)")
-	fs.DurationVar(&c.Retention, "retention", c.Retention, "how long attempts and events are kept (HOOKHUB_RETENTION)")
-	fs.IntVar(&c.Workers, "workers", c.Workers, "delivery requests in flight at once (HOOKHUB_WORKERS)")
-	fs.StringVar(&c.SQLiteSync, "sqlite-sync", c.SQLiteSync, "SQLite synchronous: NORMAL (survives a crash of hookhub) or FULL (survives power loss) (HOOKHUB_SQLITE_SYNC)")
-	fs.IntVar(&c.MaxConns, "pg-max-conns", c.MaxConns, "PostgreSQL connections per node (HOOKHUB_PG_MAX_CONNS)")
-	fs.DurationVar(&c.Lease, "lease", c.Lease, "how long a claimed delivery is held before another worker may take it; keep it above the longest webhook timeout (HOOKHUB_LEASE)")
-	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve /debug/pprof on this address, e.g. 127.0.0.1:6060; keep it private (HOOKHUB_DEBUG_ADDR)")
-	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the base URL senders reach hookhub at, for integrations' URLs; default http://<addr> (HOOKHUB_PUBLIC_URL)")
-	fs.DurationVar(&c.PollInterval, "poll-interval", c.PollInterval, "how often the queue is checked without a wake-up (HOOKHUB_POLL_INTERVAL)")
-	return func() error { return errors.Join(errs...) }
-}
-
-func boolVar(p *bool) func(string) error {
-	return func(v string) (err error) { *p, err = strconv.ParseBool(v); return err }
-}
-
-func floatVar(p *float64) func(string) error {
-	return func(v string) (err error) { *p, err = strconv.ParseFloat(v, 64); return err }
-}
-
-func intVar(p *int) func(string) error {
-	return func(v string) (err error) { *p, err = strconv.Atoi(v); return err }
-}
-
-func int64Var(p *int64) func(string) error {
-	return func(v string) (err error) { *p, err = strconv.ParseInt(v, 10, 64); return err }
-}
-
-func durationVar(p *time.Duration) func(string) error {
-	return func(v string) (err error) { *p, err = time.ParseDuration(v); return err }
+	line := "hookhub " + v
+	if rev != "" {
+		line += " (" + rev[:min(12, len(rev))] + dirty + " " + at + ")"
+	}
+	_, err := fmt.Fprintln(w, line, info.GoVersion)
+	return err
 }
 
 func logger(w io.Writer, getenv func(string) string) *slog.Logger {
@@ -154,11 +185,13 @@ func logger(w io.Writer, getenv func(string) string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func parse(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (server.Config, error) {
+// parse reads the configuration of a command from the environment and
+// its flags: every setting for serve, the database's for the others (dbOnly).
+// extra adds the command's own flags.
+func parse(name, help string, args []string, getenv func(string) string, stdout, stderr io.Writer, dbOnly bool, extra func(*flag.FlagSet)) (server.Config, error) {
 	c := server.Defaults()
-	fs := flag.NewFlagSet("hookhub "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	envErr := configFlags(fs, &c, getenv)
+	fs := newFlagSet(name, help, args, stdout, stderr, func(w io.Writer) { writeEnvironment(w, dbOnly) })
+	envErr := configFlags(fs, &c, getenv, dbOnly)
 	if extra != nil {
 		extra(fs)
 	}
@@ -174,8 +207,15 @@ func parse(name string, args []string, getenv func(string) string, stderr io.Wri
 	return c, c.Validate()
 }
 
-func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	c, err := parse("serve", args, getenv, stderr, nil)
+const serveUsage = `usage: hookhub serve [flags]
+
+Runs the API, the inbound endpoints, the delivery workers and the console in
+one process, on SQLite (a file path, the default) or PostgreSQL (--db
+postgres://...). Every flag has an environment variable; some settings are
+variables only.`
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, err := parse("serve", serveUsage, args, getenv, stdout, stderr, false, nil)
 	if err != nil {
 		return err
 	}
@@ -187,15 +227,34 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	return s.Run(ctx)
 }
 
+const tenantCreateUsage = `usage: hookhub tenant create --name NAME [flags]
+
+Creates a tenant and its first token (every scope) in the database and
+prints {"tenant_id", "token"} as JSON. The token is shown once.`
+
 func tenantCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var name string
-	c, err := parse("tenant create", args, getenv, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&name, "name", "", "the tenant's name (required)")
+	return onDatabase(ctx, "tenant create", tenantCreateUsage, "the tenant's name, unique among tenants (required)", args, getenv, stdout, stderr,
+		func(svc *service.Service, name string) (map[string]string, error) {
+			t, token, err := svc.CreateTenant(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]string{"tenant_id": t.ID, "token": token}, nil
+		})
+}
+
+// onDatabase runs a command that takes --name and makes something with the
+// service on the database, printing what act returns as JSON.
+func onDatabase(ctx context.Context, name, help, nameUsage string, args []string, getenv func(string) string, stdout, stderr io.Writer,
+	act func(svc *service.Service, name string) (map[string]string, error)) error {
+	var named string
+	c, err := parse(name, help, args, getenv, stdout, stderr, true, func(fs *flag.FlagSet) {
+		fs.StringVar(&named, "name", "", nameUsage)
 	})
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(name) == "" {
+	if strings.TrimSpace(named) == "" {
 		return errors.New("--name is required")
 	}
 	s, err := server.New(ctx, c, logger(stderr, getenv))
@@ -203,15 +262,38 @@ func tenantCreate(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	defer s.Close()
-	t, token, err := s.Service().CreateTenant(ctx, name)
+	out, err := act(s.Service(), named)
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(map[string]string{"tenant_id": t.ID, "token": token})
+	return json.NewEncoder(stdout).Encode(out)
 }
 
-func migrate(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	c, err := parse("migrate", args, getenv, stderr, nil)
+const adminTokenCreateUsage = `usage: hookhub admin-token create --name NAME [flags]
+
+Makes an admin token in the database and prints {"id", "token"} as JSON. An
+admin token manages tenants over the admin API (/v1/tenants) and reaches
+nothing else. The token is shown once. HOOKHUB_ADMIN_TOKEN given to serve
+is another way to have one.`
+
+func adminTokenCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return onDatabase(ctx, "admin-token create", adminTokenCreateUsage, "what the token is for (required)", args, getenv, stdout, stderr,
+		func(svc *service.Service, name string) (map[string]string, error) {
+			t, token, err := svc.CreateAdminToken(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]string{"id": t.ID, "token": token}, nil
+		})
+}
+
+const migrateUsage = `usage: hookhub migrate [flags]
+
+Brings the database's schema up to date and exits (serve does it at start
+too).`
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, err := parse("migrate", migrateUsage, args, getenv, stdout, stderr, true, nil)
 	if err != nil {
 		return err
 	}

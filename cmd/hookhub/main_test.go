@@ -163,7 +163,7 @@ type hookhub struct{ base string }
 
 func startServe(t *testing.T, env map[string]string) *hookhub {
 	t.Helper()
-	c, err := parse("serve", nil, getenv(env), io.Discard, nil)
+	c, err := parse("serve", serveUsage, nil, getenv(env), io.Discard, io.Discard, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,6 +271,7 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"frobnicate"}, nil, `unknown command "frobnicate"`},
 		{[]string{"tenant", "create"}, map[string]string{"HOOKHUB_DB": filepath.Join(t.TempDir(), "x.db")}, "--name is required"},
 		{[]string{"serve"}, map[string]string{"HOOKHUB_RETRY_SCALE": "0"}, "retry scale must be greater than 0"},
+		{[]string{"serve"}, map[string]string{"HOOKHUB_ADMIN_TOKEN": "short"}, "admin token must be at least 24 characters"},
 		{[]string{"serve"}, map[string]string{"HOOKHUB_WORKERS": "lots"}, "HOOKHUB_WORKERS"},
 		{[]string{"serve", "--max-body", "10"}, nil, "max body must be at least 1024 bytes"},
 		{[]string{"serve"}, map[string]string{"HOOKHUB_DB": "postgres://u:secret@127.0.0.1:1/x"}, "encryption key is required with PostgreSQL"},

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// clientEnv is a running hookhub with an admin token, and the environment
+// of a user's shell pointing at it.
+type clientEnv struct {
+	env map[string]string
+}
+
+func newClientEnv(t *testing.T) *clientEnv {
+	t.Helper()
+	admin := "cli-test-admin-token-0123456789abc"
+	hh := startServe(t, map[string]string{
+		"HOOKHUB_DB": filepath.Join(t.TempDir(), "hookhub.db"), "HOOKHUB_ADDR": "127.0.0.1:0",
+		"HOOKHUB_ADMIN_TOKEN": admin, "HOOKHUB_ALLOW_PRIVATE_TARGETS": "true", "HOOKHUB_RETRY_SCALE": "0.001",
+		"HOOKHUB_POLL_INTERVAL": "20ms",
+	})
+	return &clientEnv{env: map[string]string{
+		"HOOKHUB_URL": hh.base, "HOOKHUB_ADMIN_TOKEN": admin, "XDG_CONFIG_HOME": t.TempDir(),
+	}}
+}
+
+// cmd runs a command as the user would and returns what it printed; it
+// fails the test when the command fails.
+func (e *clientEnv) cmd(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := e.try(args...)
+	if err != nil {
+		t.Fatalf("hookhub %s: %v", strings.Join(args, " "), err)
+	}
+	return out
+}
+
+func (e *clientEnv) try(args ...string) (string, error) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, getenv(e.env), &out, &errOut)
+	return out.String(), err
+}
+
+// cmdJSON runs a command and decodes its JSON output into v.
+func (e *clientEnv) cmdJSON(t *testing.T, v any, args ...string) {
+	t.Helper()
+	out := e.cmd(t, args...)
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("hookhub %s printed %q, not JSON: %v", strings.Join(args, " "), out, err)
+	}
+}
+
+// TestCLITour runs every client command against a real server: a tenant
+// made with the admin token, a profile saved by login, webhooks, events,
+// deliveries, attempts, tokens, event types and the tenants' commands;
+// JSON when piped, a table with -o table.
+func TestCLITour(t *testing.T) {
+	t.Parallel()
+	e := newClientEnv(t)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.Copy(io.Discard, r.Body) }))
+	t.Cleanup(rcv.Close)
+
+	var nt struct {
+		TenantID string `json:"tenant_id"`
+		Token    string `json:"token"`
+	}
+	e.cmdJSON(t, &nt, "tenants", "create", "--name", "acme")
+	if nt.TenantID == "" || nt.Token == "" {
+		t.Fatalf("tenants create = %+v", nt)
+	}
+	// login saves a profile; the commands then need no token in the
+	// environment.
+	e.cmd(t, "login", "--url", e.env["HOOKHUB_URL"], "--token", nt.Token)
+	delete(e.env, "HOOKHUB_URL")
+	if out := strings.TrimSpace(e.cmd(t, "webhooks", "list")); out != "[]" {
+		t.Errorf("webhooks list (no webhook) = %q, want []", out)
+	}
+
+	var w struct {
+		ID     int64  `json:"id"`
+		Secret string `json:"secret"`
+	}
+	e.cmdJSON(t, &w, "webhooks", "create", "--url", rcv.URL+"/hook", "--events", "contact.*", "--name", "CRM", "--header", "X-Team=sales")
+	if w.ID == 0 || !strings.HasPrefix(w.Secret, "whsec_") {
+		t.Fatalf("webhooks create = %+v, want an id and its secret", w)
+	}
+	id := fmt.Sprint(w.ID)
+	if out := e.cmd(t, "webhooks", "list", "-o", "table"); !strings.Contains(out, "ID") || !strings.Contains(out, "STATE") || !strings.Contains(out, rcv.URL+"/hook") {
+		t.Errorf("webhooks list -o table =\n%s", out)
+	}
+	var got struct{ Name, State string }
+	e.cmdJSON(t, &got, "webhooks", "get", id, "-o", "json")
+	if got.Name != "CRM" || got.State != "active" {
+		t.Errorf("webhooks get = %+v", got)
+	}
+
+	var sent struct {
+		ID         int64 `json:"id"`
+		Deliveries int   `json:"deliveries"`
+	}
+	e.cmdJSON(t, &sent, "events", "send", "--type", "contact.created", "--data", `{"id": 42}`)
+	if sent.ID == 0 || sent.Deliveries != 1 {
+		t.Fatalf("events send = %+v", sent)
+	}
+	var ev struct{ Type string }
+	e.cmdJSON(t, &ev, "events", "get", fmt.Sprint(sent.ID))
+	var evs struct{ Data []struct{ ID int64 } }
+	e.cmdJSON(t, &evs, "events", "list", "--type", "contact.created")
+	if ev.Type != "contact.created" || len(evs.Data) != 1 {
+		t.Errorf("events get = %+v, events list = %+v", ev, evs)
+	}
+
+	var ds struct {
+		Data []struct {
+			ID    int64  `json:"id"`
+			State string `json:"state"`
+		}
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		e.cmdJSON(t, &ds, "deliveries", "list", "--event", fmt.Sprint(sent.ID))
+		if len(ds.Data) == 1 && ds.Data[0].State == "succeeded" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("deliveries list = %+v, want one succeeded", ds)
+		}
+	}
+	did := fmt.Sprint(ds.Data[0].ID)
+	var as struct {
+		Data []struct {
+			Response struct{ Status int } `json:"response"`
+		}
+	}
+	e.cmdJSON(t, &as, "deliveries", "attempts", did)
+	if len(as.Data) != 1 || as.Data[0].Response.Status != 200 {
+		t.Errorf("deliveries attempts = %+v", as)
+	}
+	e.cmd(t, "deliveries", "get", did)
+	e.cmd(t, "deliveries", "retry", did)
+	e.cmd(t, "webhooks", "test", id)
+	e.cmd(t, "webhooks", "recover", id, "--since", "1h")
+	e.cmdJSON(t, &got, "webhooks", "update", id, "--state", "stopped")
+	if got.State != "stopped" {
+		t.Errorf("webhooks update --state stopped = %+v", got)
+	}
+	e.cmd(t, "webhooks", "delete", id)
+
+	var tok struct{ ID, Token string }
+	e.cmdJSON(t, &tok, "tokens", "create", "--name", "ci", "--scopes", "webhooks.read,events.read")
+	if out := e.cmd(t, "tokens", "list", "-o", "table"); !strings.Contains(out, "ci") || !strings.Contains(out, "webhooks.read,events.read") {
+		t.Errorf("tokens list -o table =\n%s", out)
+	}
+	e.cmd(t, "tokens", "revoke", tok.ID)
+	e.cmd(t, "event-types", "put", "--name", "invoice.paid", "--description", "An invoice was paid", "--example", `{"id": 1}`)
+	if out := e.cmd(t, "event-types", "list"); !strings.Contains(out, "invoice.paid") {
+		t.Errorf("event-types list lacks invoice.paid")
+	}
+	e.cmd(t, "event-types", "delete", "invoice.paid")
+
+	// The admin's commands.
+	var ten struct {
+		ID       string
+		Name     string
+		Disabled bool
+	}
+	e.cmdJSON(t, &ten, "tenants", "rename", nt.TenantID, "--name", "Acme Inc")
+	e.cmdJSON(t, &ten, "tenants", "disable", nt.TenantID)
+	if ten.Name != "Acme Inc" || !ten.Disabled {
+		t.Errorf("tenants rename, disable = %+v", ten)
+	}
+	if _, err := e.try("webhooks", "list"); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("webhooks list of a disabled tenant = %v, want 401", err)
+	}
+	e.cmdJSON(t, &ten, "tenants", "enable", nt.TenantID)
+	e.cmd(t, "tenants", "get", nt.TenantID)
+	if out := e.cmd(t, "tenants", "list", "-o", "table"); !strings.Contains(out, "Acme Inc") {
+		t.Errorf("tenants list -o table =\n%s", out)
+	}
+	var tt struct{ Token string }
+	e.cmdJSON(t, &tt, "tenants", "token", nt.TenantID, "--name", "recovered")
+	if tt.Token == "" {
+		t.Errorf("tenants token = %+v", tt)
+	}
+	e.cmd(t, "tenants", "delete", nt.TenantID)
+	if _, err := e.try("tenants", "get", nt.TenantID); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("tenants get (deleted) = %v, want 404", err)
+	}
+}
+
+// TestCLIErrors: an error of the API is printed as its problem in one line
+// and fails the command; a missing server is said plainly.
+func TestCLIErrors(t *testing.T) {
+	t.Parallel()
+	e := newClientEnv(t)
+	var nt struct {
+		Token string `json:"token"`
+	}
+	e.cmdJSON(t, &nt, "tenants", "create", "--name", "acme")
+	e.env["HOOKHUB_TOKEN"] = nt.Token
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"webhooks", "get", "999"}, "404 Not Found: webhook 999 not found"},
+		{[]string{"webhooks", "create", "--url", "ftp://x", "--events", "nope"}, "422 Unprocessable Entity: "},
+		{[]string{"tenants", "create", "--name", "ACME"}, "409 Conflict: "},
+		{[]string{"webhooks", "get", "x"}, `"x" is not an id`},
+		{[]string{"webhooks", "get"}, "takes ID"},
+		{[]string{"events", "send", "--type", "contact.created", "--data", "{nope"}, "--data must be JSON"},
+		{[]string{"webhooks", "list", "-o", "yaml"}, "-o must be json or table"},
+		{[]string{"webhooks", "frob"}, `unknown webhooks command "frob"`},
+	}
+	for _, tt := range tests {
+		_, err := e.try(tt.args...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("hookhub %s = %v, want one line containing %q", strings.Join(tt.args, " "), err, tt.want)
+		}
+	}
+	empty := &clientEnv{env: map[string]string{"XDG_CONFIG_HOME": t.TempDir()}}
+	if _, err := empty.try("webhooks", "list"); err == nil || !strings.Contains(err.Error(), "hookhub login") {
+		t.Errorf("webhooks list with no server = %v, want a hint at login", err)
+	}
+}
