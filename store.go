@@ -97,6 +97,8 @@ type Store interface {
 
 	SessionStore // console sign-ins (session.go)
 
+	ApplicationStore // Svix's applications and idempotent answers (application.go)
+
 	Ping(ctx context.Context) error
 	Close() error
 }
@@ -148,6 +150,7 @@ type WebhookFilter struct {
 // EventFilter narrows a list of events.
 type EventFilter struct {
 	Type         string
+	AppID        string // events of this app only
 	Since, Until time.Time
 	Page
 }
@@ -164,6 +167,7 @@ type DeliveryFilter struct {
 // AttemptFilter narrows a list of attempts.
 type AttemptFilter struct {
 	DeliveryID   int64
+	EventID      int64
 	WebhookID    int64
 	FailedOnly   bool
 	Since, Until time.Time

@@ -180,6 +180,9 @@ func (s *Store) ListEvents(ctx context.Context, tenantID string, f hookhub.Event
 	if f.Type != "" {
 		w.add("type = %s", f.Type)
 	}
+	if f.AppID != "" {
+		w.add("app_id = %s", f.AppID)
+	}
 	w.between("created_at", f.Since, f.Until)
 	tail := w.page(f.Page, "id")
 	es, err := collect(ctx, s.R, scanEvent, `SELECT `+eventColumns+` FROM events`+tail, w.args...)

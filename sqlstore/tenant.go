@@ -112,10 +112,11 @@ func (s *Store) PutEventType(ctx context.Context, t *hookhub.EventType) error {
 	if len(t.Example) > 0 {
 		example = sql.NullString{String: string(t.Example), Valid: true}
 	}
-	_, err := s.W.ExecContext(ctx, `INSERT INTO event_types (tenant_id, name, description, example, created_at)
-		VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (tenant_id, name) DO UPDATE SET description = excluded.description, example = excluded.example`,
-		t.TenantID, t.Name, t.Description, example, msv(t.CreatedAt))
+	meta := sql.NullString{String: string(t.Meta), Valid: len(t.Meta) > 0}
+	_, err := s.W.ExecContext(ctx, `INSERT INTO event_types (tenant_id, name, description, example, created_at, meta)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (tenant_id, name) DO UPDATE SET description = excluded.description, example = excluded.example, meta = excluded.meta`,
+		t.TenantID, t.Name, t.Description, example, msv(t.CreatedAt), meta)
 	if err != nil {
 		return fmt.Errorf("put event type: %w", err)
 	}
@@ -126,17 +127,20 @@ func (s *Store) PutEventType(ctx context.Context, t *hookhub.EventType) error {
 func (s *Store) ListEventTypes(ctx context.Context, tenantID string) ([]*hookhub.EventType, error) {
 	ts, err := collect(ctx, s.R, func(sc scanner) (*hookhub.EventType, error) {
 		var t hookhub.EventType
-		var example sql.NullString
+		var example, meta sql.NullString
 		var created int64
-		if err := sc.Scan(&t.TenantID, &t.Name, &t.Description, &example, &created); err != nil {
+		if err := sc.Scan(&t.TenantID, &t.Name, &t.Description, &example, &created, &meta); err != nil {
 			return nil, err
 		}
 		if example.Valid {
 			t.Example = json.RawMessage(example.String)
 		}
+		if meta.Valid {
+			t.Meta = json.RawMessage(meta.String)
+		}
 		t.CreatedAt = fromMSv(created)
 		return &t, nil
-	}, `SELECT tenant_id, name, description, example, created_at FROM event_types WHERE tenant_id = $1 ORDER BY name`, tenantID)
+	}, `SELECT tenant_id, name, description, example, created_at, meta FROM event_types WHERE tenant_id = $1 ORDER BY name`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("list event types: %w", err)
 	}
