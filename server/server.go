@@ -23,6 +23,7 @@ import (
 	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/superoffice"
+	"github.com/hookhub/hookhub/svix"
 	"github.com/hookhub/hookhub/tilby"
 )
 
@@ -133,6 +134,7 @@ func Formats() map[string]delivery.Formatter {
 	return map[string]delivery.Formatter{
 		salesiq.Format:     &salesiq.Formatter{},
 		superoffice.Format: &superoffice.Formatter{},
+		svix.Format:        &svix.Formatter{},
 		tilby.Format:       tilby.Formatter{},
 	}
 }
@@ -144,6 +146,7 @@ func Rules() map[string]service.FormatRules {
 	return map[string]service.FormatRules{
 		salesiq.Format:     salesiq.Rules{},
 		superoffice.Format: superoffice.Rules{},
+		svix.Format:        svix.Rules{},
 		tilby.Format:       tilby.Rules{},
 	}
 }
