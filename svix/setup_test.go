@@ -153,3 +153,15 @@ func (r *receiver) next(t *testing.T) request {
 		return request{}
 	}
 }
+
+// wait polls cond until it holds, failing after waitTimeout.
+func wait(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out waiting")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
