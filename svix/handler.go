@@ -89,6 +89,9 @@ func (h *handler) routes() {
 	h.handle("GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers", h.getHeaders)
 	h.handle("PUT /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers", h.putHeaders)
 	h.handle("PATCH /api/v1/app/{app_id}/endpoint/{endpoint_id}/headers", h.patchHeaders)
+	h.handle("POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/recover", h.recoverEndpoint)
+	h.handle("GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/stats", h.endpointStats)
+	h.handle("POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example", h.sendExample)
 
 	h.handle("GET /api/v1/app/{app_id}/msg", h.listMessages)
 	h.handle("POST /api/v1/app/{app_id}/msg", h.createMessage)
@@ -99,6 +102,8 @@ func (h *handler) routes() {
 	h.handle("GET /api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}", h.listAttemptsByEndpoint)
 	h.handle("GET /api/v1/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}", h.getAttempt)
 	h.handle("POST /api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend", h.resend)
+	h.handle("GET /api/v1/app/{app_id}/msg/{msg_id}/endpoint", h.listDestinations)
+	h.handle("GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/msg", h.listEndpointMessages)
 }
 
 // call is one request as a route handler sees it.
