@@ -151,6 +151,7 @@ type WebhookFilter struct {
 type EventFilter struct {
 	Type         string
 	AppID        string // events of this app only
+	Channel      string // events in this channel only
 	Since, Until time.Time
 	Page
 }

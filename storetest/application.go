@@ -3,6 +3,7 @@ package storetest
 import (
 	"encoding/json"
 	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -132,6 +133,71 @@ func testEventTypeMeta(t *testing.T, s hookhub.Store) {
 	for _, et := range ets {
 		if et.Name == "invoice.paid" && string(et.Meta) != string(meta) {
 			t.Errorf("Meta = %s, want %s", et.Meta, meta)
+		}
+	}
+}
+
+// testChannels checks that webhooks keep their channels and events theirs,
+// that fan-out honours them (a webhook limited to channels takes events in
+// one of them only; one without takes any), that a claimed event carries
+// its channels, and that events list by app.
+func testChannels(t *testing.T, s hookhub.Store) {
+	ctx := t.Context()
+	ten := newTenant(t, s)
+	mk := func(channels ...string) *hookhub.Webhook {
+		return newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) {
+			w.Events, w.Apps, w.Channels = []string{"conversation.*"}, []string{"app_1"}, channels
+		})
+	}
+	anyChannel, eu, euOrUS := mk(), mk("eu"), mk("eu", "us")
+	if got := getWebhook(t, s, ten.ID, euOrUS.ID).Channels; !slices.Equal(got, []string{"eu", "us"}) {
+		t.Errorf("GetWebhook Channels = %q, want [eu us]", got)
+	}
+	for _, tt := range []struct {
+		channels []string
+		want     []int64
+	}{
+		{nil, []int64{anyChannel.ID}},
+		{[]string{"us"}, []int64{anyChannel.ID, euOrUS.ID}},
+		{[]string{"asia", "eu"}, []int64{anyChannel.ID, eu.ID, euOrUS.ID}},
+	} {
+		e := newEvent(ten.ID, "conversation.created", now)
+		e.AppID, e.Channels = "app_1", tt.channels
+		rs, err := s.Publish(ctx, now, hookhub.PublishRequest{Event: e})
+		if err != nil {
+			t.Fatalf("Publish: %v", err)
+		}
+		var got []int64
+		for _, d := range deliveriesOf(t, s, ten.ID, rs[0].Event.ID) {
+			got = append(got, d.WebhookID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("channels %q reach webhooks %v, want %v", tt.channels, got, tt.want)
+		}
+		stored, err := s.GetEvent(ctx, ten.ID, rs[0].Event.ID)
+		if err != nil || !slices.Equal(stored.Channels, tt.channels) {
+			t.Errorf("GetEvent Channels = %q, %v; want %q", stored.Channels, err, tt.channels)
+		}
+	}
+	for _, c := range claim(t, s, now, 100) {
+		if c.Event.AppID != "app_1" {
+			t.Errorf("claimed event %d of app %q, want app_1", c.EventID, c.Event.AppID)
+		}
+	}
+	other := newEvent(ten.ID, "conversation.created", now)
+	other.AppID = "app_2"
+	if _, err := s.Publish(ctx, now, hookhub.PublishRequest{Event: other}); err != nil {
+		t.Fatal(err)
+	}
+	es, err := s.ListEvents(ctx, ten.ID, hookhub.EventFilter{AppID: "app_2"})
+	if err != nil || len(es) != 1 || es[0].AppID != "app_2" {
+		t.Errorf("ListEvents of app_2 = %d events, %v; want 1", len(es), err)
+	}
+	for ch, want := range map[string]int{"eu": 1, "us": 1, "asia": 1, "e": 0, "a_ia": 0, "%": 0} {
+		es, err := s.ListEvents(ctx, ten.ID, hookhub.EventFilter{AppID: "app_1", Channel: ch})
+		if err != nil || len(es) != want {
+			t.Errorf("ListEvents in channel %q = %d events, %v; want %d", ch, len(es), err, want)
 		}
 	}
 }

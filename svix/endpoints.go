@@ -55,6 +55,7 @@ type endpointOut struct {
 	Version     int               `json:"version"`
 	Description string            `json:"description"`
 	FilterTypes []string          `json:"filterTypes,omitempty"`
+	Channels    []string          `json:"channels,omitempty"`
 	Disabled    bool              `json:"disabled"`
 	RateLimit   *int              `json:"rateLimit,omitempty"`
 	Metadata    map[string]string `json:"metadata"`
@@ -67,7 +68,7 @@ func endpointID(w *hookhub.Webhook) string { return "ep_" + strconv.FormatInt(w.
 func toEndpoint(w *hookhub.Webhook) endpointOut {
 	m := readEndpointMeta(w)
 	out := endpointOut{ID: endpointID(w), URL: w.URL, Version: max(m.Version, 1), Description: m.Description,
-		FilterTypes: m.FilterTypes, Disabled: w.State != hookhub.StateActive, Metadata: m.Metadata,
+		FilterTypes: m.FilterTypes, Channels: w.Channels, Disabled: w.State != hookhub.StateActive, Metadata: m.Metadata,
 		CreatedAt: ts(w.RegisteredAt), UpdatedAt: ts(w.UpdatedAt)}
 	if out.Metadata == nil {
 		out.Metadata = map[string]string{}
@@ -87,9 +88,6 @@ func toEndpoint(w *hookhub.Webhook) endpointOut {
 func (in *endpointIn) apply(w *hookhub.Webhook, app *hookhub.Application, replace bool) error {
 	m := readEndpointMeta(w)
 	set := func(o bool) bool { return o || replace }
-	if in.Channels.Set && len(in.Channels.V) > 0 {
-		return hookhub.Invalid("channels", "channels are not supported by hookhub yet; filter with filterTypes")
-	}
 	if set(in.URL.Set) {
 		w.URL = in.URL.V
 	}
@@ -117,6 +115,9 @@ func (in *endpointIn) apply(w *hookhub.Webhook, app *hookhub.Application, replac
 		if len(m.FilterTypes) > 0 {
 			w.Events = slices.Clone(m.FilterTypes)
 		}
+	}
+	if set(in.Channels.Set) {
+		w.Channels = slices.Clone(in.Channels.V)
 	}
 	if set(in.Disabled.Set) {
 		w.State = hookhub.StateActive

@@ -28,6 +28,7 @@ type messageOut struct {
 	EventType string          `json:"eventType"`
 	EventID   *string         `json:"eventId,omitempty"`
 	Payload   json.RawMessage `json:"payload"`
+	Channels  []string        `json:"channels,omitempty"`
 	Timestamp string          `json:"timestamp"`
 }
 
@@ -36,7 +37,7 @@ type messageOut struct {
 func eventKey(appID, eventID string) string { return "svix:" + appID + ":" + eventID }
 
 func toMessage(e *hookhub.Event, withContent bool) messageOut {
-	out := messageOut{ID: e.MessageID(), EventType: e.Type, Payload: e.Data, Timestamp: ts(e.CreatedAt)}
+	out := messageOut{ID: e.MessageID(), EventType: e.Type, Payload: e.Data, Channels: e.Channels, Timestamp: ts(e.CreatedAt)}
 	if id, ok := strings.CutPrefix(e.IdempotencyKey, eventKey(e.AppID, "")); ok {
 		out.EventID = &id
 	}
@@ -68,9 +69,6 @@ func (h *handler) createMessage(ctx context.Context, c *call) (reply, error) {
 		return reply{}, err
 	}
 	var p hookhub.Problems
-	if len(in.Channels) > 0 {
-		p.Add("channels", "channels are not supported by hookhub yet")
-	}
 	if len(in.Tags) > 0 {
 		p.Add("tags", "tags are not supported by hookhub yet")
 	}
@@ -95,7 +93,7 @@ func (h *handler) createMessage(ctx context.Context, c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	e := &hookhub.Event{Type: in.EventType, AppID: app.ID, Data: in.Payload, EntityType: "message"}
+	e := &hookhub.Event{Type: in.EventType, AppID: app.ID, Data: in.Payload, Channels: in.Channels, EntityType: "message"}
 	if in.EventID != nil {
 		e.IdempotencyKey = eventKey(app.ID, *in.EventID)
 	}
@@ -162,8 +160,9 @@ func (h *handler) listMessages(ctx context.Context, c *call) (reply, error) {
 	default:
 		return reply{}, hookhub.Invalid("query.event_types", "hookhub filters by one event type at a time")
 	}
-	if len(q["channel"]) > 0 || len(q["tag"]) > 0 {
-		return reply{}, hookhub.Invalid("query.channel", "channels and tags are not supported by hookhub yet")
+	f.Channel = q.Get("channel")
+	if q.Get("tag") != "" {
+		return reply{}, hookhub.Invalid("query.tag", "tags are not supported by hookhub")
 	}
 	if f.Since, err = parseTime(q, "after"); err != nil {
 		return reply{}, err

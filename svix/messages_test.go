@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"testing"
 
 	svixsdk "github.com/svix/svix-webhooks/go"
@@ -134,6 +135,46 @@ func TestMessages(t *testing.T) {
 		select {
 		case r := <-otherRcv.got:
 			t.Errorf("application B's endpoint got A's message %s", r.header.Get("svix-id"))
+		default:
+		}
+	})
+}
+
+// TestChannels sends messages in channels: an endpoint limited to
+// channels gets only messages in one of them, one without gets all; the
+// message list filters by channel.
+func TestChannels(t *testing.T) {
+	t.Parallel()
+	onEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		all, eu := newReceiver(t), newReceiver(t)
+		app := must[*svixsdk.ApplicationOut](t, "app")(e.sdk.Application.Create(ctx, &svixsdk.ApplicationIn{Name: "A"}))
+		must[*svixsdk.EventTypeOut](t, "event type")(e.sdk.EventType.Create(ctx, &svixsdk.EventTypeIn{Name: "invoice.paid", Description: "paid"}))
+		must[*svixsdk.EndpointOut](t, "all")(e.sdk.Endpoint.Create(ctx, app.Id, &svixsdk.EndpointIn{Url: all.url}))
+		ep := must[*svixsdk.EndpointOut](t, "eu")(e.sdk.Endpoint.Create(ctx, app.Id, &svixsdk.EndpointIn{Url: eu.url, Channels: []string{"eu", "project_1"}}))
+		if !slices.Equal(ep.Channels, []string{"eu", "project_1"}) {
+			t.Errorf("endpoint channels %q", ep.Channels)
+		}
+		us := must[*svixsdk.MessageOut](t, "us")(e.sdk.Message.Create(ctx, app.Id, &svixsdk.MessageIn{EventType: "invoice.paid", Payload: map[string]any{"n": 1.0}, Channels: []string{"us"}}))
+		euMsg := must[*svixsdk.MessageOut](t, "eu")(e.sdk.Message.Create(ctx, app.Id, &svixsdk.MessageIn{EventType: "invoice.paid", Payload: map[string]any{"n": 2.0}, Channels: []string{"eu"}}))
+		if !slices.Equal(euMsg.Channels, []string{"eu"}) {
+			t.Errorf("message channels %q", euMsg.Channels)
+		}
+		got := map[string]bool{all.next(t).header.Get("svix-id"): true, all.next(t).header.Get("svix-id"): true}
+		if !got[us.Id] || !got[euMsg.Id] {
+			t.Errorf("the endpoint without channels got %v, want both messages", got)
+		}
+		if id := eu.next(t).header.Get("svix-id"); id != euMsg.Id {
+			t.Errorf("the eu endpoint got %s, want %s", id, euMsg.Id)
+		}
+		ch := "eu"
+		list := must[*svixsdk.ListResponseMessageOut](t, "list")(e.sdk.Message.List(ctx, app.Id, &svixsdk.MessageListOptions{Channel: &ch}))
+		if len(list.Data) != 1 || list.Data[0].Id != euMsg.Id {
+			t.Errorf("messages in eu: %+v", list.Data)
+		}
+		select {
+		case r := <-eu.got:
+			t.Errorf("the eu endpoint got %s too", r.header.Get("svix-id"))
 		default:
 		}
 	})

@@ -162,6 +162,7 @@ type destinationOut struct {
 	Version     int      `json:"version"`
 	Description string   `json:"description"`
 	FilterTypes []string `json:"filterTypes,omitempty"`
+	Channels    []string `json:"channels,omitempty"`
 	Disabled    bool     `json:"disabled"`
 	RateLimit   *int     `json:"rateLimit,omitempty"`
 	CreatedAt   string   `json:"createdAt"`
@@ -229,7 +230,7 @@ func (h *handler) listDestinations(ctx context.Context, c *call) (reply, error) 
 		}
 		o := toEndpoint(w)
 		out = append(out, destinationOut{ID: o.ID, UID: o.UID, URL: o.URL, Version: o.Version, Description: o.Description,
-			FilterTypes: o.FilterTypes, Disabled: o.Disabled, RateLimit: o.RateLimit, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+			FilterTypes: o.FilterTypes, Channels: o.Channels, Disabled: o.Disabled, RateLimit: o.RateLimit, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 			Status: deliveryStatus(d), NextAttempt: nextAttempt(d)})
 		ids = append(ids, "dlv_"+strconv.FormatInt(d.ID, 10))
 	}

@@ -36,3 +36,8 @@ ALTER TABLE event_types ADD COLUMN meta TEXT;
 -- Lists of one app's messages and of one message's attempts.
 CREATE INDEX events_tenant_app ON events (tenant_id, app_id, id);
 CREATE INDEX attempts_tenant_event ON attempts (tenant_id, event_id, id);
+
+-- Svix's channels: an event's, and those a webhook is limited to (JSON
+-- arrays; NULL for none).
+ALTER TABLE events ADD COLUMN channels TEXT;
+ALTER TABLE webhooks ADD COLUMN channels TEXT;
