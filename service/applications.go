@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hookhub/hookhub"
 )
@@ -101,7 +102,7 @@ func (s *Service) DeleteApplication(ctx context.Context, actor *hookhub.Token, i
 		return fmt.Errorf("delete application: %w", err)
 	}
 	for _, w := range ws {
-		if slices.Equal(w.Apps, []string{a.ID}) {
+		if IsAppEndpoint(w, a.ID) {
 			if err := s.store.DeleteWebhook(ctx, actor.TenantID, w.ID); err != nil && hookhub.ErrorCode(err) != hookhub.ENOTFOUND {
 				return fmt.Errorf("delete application's webhook %d: %w", w.ID, err)
 			}
@@ -170,4 +171,72 @@ func (s *Service) SavedResponse(ctx context.Context, actor *hookhub.Token, key s
 		return nil, fmt.Errorf("saved response: %w", err)
 	}
 	return r, nil
+}
+
+// The scopes a portal token may carry: reading, and with write access
+// managing, the application's endpoints, and reading its messages.
+var (
+	portalReadScopes  = []hookhub.Scope{hookhub.ScopeWebhooksRead, hookhub.ScopeEventsRead}
+	portalWriteScopes = []hookhub.Scope{hookhub.ScopeWebhooksRead, hookhub.ScopeEventsRead,
+		hookhub.ScopeWebhooksCreate, hookhub.ScopeWebhooksUpdate, hookhub.ScopeWebhooksDelete}
+)
+
+// MaxPortalExpiry is the longest an app portal token lasts (Svix's limit).
+const MaxPortalExpiry = 7 * 24 * time.Hour
+
+// CreatePortalToken makes a token that opens the app portal of one of the
+// tenant's applications until expiry from now: read-only, or able to
+// manage the application's endpoints too, and never more than the actor
+// may. The service refuses it everywhere but through PortalActor. Making
+// one is managing tokens.
+func (s *Service) CreatePortalToken(ctx context.Context, actor *hookhub.Token, appIDOrUID string, readOnly bool, expiry time.Duration) (*hookhub.Token, string, error) {
+	if err := s.authorize(actor, hookhub.ScopeTokens); err != nil {
+		return nil, "", err
+	}
+	if expiry < time.Hour || expiry > MaxPortalExpiry {
+		return nil, "", hookhub.Invalid("expiry", "must be between 3600 (an hour) and 604800 (7 days) seconds")
+	}
+	app, err := s.store.GetApplication(ctx, actor.TenantID, appIDOrUID)
+	if err != nil {
+		return nil, "", fmt.Errorf("create portal token: %w", err)
+	}
+	want := portalWriteScopes
+	if readOnly {
+		want = portalReadScopes
+	}
+	var scopes []hookhub.Scope
+	for _, sc := range want {
+		if actor.Has(sc) {
+			scopes = append(scopes, sc)
+		}
+	}
+	now := s.now()
+	secret, hash := hookhub.NewTokenSecret()
+	t := &hookhub.Token{
+		ID: hookhub.NewID("tok"), TenantID: actor.TenantID, Name: "app portal of " + app.ID, Hash: hash,
+		Scopes: scopes, CreatedAt: now, ExpiresAt: now.Add(expiry), AppID: app.ID,
+	}
+	if err := s.store.CreateToken(ctx, t); err != nil {
+		return nil, "", fmt.Errorf("create portal token: %w", err)
+	}
+	return t, secret, nil
+}
+
+// PortalActor returns the token an app portal page acts as: tok without
+// its application limit, which the portal enforces itself by showing and
+// changing the application's endpoints (the webhooks limited to it alone)
+// and messages only. Any other token is EFORBIDDEN.
+func PortalActor(tok *hookhub.Token) (*hookhub.Token, error) {
+	if tok == nil || tok.AppID == "" {
+		return nil, hookhub.Errorf(hookhub.EFORBIDDEN, "this is not an app portal token")
+	}
+	c := *tok
+	c.AppID = ""
+	return &c, nil
+}
+
+// IsAppEndpoint reports whether w is one of application appID's endpoints:
+// a webhook limited to it alone.
+func IsAppEndpoint(w *hookhub.Webhook, appID string) bool {
+	return slices.Equal(w.Apps, []string{appID})
 }

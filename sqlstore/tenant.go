@@ -40,14 +40,14 @@ func (s *Store) GetTenant(ctx context.Context, id string) (*hookhub.Tenant, erro
 	return &t, nil
 }
 
-const tokenColumns = `id, tenant_id, name, hash, scopes, created_at, expires_at, revoked_at`
+const tokenColumns = `id, tenant_id, name, hash, scopes, created_at, expires_at, revoked_at, app_id`
 
 func scanToken(sc scanner) (*hookhub.Token, error) {
 	var t hookhub.Token
 	var scopes string
 	var created int64
 	var expires, revoked sql.NullInt64
-	if err := sc.Scan(&t.ID, &t.TenantID, &t.Name, &t.Hash, &scopes, &created, &expires, &revoked); err != nil {
+	if err := sc.Scan(&t.ID, &t.TenantID, &t.Name, &t.Hash, &scopes, &created, &expires, &revoked, &t.AppID); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(scopes), &t.Scopes); err != nil {
@@ -63,8 +63,8 @@ func (s *Store) CreateToken(ctx context.Context, t *hookhub.Token) error {
 	if err != nil {
 		return fmt.Errorf("encode scopes: %w", err)
 	}
-	_, err = s.W.ExecContext(ctx, `INSERT INTO tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		t.ID, t.TenantID, t.Name, t.Hash, string(scopes), msv(t.CreatedAt), ms(t.ExpiresAt), ms(t.RevokedAt))
+	_, err = s.W.ExecContext(ctx, `INSERT INTO tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		t.ID, t.TenantID, t.Name, t.Hash, string(scopes), msv(t.CreatedAt), ms(t.ExpiresAt), ms(t.RevokedAt), t.AppID)
 	if err != nil {
 		return fmt.Errorf("insert token: %w", err)
 	}

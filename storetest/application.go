@@ -201,3 +201,22 @@ func testChannels(t *testing.T, s hookhub.Store) {
 		}
 	}
 }
+
+// testPortalToken checks that a token keeps the application it is limited
+// to.
+func testPortalToken(t *testing.T, s hookhub.Store) {
+	ctx := t.Context()
+	ten := newTenant(t, s)
+	tok := &hookhub.Token{ID: "tok_portal", TenantID: ten.ID, Hash: []byte("portal-hash-0123456789abcdef0123"),
+		Scopes: []hookhub.Scope{hookhub.ScopeWebhooksRead}, CreatedAt: now, ExpiresAt: now.Add(time.Hour), AppID: "app_1"}
+	if err := s.CreateToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.TokenByHash(ctx, tok.Hash)
+	if err != nil || got.AppID != "app_1" {
+		t.Errorf("TokenByHash AppID = %+v, %v; want app_1", got, err)
+	}
+	if got, err := s.GetToken(ctx, ten.ID, tok.ID); err != nil || got.AppID != "app_1" {
+		t.Errorf("GetToken AppID = %+v, %v; want app_1", got, err)
+	}
+}

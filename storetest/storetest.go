@@ -60,7 +60,7 @@ var tests = []struct {
 	{"PublishTenants", testPublishTenants},
 	{"EventList", testEventList},
 	{"Apps", testApps},
-	{"Applications", testApplications}, {"SavedResponses", testSavedResponses}, {"EventTypeMeta", testEventTypeMeta}, {"Channels", testChannels}, // application.go
+	{"Applications", testApplications}, {"SavedResponses", testSavedResponses}, {"EventTypeMeta", testEventTypeMeta}, {"Channels", testChannels}, {"PortalToken", testPortalToken}, // application.go
 	{"Integrations", testIntegrations}, {"InboundQueue", testInboundQueue}, // integration.go
 	{"Records", testRecords},                                                                                         // record.go
 	{"CRM360Accounts", testCRM360Accounts}, {"CRM360Sources", testCRM360Sources}, {"QueueInbound", testQueueInbound}, // crm360.go

@@ -261,14 +261,12 @@ func (h *handler) createEndpoint(ctx context.Context, c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	w := &hookhub.Webhook{Format: Format, Apps: []string{app.ID}}
-	if err := in.apply(w, app, true); err != nil {
+	w, err := NewEndpoint(app, "", "", nil)
+	if err != nil {
 		return reply{}, err
 	}
-	if w.Secret == "" {
-		if w.Secret, err = signature.NewSecret(); err != nil {
-			return reply{}, err
-		}
+	if err := in.apply(w, app, true); err != nil {
+		return reply{}, err
 	}
 	if err := h.checkUID(ctx, c, app, w); err != nil {
 		return reply{}, err
@@ -449,3 +447,27 @@ func (h *handler) setHeaders(ctx context.Context, c *call, replace bool) (reply,
 	}
 	return reply{status: http.StatusNoContent}, nil
 }
+
+// NewEndpoint returns a new endpoint of app, not yet saved: a webhook of
+// the svix format limited to app, with a new whsec_ secret, for url, of
+// the event types filterTypes (all when empty). The console's app portal
+// makes endpoints with it.
+func NewEndpoint(app *hookhub.Application, url, description string, filterTypes []string) (*hookhub.Webhook, error) {
+	w := &hookhub.Webhook{Format: Format, Apps: []string{app.ID}}
+	in := endpointIn{
+		URL: optional[string]{Set: true, V: url}, Description: optional[string]{Set: true, V: description},
+		FilterTypes: optional[[]string]{Set: true, V: filterTypes},
+	}
+	if err := in.apply(w, app, true); err != nil {
+		return nil, err
+	}
+	secret, err := signature.NewSecret()
+	if err != nil {
+		return nil, err
+	}
+	w.Secret = secret
+	return w, nil
+}
+
+// EndpointDescription is the description an endpoint was given.
+func EndpointDescription(w *hookhub.Webhook) string { return readEndpointMeta(w).Description }

@@ -102,6 +102,9 @@ func (h *handler) routes() {
 	h.handle("GET /api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}", h.listAttemptsByEndpoint)
 	h.handle("GET /api/v1/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}", h.getAttempt)
 	h.handle("POST /api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend", h.resend)
+
+	h.handle("POST /api/v1/auth/app-portal-access/{app_id}", h.appPortalAccess)
+	h.handle("POST /api/v1/auth/dashboard-access/{app_id}", h.dashboardAccess)
 	h.handle("GET /api/v1/app/{app_id}/msg/{msg_id}/endpoint", h.listDestinations)
 	h.handle("GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/msg", h.listEndpointMessages)
 }

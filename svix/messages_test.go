@@ -79,10 +79,11 @@ func TestMessages(t *testing.T) {
 		}
 
 		// Attempts: the first one, by message and by endpoint.
-		atts := must[*svixsdk.ListResponseMessageAttemptOut](t, "attempts by msg")(e.sdk.MessageAttempt.ListByMsg(ctx, app.Id, msg.Id, nil))
-		if len(atts.Data) != 1 {
-			t.Fatalf("%d attempts of the message, want 1", len(atts.Data))
-		}
+		var atts *svixsdk.ListResponseMessageAttemptOut
+		wait(t, func() bool { // the attempt is recorded once its answer came
+			atts = must[*svixsdk.ListResponseMessageAttemptOut](t, "attempts by msg")(e.sdk.MessageAttempt.ListByMsg(ctx, app.Id, msg.Id, nil))
+			return len(atts.Data) == 1
+		})
 		a := atts.Data[0]
 		if a.MsgId != msg.Id || a.EndpointId != ep.Id || a.Url != rcv.url || a.ResponseStatusCode != 200 || a.Response != "thanks" || a.Status != svixsdk.MessageStatus(0) {
 			t.Errorf("attempt %+v", a)

@@ -41,3 +41,6 @@ CREATE INDEX attempts_tenant_event ON attempts (tenant_id, event_id, id);
 -- arrays; NULL for none).
 ALTER TABLE events ADD COLUMN channels TEXT;
 ALTER TABLE webhooks ADD COLUMN channels TEXT;
+
+-- A token limited to one application's app portal; '' for any other.
+ALTER TABLE tokens ADD COLUMN app_id TEXT NOT NULL DEFAULT '';
