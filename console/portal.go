@@ -129,10 +129,7 @@ func (h *handler) portalEndpoint(r *http.Request) (*hookhub.Webhook, error) {
 // portalCreateEndpoint adds an endpoint from the form: its URL, a
 // description and the event types it takes (all when none).
 func (h *handler) portalCreateEndpoint(w http.ResponseWriter, r *http.Request) error {
-	var types []string
-	for _, t := range strings.FieldsFunc(r.PostFormValue("types"), func(c rune) bool { return c == ',' || c == ' ' }) {
-		types = append(types, t)
-	}
+	types := strings.FieldsFunc(r.PostFormValue("types"), func(c rune) bool { return c == ',' || c == ' ' })
 	wh, err := svix.NewEndpoint(portalApp(r), strings.TrimSpace(r.PostFormValue("url")), strings.TrimSpace(r.PostFormValue("description")), types)
 	if err == nil {
 		wh, err = h.svc.CreateWebhook(r.Context(), actor(r), wh)
