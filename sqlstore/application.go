@@ -146,3 +146,12 @@ func (s *Store) SavedResponse(ctx context.Context, tenantID, key string) (*hookh
 	r.CreatedAt = fromMSv(created)
 	return &r, nil
 }
+
+// purgeSavedResponses deletes the answers kept for idempotency keys before
+// the cut (Unix milliseconds), with the rest of what retention removes.
+func (s *Store) purgeSavedResponses(ctx context.Context, cut int64) error {
+	if _, err := s.W.ExecContext(ctx, `DELETE FROM saved_responses WHERE created_at < $1`, cut); err != nil {
+		return fmt.Errorf("purge saved responses: %w", err)
+	}
+	return nil
+}

@@ -116,6 +116,18 @@ func testSavedResponses(t *testing.T, s hookhub.Store) {
 	if _, err := s.SavedResponse(ctx, b.ID, "k1"); hookhub.ErrorCode(err) != hookhub.ENOTFOUND {
 		t.Errorf("SavedResponse of another tenant = %v, want ENOTFOUND", err)
 	}
+	if _, err := s.Purge(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SavedResponse(ctx, a.ID, "k1"); err != nil {
+		t.Errorf("SavedResponse after a purge of older answers = %v, want it kept", err)
+	}
+	if _, err := s.Purge(ctx, now.Add(time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SavedResponse(ctx, a.ID, "k1"); hookhub.ErrorCode(err) != hookhub.ENOTFOUND {
+		t.Errorf("SavedResponse after retention = %v, want ENOTFOUND", err)
+	}
 }
 
 // testEventTypeMeta checks that an event type keeps its adapter's meta.
