@@ -13,7 +13,7 @@ import (
 // testApplications checks applications: created, found by id or uid,
 // listed oldest first in pages, updated, deleted, a uid unique within a
 // tenant only, and another tenant's application not found.
-func testApplications(t *testing.T, s hookhub.Store) {
+func testApplications(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, b := newTenant(t, s), newTenant(t, s)
 	mk := func(tenantID, id, uid string) *hookhub.Application {
@@ -99,7 +99,7 @@ func testApplications(t *testing.T, s hookhub.Store) {
 
 // testSavedResponses checks the answers kept for idempotency keys: found
 // by tenant and key, a key used twice is ECONFLICT, keys are per tenant.
-func testSavedResponses(t *testing.T, s hookhub.Store) {
+func testSavedResponses(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, b := newTenant(t, s), newTenant(t, s)
 	r := &hookhub.SavedResponse{TenantID: a.ID, Key: "k1", Request: "POST /x", Status: 201, Body: []byte(`{"id":"app_1"}`), CreatedAt: now}
@@ -131,7 +131,7 @@ func testSavedResponses(t *testing.T, s hookhub.Store) {
 }
 
 // testEventTypeMeta checks that an event type keeps its adapter's meta.
-func testEventTypeMeta(t *testing.T, s hookhub.Store) {
+func testEventTypeMeta(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten := newTenant(t, s)
 	meta := json.RawMessage(`{"archived":true}`)
@@ -153,7 +153,7 @@ func testEventTypeMeta(t *testing.T, s hookhub.Store) {
 // that fan-out honours them (a webhook limited to channels takes events in
 // one of them only; one without takes any), that a claimed event carries
 // its channels, and that events list by app.
-func testChannels(t *testing.T, s hookhub.Store) {
+func testChannels(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten := newTenant(t, s)
 	mk := func(channels ...string) *hookhub.Webhook {
@@ -216,7 +216,7 @@ func testChannels(t *testing.T, s hookhub.Store) {
 
 // testPortalToken checks that a token keeps the application it is limited
 // to.
-func testPortalToken(t *testing.T, s hookhub.Store) {
+func testPortalToken(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten := newTenant(t, s)
 	tok := &hookhub.Token{ID: "tok_portal", TenantID: ten.ID, Hash: []byte("portal-hash-0123456789abcdef0123"),

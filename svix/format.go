@@ -23,6 +23,10 @@ const (
 	HeaderSignature = "svix-signature"
 )
 
+// Product is Svix as hookhub knows it. Svix has no event types of its own:
+// each tenant defines its catalogue through the API.
+var Product = hookhub.Product{Name: "Svix"}
+
 // Formatter posts a message's payload as it was given, signed with the
 // endpoint's whsec_ secret (and, during a rotation's grace period, the
 // previous one too) in Svix's headers.

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/httpstatus"
 	"github.com/hookhub/hookhub/service"
 )
 
@@ -284,24 +285,23 @@ type validationError struct {
 	Type string   `json:"type"`
 }
 
-// codes maps hookhub's error codes onto Svix's status and code.
-var codes = map[string]struct {
-	status int
-	code   string
-}{
-	hookhub.ENOTFOUND:     {http.StatusNotFound, "not_found"},
-	hookhub.EUNAUTHORIZED: {http.StatusUnauthorized, "authentication_failed"},
-	hookhub.EFORBIDDEN:    {http.StatusForbidden, "insufficient_access"},
-	hookhub.ECONFLICT:     {http.StatusConflict, "conflict"},
-	hookhub.ETOOLARGE:     {http.StatusRequestEntityTooLarge, "payload_too_large"},
-	hookhub.EUNAVAILABLE:  {http.StatusServiceUnavailable, "unavailable"},
-	hookhub.EUNSUPPORTED:  {http.StatusNotImplemented, "not_supported"},
-	hookhub.ERATELIMITED:  {http.StatusTooManyRequests, "rate_limited"},
-	hookhub.EGONE:         {http.StatusGone, "gone"},
-	hookhub.EUPSTREAM:     {http.StatusBadGateway, "receiver_error"},
-	hookhub.EMETHOD:       {http.StatusMethodNotAllowed, "method_not_allowed"},
-	hookhub.EMEDIATYPE:    {http.StatusUnsupportedMediaType, "unsupported_media_type"},
-	hookhub.ENOTACCEPT:    {http.StatusNotAcceptable, "not_acceptable"},
+// codes are Svix's names of hookhub's error codes, in the "code" of its
+// errors; the statuses are httpstatus's table, which Svix's match (422 for
+// a broken rule).
+var codes = map[hookhub.Code]string{
+	hookhub.ENOTFOUND:     "not_found",
+	hookhub.EUNAUTHORIZED: "authentication_failed",
+	hookhub.EFORBIDDEN:    "insufficient_access",
+	hookhub.ECONFLICT:     "conflict",
+	hookhub.ETOOLARGE:     "payload_too_large",
+	hookhub.EUNAVAILABLE:  "unavailable",
+	hookhub.EUNSUPPORTED:  "not_supported",
+	hookhub.ERATELIMITED:  "rate_limited",
+	hookhub.EGONE:         "gone",
+	hookhub.EUPSTREAM:     "receiver_error",
+	hookhub.EMETHOD:       "method_not_allowed",
+	hookhub.EMEDIATYPE:    "unsupported_media_type",
+	hookhub.ENOTACCEPT:    "not_acceptable",
 }
 
 // writeError answers err in Svix's shape: 422 with the fields at fault
@@ -315,7 +315,7 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	switch {
 	case errors.As(err, &mbe):
 		status, v = http.StatusRequestEntityTooLarge, errorOut{Code: "payload_too_large", Detail: "the body is larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes"}
-	case errors.As(err, &he) && he.Code == hookhub.EINVALID:
+	case errors.As(err, &he) && he.Code == hookhub.EINVALID: // 422, as httpstatus has it
 		out := validationOut{Detail: []validationError{}}
 		for _, f := range he.Fields {
 			out.Detail = append(out.Detail, validationError{Loc: location(f.Field), Msg: f.Reason, Type: "value_error"})
@@ -324,8 +324,8 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 			out.Detail = append(out.Detail, validationError{Loc: []string{"body"}, Msg: he.Message, Type: "value_error"})
 		}
 		status, v = http.StatusUnprocessableEntity, out
-	case errors.As(err, &he) && codes[he.Code].status != 0:
-		status, v = codes[he.Code].status, errorOut{Code: codes[he.Code].code, Detail: he.Error()}
+	case errors.As(err, &he) && codes[he.Code] != "":
+		status, v = httpstatus.Of(he.Code), errorOut{Code: codes[he.Code], Detail: he.Error()}
 	case errors.Is(err, context.Canceled):
 		status, v = 499, errorOut{Code: "canceled", Detail: "request canceled"}
 	default:
