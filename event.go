@@ -10,7 +10,8 @@ type Event struct {
 	ID             int64
 	TenantID       string
 	Type           string
-	AppID          string // the app the event comes from (a SalesIQ embed); "" for none
+	AppID          string   // the app the event comes from (a SalesIQ embed); "" for none
+	Channels       []string // the channels it is in (Svix's); only webhooks of one of them, or of none, get it
 	EntityType     string
 	EntityID       string
 	Data           json.RawMessage // a JSON value, as published
@@ -51,6 +52,7 @@ func (e *Event) Validate() error {
 			p.Add("app_id", "%s", r)
 		}
 	}
+	checkChannels(&p, "channels", e.Channels)
 	if len(e.EntityType) > 128 {
 		p.Add("entity_type", "must be at most 128 characters")
 	}

@@ -16,6 +16,10 @@ type EventType struct {
 	Description string
 	Example     json.RawMessage
 	CreatedAt   time.Time
+	// Meta is data an adapter keeps to show the type in its product's
+	// shape (Svix's schemas, archived, deprecated); the core does not
+	// read it.
+	Meta json.RawMessage
 }
 
 // TestEventType is the type of the event a "send test" action delivers.

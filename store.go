@@ -98,6 +98,8 @@ type Store interface {
 
 	SessionStore // console sign-ins (session.go)
 
+	ApplicationStore // Svix's applications and idempotent answers (application.go)
+
 	Ping(ctx context.Context) error
 	Close() error
 }
@@ -149,6 +151,8 @@ type WebhookFilter struct {
 // EventFilter narrows a list of events.
 type EventFilter struct {
 	Type         string
+	AppID        string // events of this app only
+	Channel      string // events in this channel only
 	Since, Until time.Time
 	Page
 }
@@ -165,6 +169,7 @@ type DeliveryFilter struct {
 // AttemptFilter narrows a list of attempts.
 type AttemptFilter struct {
 	DeliveryID   int64
+	EventID      int64
 	WebhookID    int64
 	FailedOnly   bool
 	Since, Until time.Time

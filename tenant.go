@@ -61,6 +61,9 @@ type Token struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time // zero: never
 	RevokedAt time.Time // zero: not revoked
+	// AppID, when set, limits the token to the app portal of that
+	// application: the service refuses it everywhere else.
+	AppID string
 }
 
 // Has reports whether the token carries scope.

@@ -78,6 +78,11 @@ type Webhook struct {
 	// limit, events of any app or of none.
 	Apps []string
 
+	// Channels limits the webhook to events in at least one of these
+	// channels (Event.Channels), Svix's free-form routing labels. Empty:
+	// events of any channel or of none.
+	Channels []string
+
 	// Secret signs requests; its meaning belongs to the format (whsec_ or
 	// whsk_ for the standard format, any string for SuperOffice's HMAC). It
 	// is encrypted at rest. PreviousSecret still signs until PreviousUntil.
@@ -133,7 +138,40 @@ func (w *Webhook) TakesApp(app string) bool {
 }
 
 // Wants reports whether the webhook subscribes to e: its type and its app.
-func (w *Webhook) Wants(e *Event) bool { return w.Subscribes(e.Type) && w.TakesApp(e.AppID) }
+func (w *Webhook) Wants(e *Event) bool {
+	return w.Subscribes(e.Type) && w.TakesApp(e.AppID) && w.TakesChannels(e.Channels)
+}
+
+// TakesChannels reports whether the webhook takes an event in channels;
+// see Channels.
+func (w *Webhook) TakesChannels(channels []string) bool {
+	if len(w.Channels) == 0 {
+		return true
+	}
+	for _, c := range channels {
+		if slices.Contains(w.Channels, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxChannels is the most channels a webhook or an event may have.
+const MaxChannels = 10
+
+// checkChannels adds to p what is wrong with a list of channels.
+func checkChannels(p *Problems, field string, channels []string) {
+	if len(channels) > MaxChannels {
+		p.Add(field, "must have at most %d entries", MaxChannels)
+	}
+	for i, c := range channels {
+		if r := CheckUID(c); r != "" {
+			p.Add(indexed(field, i), "%q %s", c, r)
+		} else if len(c) > 128 {
+			p.Add(indexed(field, i), "must be at most 128 characters")
+		}
+	}
+}
 
 // MaxApps is the most apps a webhook may be limited to.
 const MaxApps = 100
@@ -235,6 +273,7 @@ func (w *Webhook) Validate() error {
 			p.Add(indexed("apps", i), "%q is listed twice", a)
 		}
 	}
+	checkChannels(&p, "channels", w.Channels)
 	if !w.State.Valid() {
 		p.Add("state", "must be one of active, stopped")
 	}

@@ -12,4 +12,9 @@
 // HttpOnly, SameSite cookie, and every form carries the session's CSRF
 // secret besides the cross-origin checks of net/http. docs/console.md is
 // the user's guide.
+//
+// Under /portal/ it is also Svix's app portal: a link from
+// POST /api/v1/auth/app-portal-access signs a tenant's customer in to the
+// endpoints and messages of one application, and nothing else
+// (docs/svix.md).
 package console

@@ -67,6 +67,7 @@ type view struct {
 	Flash   string
 	Tenant  string
 	Actor   *hookhub.Token
+	App     *hookhub.Application // set in the app portal, whose pages show this application only
 	Data    any
 }
 
@@ -85,8 +86,8 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		v.Flash = h.takeFlash(w, r)
 	}
 	if vis := visitOf(r); vis != nil {
-		v.CSRF, v.Actor = vis.session.CSRF, vis.actor
-		if vis.tenant == "" {
+		v.CSRF, v.Actor, v.App = vis.session.CSRF, vis.actor, vis.app
+		if vis.tenant == "" && vis.app == nil {
 			if t, err := h.svc.Tenant(r.Context(), vis.actor); err == nil {
 				vis.tenant = t.Name
 			}

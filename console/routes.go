@@ -60,6 +60,15 @@ func (h *handler) routes() {
 	m.HandleFunc("POST /event-types", in(h.saveEventType))
 	m.HandleFunc("POST /event-types/{name}/delete", in(h.deleteEventType))
 
+	p := h.portalIn // the app portal of one application (portal.go)
+	m.HandleFunc("GET /portal/signin", h.public(h.portalSignIn, noForm))
+	m.HandleFunc("GET /portal/{$}", p(h.portalEndpoints))
+	m.HandleFunc("POST /portal/endpoints", p(h.portalCreateEndpoint))
+	m.HandleFunc("GET /portal/endpoints/{id}", p(h.portalEndpointPage))
+	m.HandleFunc("POST /portal/endpoints/{id}/{action}", p(h.portalAction))
+	m.HandleFunc("GET /portal/messages", p(h.portalMessages))
+	m.HandleFunc("POST /portal/signout", p(h.signOut))
+
 	m.HandleFunc("/", h.public(h.notFound, noForm))
 }
 

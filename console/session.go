@@ -23,7 +23,8 @@ const (
 type visit struct {
 	session *hookhub.Session
 	actor   *hookhub.Token
-	tenant  string // the tenant's name, read on first use
+	tenant  string               // the tenant's name, read on first use
+	app     *hookhub.Application // the application of an app portal session
 }
 
 type visitKey struct{}
@@ -49,6 +50,10 @@ var errCSRF = hookhub.Errorf(hookhub.EFORBIDDEN,
 func (h *handler) signedIn(fn pageFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		se, tok, err := h.svc.Session(r.Context(), cookieValue(r, sessionCookie), h.opts.Limits)
+		if err == nil && tok.AppID != "" { // an app portal session sees its portal only
+			http.Redirect(w, r, "/portal/", http.StatusSeeOther)
+			return
+		}
 		if err == nil {
 			r = r.WithContext(context.WithValue(r.Context(), visitKey{}, &visit{session: se, actor: tok}))
 			err = h.checkForm(w, r, se.CSRF)

@@ -9,6 +9,7 @@ import (
 	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/superoffice"
+	"github.com/hookhub/hookhub/svix"
 	"github.com/hookhub/hookhub/thiio"
 	"github.com/hookhub/hookhub/tilby"
 )
@@ -32,6 +33,7 @@ var products = []product{
 	{Product: salesiq.Product, format: salesiq.Format, formatter: &salesiq.Formatter{}, rules: salesiq.Rules{}},
 	{Product: superoffice.Product, format: superoffice.Format, formatter: &superoffice.Formatter{}, rules: superoffice.Rules{}},
 	{Product: tilby.Product, format: tilby.Format, formatter: tilby.Formatter{}, rules: tilby.Rules{}},
+	{Product: svix.Product, format: svix.Format, formatter: &svix.Formatter{}, rules: svix.Rules{}},
 	{Product: thiio.Product, inbound: []inbound.Kind{thiio.Kind{}}},
 	{Product: crm360.Product},
 }

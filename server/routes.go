@@ -16,6 +16,7 @@ import (
 	"github.com/hookhub/hookhub/inbound"
 	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/superoffice"
+	"github.com/hookhub/hookhub/svix"
 	"github.com/hookhub/hookhub/tilby"
 )
 
@@ -31,6 +32,7 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	mux.Handle("GET /openapi-3.0.yaml", native)
 	mux.Handle("/api/v2/", salesiq.New(s.svc, salesiq.Options{MaxBody: s.cfg.MaxBody}))
 	superoffice.Register(mux, s.svc, superoffice.Options{MaxBody: s.cfg.MaxBody}) // /api/v1/Agents/Webhook/ and /api/v1/Webhook
+	svix.Register(mux, s.svc, svix.Options{MaxBody: s.cfg.MaxBody})               // /api/v1/app, /api/v1/event-type, /api/v1/auth/
 	mux.Handle("/v2/", tilby.New(s.svc, tilby.Options{MaxBody: s.cfg.MaxBody}))
 	mux.Handle("/in/", inbound.New(s.svc, inbound.Options{MaxBody: s.cfg.MaxBody, Kinds: InboundKinds()})) // integrations' URLs
 	mux.Handle(crm360.Path, crm360.New(s.svc, crm360.Options{MaxBody: s.cfg.MaxBody, DelayScale: s.cfg.RetryScale, Now: s.now}))

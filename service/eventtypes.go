@@ -54,7 +54,7 @@ func (s *Service) PutEventType(ctx context.Context, actor *hookhub.Token, t *hoo
 	}
 	out := &hookhub.EventType{
 		TenantID: actor.TenantID, Name: t.Name, Description: strings.TrimSpace(t.Description),
-		Example: t.Example, CreatedAt: s.now(),
+		Example: t.Example, CreatedAt: s.now(), Meta: t.Meta,
 	}
 	if err := s.store.PutEventType(ctx, out); err != nil {
 		return nil, fmt.Errorf("put event type: %w", err)

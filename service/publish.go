@@ -56,6 +56,7 @@ func (s *Service) Publish(ctx context.Context, actor *hookhub.Token, events ...*
 		c := *e
 		c.ID, c.TenantID, c.CreatedAt = 0, actor.TenantID, now
 		c.ModifiedFields = slices.Clone(e.ModifiedFields)
+		c.Channels = slices.Clone(e.Channels)
 		reqs[i] = hookhub.PublishRequest{Event: &c}
 	}
 	if err := p.Err(); err != nil {

@@ -169,6 +169,9 @@ func (s *Service) authorize(actor *hookhub.Token, scope hookhub.Scope) error {
 	if err := s.authenticated(actor); err != nil {
 		return err
 	}
+	if actor.AppID != "" {
+		return hookhub.Errorf(hookhub.EFORBIDDEN, "this token opens the app portal of application %s only", actor.AppID)
+	}
 	if !actor.Has(scope) {
 		return hookhub.Errorf(hookhub.EFORBIDDEN, "this token lacks the %s scope", scope)
 	}

@@ -45,7 +45,7 @@ func (s *Service) createWebhook(ctx context.Context, actor *hookhub.Token, in *h
 	now := s.now()
 	w := &hookhub.Webhook{
 		TenantID: actor.TenantID, Name: strings.TrimSpace(in.Name), URL: strings.TrimSpace(in.URL),
-		Events: slices.Clone(in.Events), Apps: slices.Clone(in.Apps), State: in.State, Format: in.Format,
+		Events: slices.Clone(in.Events), Apps: slices.Clone(in.Apps), Channels: slices.Clone(in.Channels), State: in.State, Format: in.Format,
 		Secret: in.Secret, SigningScheme: in.SigningScheme,
 		Headers: maps.Clone(in.Headers), Properties: slices.Clone(in.Properties),
 		Timeout: in.Timeout, Retry: hookhub.RetryPolicy{Schedule: slices.Clone(in.Retry.Schedule), Jitter: in.Retry.Jitter},
@@ -327,6 +327,7 @@ func clone(w *hookhub.Webhook) *hookhub.Webhook {
 	c := *w
 	c.Events = slices.Clone(w.Events)
 	c.Apps = slices.Clone(w.Apps)
+	c.Channels = slices.Clone(w.Channels)
 	c.Headers = maps.Clone(w.Headers)
 	c.Properties = slices.Clone(w.Properties)
 	c.Retry.Schedule = slices.Clone(w.Retry.Schedule)

@@ -378,6 +378,9 @@ func (s *Store) ListAttempts(ctx context.Context, tenantID string, f hookhub.Att
 	if f.DeliveryID != 0 {
 		w.add("delivery_id = %s", f.DeliveryID)
 	}
+	if f.EventID != 0 {
+		w.add("event_id = %s", f.EventID)
+	}
 	if f.WebhookID != 0 {
 		w.add("webhook_id = %s", f.WebhookID)
 	}

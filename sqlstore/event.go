@@ -6,20 +6,26 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
 )
 
-const eventColumns = `id, tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id`
+const eventColumns = `id, tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id, channels`
 
 func scanEvent(sc scanner) (*hookhub.Event, error) {
 	var e hookhub.Event
 	var data []byte
-	var modified, key sql.NullString
+	var modified, key, channels sql.NullString
 	var created int64
-	if err := sc.Scan(&e.ID, &e.TenantID, &e.Type, &e.EntityType, &e.EntityID, &data, &modified, &key, &created, &e.AppID); err != nil {
+	if err := sc.Scan(&e.ID, &e.TenantID, &e.Type, &e.EntityType, &e.EntityID, &data, &modified, &key, &created, &e.AppID, &channels); err != nil {
 		return nil, err
+	}
+	if channels.Valid {
+		if err := json.Unmarshal([]byte(channels.String), &e.Channels); err != nil {
+			return nil, fmt.Errorf("decode channels: %w", err)
+		}
 	}
 	e.Data = data
 	if modified.Valid {
@@ -33,7 +39,7 @@ func scanEvent(sc scanner) (*hookhub.Event, error) {
 
 // subscriber is what fan-out needs of a webhook.
 type subscriber struct {
-	hookhub.Webhook // ID, Events and Apps only
+	hookhub.Webhook // ID, Events, Apps and Channels only
 	active          bool
 }
 
@@ -56,8 +62,8 @@ func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.Publ
 func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, reqs []hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
 	results := make([]hookhub.PublishResult, len(reqs))
 	err := func() error {
-		insEvent, err := s.txPrepare(ctx, tx, `INSERT INTO events (tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		insEvent, err := s.txPrepare(ctx, tx, `INSERT INTO events (tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id, channels)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`)
 		if err != nil {
 			return fmt.Errorf("prepare insert event: %w", err)
@@ -121,8 +127,12 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, e *h
 	if err != nil {
 		return fmt.Errorf("encode modified fields: %w", err)
 	}
+	channels, err := nullJSON(e.Channels, len(e.Channels) == 0)
+	if err != nil {
+		return fmt.Errorf("encode channels: %w", err)
+	}
 	key := sql.NullString{String: e.IdempotencyKey, Valid: e.IdempotencyKey != ""}
-	err = ins.QueryRowContext(ctx, e.TenantID, e.Type, e.EntityType, e.EntityID, []byte(e.Data), modified, key, msv(e.CreatedAt), e.AppID).Scan(&e.ID)
+	err = ins.QueryRowContext(ctx, e.TenantID, e.Type, e.EntityType, e.EntityID, []byte(e.Data), modified, key, msv(e.CreatedAt), e.AppID, channels).Scan(&e.ID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		first, err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE tenant_id = $1 AND idempotency_key = $2`,
@@ -143,9 +153,14 @@ func loadSubscribers(ctx context.Context, q queryer, tenantID string) ([]subscri
 	subs, err := collect(ctx, q, func(sc scanner) (subscriber, error) {
 		var sub subscriber
 		var events, state string
-		var apps sql.NullString
-		if err := sc.Scan(&sub.ID, &events, &state, &apps); err != nil {
+		var apps, channels sql.NullString
+		if err := sc.Scan(&sub.ID, &events, &state, &apps, &channels); err != nil {
 			return sub, err
+		}
+		if channels.Valid {
+			if err := json.Unmarshal([]byte(channels.String), &sub.Channels); err != nil {
+				return sub, fmt.Errorf("decode channels: %w", err)
+			}
 		}
 		sub.active = state == string(hookhub.StateActive)
 		if apps.Valid {
@@ -154,7 +169,7 @@ func loadSubscribers(ctx context.Context, q queryer, tenantID string) ([]subscri
 			}
 		}
 		return sub, json.Unmarshal([]byte(events), &sub.Events)
-	}, `SELECT id, events, state, apps FROM webhooks WHERE tenant_id = $1`, tenantID)
+	}, `SELECT id, events, state, apps, channels FROM webhooks WHERE tenant_id = $1`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("load subscribers: %w", err)
 	}
@@ -179,6 +194,12 @@ func (s *Store) ListEvents(ctx context.Context, tenantID string, f hookhub.Event
 	w.add("tenant_id = %s", tenantID)
 	if f.Type != "" {
 		w.add("type = %s", f.Type)
+	}
+	if f.AppID != "" {
+		w.add("app_id = %s", f.AppID)
+	}
+	if f.Channel != "" { // the channel's name, quoted, within the JSON array
+		w.add(`channels LIKE %s ESCAPE '\'`, `%"`+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Channel)+`"%`)
 	}
 	w.between("created_at", f.Since, f.Until)
 	tail := w.page(f.Page, "id")

@@ -123,6 +123,9 @@ func (s *Store) Purge(ctx context.Context, before time.Time) (hookhub.PurgeResul
 			}
 		}
 	}
+	if err := s.purgeSavedResponses(ctx, cut); err != nil {
+		return r, err
+	}
 	return r, nil
 }
 

@@ -36,14 +36,14 @@ func (s *Store) GetTenant(ctx context.Context, id string) (*hookhub.Tenant, erro
 	return t, nil
 }
 
-const tokenColumns = `id, tenant_id, name, hash, scopes, created_at, expires_at, revoked_at`
+const tokenColumns = `id, tenant_id, name, hash, scopes, created_at, expires_at, revoked_at, app_id`
 
 func scanToken(sc scanner) (*hookhub.Token, error) {
 	var t hookhub.Token
 	var scopes string
 	var created int64
 	var expires, revoked sql.NullInt64
-	if err := sc.Scan(&t.ID, &t.TenantID, &t.Name, &t.Hash, &scopes, &created, &expires, &revoked); err != nil {
+	if err := sc.Scan(&t.ID, &t.TenantID, &t.Name, &t.Hash, &scopes, &created, &expires, &revoked, &t.AppID); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(scopes), &t.Scopes); err != nil {
@@ -59,8 +59,8 @@ func (s *Store) CreateToken(ctx context.Context, t *hookhub.Token) error {
 	if err != nil {
 		return fmt.Errorf("encode scopes: %w", err)
 	}
-	_, err = s.W.ExecContext(ctx, `INSERT INTO tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		t.ID, t.TenantID, t.Name, t.Hash, string(scopes), msv(t.CreatedAt), ms(t.ExpiresAt), ms(t.RevokedAt))
+	_, err = s.W.ExecContext(ctx, `INSERT INTO tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		t.ID, t.TenantID, t.Name, t.Hash, string(scopes), msv(t.CreatedAt), ms(t.ExpiresAt), ms(t.RevokedAt), t.AppID)
 	if err != nil {
 		return fmt.Errorf("insert token: %w", err)
 	}
@@ -108,10 +108,11 @@ func (s *Store) PutEventType(ctx context.Context, t *hookhub.EventType) error {
 	if len(t.Example) > 0 {
 		example = sql.NullString{String: string(t.Example), Valid: true}
 	}
-	_, err := s.W.ExecContext(ctx, `INSERT INTO event_types (tenant_id, name, description, example, created_at)
-		VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (tenant_id, name) DO UPDATE SET description = excluded.description, example = excluded.example`,
-		t.TenantID, t.Name, t.Description, example, msv(t.CreatedAt))
+	meta := sql.NullString{String: string(t.Meta), Valid: len(t.Meta) > 0}
+	_, err := s.W.ExecContext(ctx, `INSERT INTO event_types (tenant_id, name, description, example, created_at, meta)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (tenant_id, name) DO UPDATE SET description = excluded.description, example = excluded.example, meta = excluded.meta`,
+		t.TenantID, t.Name, t.Description, example, msv(t.CreatedAt), meta)
 	if err != nil {
 		return fmt.Errorf("put event type: %w", err)
 	}
@@ -122,17 +123,20 @@ func (s *Store) PutEventType(ctx context.Context, t *hookhub.EventType) error {
 func (s *Store) ListEventTypes(ctx context.Context, tenantID string) ([]*hookhub.EventType, error) {
 	ts, err := collect(ctx, s.R, func(sc scanner) (*hookhub.EventType, error) {
 		var t hookhub.EventType
-		var example sql.NullString
+		var example, meta sql.NullString
 		var created int64
-		if err := sc.Scan(&t.TenantID, &t.Name, &t.Description, &example, &created); err != nil {
+		if err := sc.Scan(&t.TenantID, &t.Name, &t.Description, &example, &created, &meta); err != nil {
 			return nil, err
 		}
 		if example.Valid {
 			t.Example = json.RawMessage(example.String)
 		}
+		if meta.Valid {
+			t.Meta = json.RawMessage(meta.String)
+		}
 		t.CreatedAt = fromMSv(created)
 		return &t, nil
-	}, `SELECT tenant_id, name, description, example, created_at FROM event_types WHERE tenant_id = $1 ORDER BY name`, tenantID)
+	}, `SELECT tenant_id, name, description, example, created_at, meta FROM event_types WHERE tenant_id = $1 ORDER BY name`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("list event types: %w", err)
 	}

@@ -15,7 +15,7 @@ import (
 // settingColumns are what UpdateWebhook writes; statColumns are what
 // Complete writes.
 const (
-	settingColumns = `name, url, events, apps, state, format, secret, signing_scheme, previous_secret, previous_until,
+	settingColumns = `name, url, events, apps, channels, state, format, secret, signing_scheme, previous_secret, previous_until,
 		headers, properties, timeout_ms, retry_schedule_ms, retry_jitter, success_codes, rate_limit_per_s,
 		max_in_flight, failure_threshold, errors_email, email_each_failure, meta, updated_at, updated_by`
 	statColumns    = `consecutive_failures, total_calls, total_errors, last_error, last_triggered_at, failing_since`
@@ -25,7 +25,7 @@ const (
 // webhookRow is a webhook in its stored encoding.
 type webhookRow struct {
 	name, url, events, state, format string
-	apps                             sql.NullString
+	apps, channels                   sql.NullString
 	secret                           []byte
 	scheme                           string
 	previous                         []byte
@@ -71,6 +71,10 @@ func (s *Store) encodeWebhook(w *hookhub.Webhook) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode apps: %w", err)
 	}
+	channels, err := nullJSON(w.Channels, len(w.Channels) == 0)
+	if err != nil {
+		return nil, fmt.Errorf("encode channels: %w", err)
+	}
 	headers, err := nullJSON(w.Headers, len(w.Headers) == 0)
 	if err != nil {
 		return nil, fmt.Errorf("encode headers: %w", err)
@@ -95,7 +99,7 @@ func (s *Store) encodeWebhook(w *hookhub.Webhook) ([]any, error) {
 		previous = s.Sealer.Seal([]byte(w.PreviousSecret))
 	}
 	return []any{
-		w.Name, w.URL, string(events), apps, string(w.State), w.Format, secret, w.SigningScheme, previous, ms(w.PreviousUntil),
+		w.Name, w.URL, string(events), apps, channels, string(w.State), w.Format, secret, w.SigningScheme, previous, ms(w.PreviousUntil),
 		headers, nullRaw(w.Properties), w.Timeout.Milliseconds(), string(sched), w.Retry.Jitter, codes, w.RateLimitPerS,
 		w.MaxInFlight, w.FailureThreshold, w.ErrorsEmail, boolInt(w.EmailEachFailure), nullRaw(w.Meta), msv(w.UpdatedAt), w.UpdatedBy,
 	}, nil
@@ -107,7 +111,7 @@ func (s *Store) scanWebhook(sc scanner) (*hookhub.Webhook, error) {
 	var lastTriggered, failingSince sql.NullInt64
 	var registered int64
 	err := sc.Scan(&w.ID, &w.TenantID,
-		&r.name, &r.url, &r.events, &r.apps, &r.state, &r.format, &r.secret, &r.scheme, &r.previous, &r.previousUntil,
+		&r.name, &r.url, &r.events, &r.apps, &r.channels, &r.state, &r.format, &r.secret, &r.scheme, &r.previous, &r.previousUntil,
 		&r.headers, &r.properties, &r.timeoutMS, &r.schedule, &r.jitter, &r.successCodes, &r.rateLimit,
 		&r.maxInFlight, &r.threshold, &r.errorsEmail, &r.eachFailure, &r.meta, &r.updatedAt, &r.updatedBy,
 		&w.ConsecutiveFailures, &w.TotalCalls, &w.TotalErrors, &w.LastError, &lastTriggered, &failingSince,
@@ -122,6 +126,11 @@ func (s *Store) scanWebhook(sc scanner) (*hookhub.Webhook, error) {
 	if r.apps.Valid {
 		if err := json.Unmarshal([]byte(r.apps.String), &w.Apps); err != nil {
 			return nil, fmt.Errorf("decode apps: %w", err)
+		}
+	}
+	if r.channels.Valid {
+		if err := json.Unmarshal([]byte(r.channels.String), &w.Channels); err != nil {
+			return nil, fmt.Errorf("decode channels: %w", err)
 		}
 	}
 	if len(r.secret) > 0 {

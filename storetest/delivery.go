@@ -286,6 +286,15 @@ func testAttemptList(t *testing.T, s Store) {
 		t.Fatalf("b has %d attempts, want %d", got, want)
 	}
 	d := all[0].DeliveryID
+	ofEvent := 0
+	for _, a := range all {
+		if a.EventID == all[0].EventID {
+			ofEvent++
+		}
+	}
+	if byEvent := list(hookhub.AttemptFilter{EventID: all[0].EventID}); len(byEvent) != ofEvent || byEvent[len(byEvent)-1].EventID != all[0].EventID {
+		t.Errorf("attempts of event %d: %d, want %d", all[0].EventID, len(byEvent), ofEvent)
+	}
 	byDelivery := list(hookhub.AttemptFilter{DeliveryID: d})
 	if len(byDelivery) != 2 || byDelivery[0].Number != 2 || byDelivery[1].Number != 1 || !byDelivery[0].Success || byDelivery[1].Success {
 		t.Errorf("attempts of delivery %d = %d, want try 2 (success) then try 1 (failure)", d, len(byDelivery))
