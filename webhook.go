@@ -37,6 +37,15 @@ const (
 // and headers. Adapters register others ("superoffice", "salesiq", "tilby").
 const FormatStandard = "standard"
 
+// Types of webhook: what hookhub does with a matching event.
+const (
+	TypeHTTP   = "http"   // an HTTP request to URL
+	TypeScript = "script" // a run of Script
+)
+
+// IsScript reports whether the webhook runs a script instead of posting.
+func (w *Webhook) IsScript() bool { return w.Type == TypeScript }
+
 // Defaults for a new webhook.
 const (
 	DefaultTimeout          = 5 * time.Second
@@ -97,6 +106,16 @@ type Webhook struct {
 	FailureThreshold int    // consecutive failures before too_many_errors
 	ErrorsEmail      string // told when the webhook fails too often
 	EmailEachFailure bool   // also tell ErrorsEmail of every failed try
+
+	// Filter, when set, is a JSON object (see package filter) that an
+	// event as published must match to reach the webhook. Transform is
+	// JavaScript run on each request before it is signed and sent (HTTP
+	// webhooks). A webhook of Type TypeScript runs Script on each event
+	// instead of posting to URL. See docs/scripts.md.
+	Filter    json.RawMessage
+	Transform string
+	Type      string // TypeHTTP ("" reads as it) or TypeScript
+	Script    string
 
 	// Meta is data an adapter keeps to show the webhook in its product's
 	// shape (SuperOffice's Type, SalesIQ's module and key); the core does

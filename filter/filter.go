@@ -457,3 +457,7 @@ func (a anyOf) match(doc any) bool {
 type not struct{ n node }
 
 func (n not) match(doc any) bool { return !n.n.match(doc) }
+
+// None returns a filter that matches no document: what a stored filter that
+// no longer compiles stands for.
+func None() *Filter { return &Filter{root: anyOf(nil)} }

@@ -207,3 +207,21 @@ func BenchmarkMatch(b *testing.B) {
 		}
 	})
 }
+
+func TestCache(t *testing.T) {
+	t.Parallel()
+	var c Cache
+	a, err := c.Compile(`{"type": "a.b"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := c.Compile(`{"type": "a.b"}`); b != a {
+		t.Error("the same source compiled twice")
+	}
+	if _, err := c.Compile(`{"x": {"$bad": 1}}`); err == nil {
+		t.Error("a bad source compiled")
+	}
+	if _, err := c.Compile(`{"x": {"$bad": 1}}`); err == nil {
+		t.Error("a bad source compiled from the cache")
+	}
+}

@@ -60,6 +60,7 @@ var tests = []struct {
 	{"PublishTenants", testPublishTenants},
 	{"EventList", testEventList},
 	{"Apps", testApps},
+	{"ScriptFields", testScriptFields}, {"PublishFilter", testPublishFilter}, // scripts.go
 	{"Integrations", testIntegrations}, {"InboundQueue", testInboundQueue}, // integration.go
 	{"Records", testRecords},                                                                                         // record.go
 	{"CRM360Accounts", testCRM360Accounts}, {"CRM360Sources", testCRM360Sources}, {"QueueInbound", testQueueInbound}, // crm360.go
