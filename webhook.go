@@ -2,6 +2,7 @@ package hookhub
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/mail"
 	"net/textproto"
 	"slices"
@@ -261,14 +262,8 @@ func (w *Webhook) Validate() error {
 		p.Add("signing_scheme", "must be v1 (HMAC-SHA256) or v1a (ed25519)")
 	}
 	for k, v := range w.Headers {
-		canon := textproto.CanonicalMIMEHeaderKey(k)
-		switch {
-		case !validHeaderName(k):
-			p.Add("headers", "%q is not a valid header name", k)
-		case reservedHeaders[canon]:
-			p.Add("headers", "%q is set by hookhub and cannot be overridden", k)
-		case strings.ContainsAny(v, "\r\n\x00"):
-			p.Add("headers", "value of %q must not contain line breaks", k)
+		if r := CheckHeader(k, v); r != "" {
+			p.Add("headers", "%s", r)
 		}
 	}
 	if len(w.Properties) > 0 {
@@ -311,6 +306,21 @@ func (w *Webhook) Validate() error {
 		}
 	}
 	return p.Err()
+}
+
+// CheckHeader returns a reason when a header a caller chose (a webhook's
+// headers, a transform's) may not be sent: an invalid name, one hookhub
+// sets itself, or a value with line breaks.
+func CheckHeader(k, v string) string {
+	switch {
+	case !validHeaderName(k):
+		return fmt.Sprintf("%q is not a valid header name", k)
+	case reservedHeaders[textproto.CanonicalMIMEHeaderKey(k)]:
+		return fmt.Sprintf("%q is set by hookhub and cannot be overridden", k)
+	case strings.ContainsAny(v, "\r\n\x00"):
+		return fmt.Sprintf("value of %q must not contain line breaks", k)
+	}
+	return ""
 }
 
 func indexed(field string, i int) string {

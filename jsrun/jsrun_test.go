@@ -216,3 +216,18 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 }
+
+func TestCache(t *testing.T) {
+	t.Parallel()
+	var c Cache
+	a, err := c.Compile("t.js", "function handler() {}", "handler")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := c.Compile("t.js", "function handler() {}", "handler"); b != a {
+		t.Error("the same source compiled twice")
+	}
+	if _, err := c.Compile("t.js", "function handler( {}", "handler"); err == nil {
+		t.Error("a bad source compiled")
+	}
+}

@@ -77,6 +77,7 @@ func (s *Server) build() error {
 		PollInterval: s.cfg.PollInterval,
 		Lease:        s.cfg.Lease,
 		Formats:      Formats(),
+		ScriptLimits: s.cfg.scriptLimits(),
 	})
 	s.svc = service.New(service.Config{
 		Store:  s.store,

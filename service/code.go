@@ -36,6 +36,8 @@ func checkCode(p *hookhub.Problems, w *hookhub.Webhook) {
 		p.Add("transform", "is for webhooks of type http; a script builds what it sends itself")
 	case !w.IsScript() && w.Script != "":
 		p.Add("script", "is for webhooks of type script")
+	case w.Transform != "" && w.Format != hookhub.FormatStandard:
+		p.Add("transform", "is available for webhooks of the standard format only")
 	}
 }
 

@@ -102,6 +102,7 @@ func configFlags(fs *flag.FlagSet, c *server.Config, getenv func(string) string)
 	env("HOOKHUB_LEASE", durationVar(&c.Lease))
 	env("HOOKHUB_DEBUG_ADDR", func(v string) error { c.DebugAddr = v; return nil })
 	env("HOOKHUB_PUBLIC_URL", func(v string) error { c.PublicURL = v; return nil })
+	env("HOOKHUB_SCRIPT_TIMEOUT", durationVar(&c.ScriptTimeout))
 
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (HOOKHUB_ADDR)")
 	fs.StringVar(&c.DB, "db", c.DB, "SQLite file path or postgres:// URL (HOOKHUB_DB)")
@@ -117,6 +118,7 @@ func configFlags(fs *flag.FlagSet, c *server.Config, getenv func(string) string)
 	fs.DurationVar(&c.Lease, "lease", c.Lease, "how long a claimed delivery is held before another worker may take it; keep it above the longest webhook timeout (HOOKHUB_LEASE)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve /debug/pprof on this address, e.g. 127.0.0.1:6060; keep it private (HOOKHUB_DEBUG_ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the base URL senders reach hookhub at, for integrations' URLs; default http://<addr> (HOOKHUB_PUBLIC_URL)")
+	fs.DurationVar(&c.ScriptTimeout, "script-timeout", c.ScriptTimeout, "how long one transform or script run may take (HOOKHUB_SCRIPT_TIMEOUT)")
 	fs.DurationVar(&c.PollInterval, "poll-interval", c.PollInterval, "how often the queue is checked without a wake-up (HOOKHUB_POLL_INTERVAL)")
 	return func() error { return errors.Join(errs...) }
 }

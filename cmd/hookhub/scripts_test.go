@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hookhub/hookhub/postgres/pgtest"
 	"github.com/hookhub/hookhub/secrets"
@@ -24,6 +25,7 @@ func onEachDatabase(t *testing.T, fn func(t *testing.T, hh *hookhub, token strin
 				"HOOKHUB_RETRY_SCALE":           "0.001",
 				"HOOKHUB_POLL_INTERVAL":         "20ms",
 				"HOOKHUB_ADDR":                  "127.0.0.1:0",
+				"HOOKHUB_SCRIPT_TIMEOUT":        "200ms",
 			}
 			if db == "sqlite" {
 				env["HOOKHUB_DB"] = filepath.Join(t.TempDir(), "hookhub.db")
@@ -110,3 +112,105 @@ func TestPayloadFilter(t *testing.T) {
 	})
 }
 
+type attemptOut struct {
+	URL     string `json:"url"`
+	Request struct {
+		Headers map[string]string `json:"headers"`
+		Body    string            `json:"body"`
+	} `json:"request"`
+	Response struct {
+		Status int    `json:"status"`
+		Body   string `json:"body"`
+	} `json:"response"`
+	Error   string `json:"error"`
+	Success bool   `json:"success"`
+}
+
+// waitAttempts waits until the webhook has n deliveries in state, and
+// returns their attempts, oldest delivery first.
+func (h *hookhub) waitAttempts(t *testing.T, token string, webhookID int64, state string, n int) [][]attemptOut {
+	t.Helper()
+	var ds struct {
+		Data []struct {
+			ID int64 `json:"id"`
+		} `json:"data"`
+	}
+	for deadline := time.Now().Add(20 * time.Second); len(ds.Data) < n; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("webhook %d has %d %s deliveries, want %d", webhookID, len(ds.Data), state, n)
+		}
+		h.do(t, "GET", fmt.Sprintf("/v1/deliveries?webhook_id=%d&state=%s", webhookID, state), token, nil, http.StatusOK, &ds)
+	}
+	out := make([][]attemptOut, len(ds.Data))
+	for i, d := range ds.Data {
+		var as struct {
+			Data []attemptOut `json:"data"`
+		}
+		h.do(t, "GET", fmt.Sprintf("/v1/deliveries/%d/attempts", d.ID), token, nil, http.StatusOK, &as)
+		out[len(out)-1-i] = as.Data
+	}
+	return out
+}
+
+// A transform rewrites the body and adds a header; the receiver verifies
+// the signature of what it got, and the attempt shows the request as sent.
+// Another cancels; a third loops forever and is stopped and recorded while
+// the server keeps answering. A transform that does not compile is refused
+// with its line and column.
+func TestTransform(t *testing.T) {
+	t.Parallel()
+	onEachDatabase(t, func(t *testing.T, hh *hookhub, token string) {
+		rcv := webhooktest.New(t)
+		id := hh.createHook(t, token, rcv, map[string]any{
+			"url": rcv.URL + "/hook", "events": []string{"contact.*"},
+			"transform": `function handler(webhook) {
+				webhook.headers["X-Crm-Kind"] = webhook.eventType.split(".")[0];
+				webhook.payload = {type: webhook.eventType, data: {who: webhook.payload.data.name.toUpperCase()}};
+				webhook.url = webhook.url + "?via=transform";
+				if (webhook.payload.data.who === "NOBODY") webhook.cancel = true;
+				return webhook;
+			}`,
+		})
+		hh.do(t, "POST", "/v1/events", token, map[string]any{"type": "contact.created", "data": map[string]any{"name": "Ada"}}, http.StatusAccepted, nil)
+		ev := rcv.WaitN(t, 1)[0] // WaitN fails on a signature that does not verify
+		if string(ev.Body) != `{"type":"contact.created","data":{"who":"ADA"}}` || ev.Header.Get("X-Crm-Kind") != "contact" {
+			t.Errorf("received %s with X-Crm-Kind %q, want the transformed body and header", ev.Body, ev.Header.Get("X-Crm-Kind"))
+		}
+		as := hh.waitAttempts(t, token, id, "succeeded", 1)[0]
+		if len(as) != 1 || as[0].Request.Body != string(ev.Body) || as[0].Request.Headers["X-Crm-Kind"] != "contact" ||
+			as[0].Request.Headers["Webhook-Signature"] == "" || as[0].URL != rcv.URL+"/hook?via=transform" {
+			t.Errorf("attempts = %+v, want the request as sent", as)
+		}
+
+		// webhook.cancel sends nothing, and the delivery is done.
+		hh.do(t, "POST", "/v1/events", token, map[string]any{"type": "contact.changed", "data": map[string]any{"name": "nobody"}}, http.StatusAccepted, nil)
+
+		// A transform that never ends is stopped at its time limit and
+		// recorded as a failed attempt; the server answers meanwhile.
+		loop := hh.createHook(t, token, nil, map[string]any{
+			"url": rcv.URL + "/loop", "events": []string{"sale.*"}, "retry": map[string]any{"schedule_seconds": []float64{0, 1}},
+			"transform": "function handler(webhook) {\n  while (true) {}\n}",
+		})
+		hh.do(t, "POST", "/v1/events", token, map[string]any{"type": "sale.sold", "data": map[string]any{}}, http.StatusAccepted, nil)
+		hh.do(t, "GET", "/v1/webhooks", token, nil, http.StatusOK, nil)
+		as = hh.waitAttempts(t, token, loop, "failed", 1)[0]
+		if len(as) != 2 || !strings.Contains(as[0].Error, "transform: stopped after the time limit of 200ms") || as[0].Success {
+			t.Errorf("attempts of the looping transform = %+v, want two stopped at the time limit", as)
+		}
+
+		as = hh.waitAttempts(t, token, id, "succeeded", 2)[1]
+		if len(as) != 1 || as[0].Error != "cancelled by the transform; nothing was sent" || !as[0].Success || as[0].Response.Status != 0 {
+			t.Errorf("attempts of the cancelled delivery = %+v, want one cancelled", as)
+		}
+		if n := len(rcv.Events()); n != 1 {
+			t.Errorf("receiver got %d events, want 1 (the cancelled one sends nothing)", n)
+		}
+
+		status, body := hh.send(t, "POST", "/v1/webhooks", token, map[string]any{
+			"url": rcv.URL + "/hook", "events": []string{"contact.*"}, "transform": "function handler(webhook) {\n  return webhook.;\n}",
+		})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(string(body), `"body.transform"`) || !strings.Contains(string(body), "line 2, column 18") {
+			t.Errorf("bad transform = %d %s, want 422 naming body.transform, line 2, column 18", status, body)
+		}
+	})
+}
