@@ -229,7 +229,7 @@ func (w *Webhook) Validate() error {
 	if len(w.Name) > 255 {
 		p.Add("name", "must be at most 255 characters")
 	}
-	if strings.TrimSpace(w.URL) == "" {
+	if strings.TrimSpace(w.URL) == "" && !w.IsScript() {
 		p.Add("url", "is required")
 	} else if len(w.URL) > 2048 {
 		p.Add("url", "must be at most 2048 characters")

@@ -169,7 +169,7 @@ type retryInJSON struct {
 // hookhub's defaults.
 type webhookCreateJSON struct {
 	Name             string            `json:"name,omitempty" maxLength:"255"`
-	URL              string            `json:"url" doc:"The http or https URL hookhub posts to. Private and loopback addresses are refused unless the server allows them."`
+	URL              string            `json:"url,omitempty" doc:"The http or https URL hookhub posts to; required unless type is script. Private and loopback addresses are refused unless the server allows them."`
 	Events           []string          `json:"events" doc:"Event types (contact.created), prefixes (contact.*) or * for all."`
 	Apps             []string          `json:"apps,omitempty" doc:"Only events of these apps (their app_id); events of any app or of none when absent."`
 	State            string            `json:"state,omitempty" enum:"active,stopped" doc:"active (the default) or stopped."`

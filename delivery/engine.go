@@ -32,6 +32,9 @@ type Config struct {
 	RetryScale   float64       // multiplies every retry delay (default 1)
 	DrainTimeout time.Duration // how long shutdown waits for requests in flight (default 10 s)
 	ScriptLimits jsrun.Limits  // bound each transform and script run (default jsrun.DefaultLimits)
+	// ScriptHost gives the functions a script webhook may call besides
+	// hookhub.log and hookhub.fetch (publish, CRM changes); nil: none.
+	ScriptHost func(w *hookhub.Webhook) map[string]jsrun.Func
 }
 
 // Engine delivers queued deliveries until its context ends.
@@ -276,6 +279,9 @@ func (e *Engine) send(ctx context.Context, w *hookhub.Webhook, c *hookhub.Claim,
 	a := &hookhub.Attempt{
 		DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: w.ID, EventID: c.EventID,
 		Number: c.Attempts, URL: w.URL, StartedAt: start,
+	}
+	if w.Type == hookhub.TypeScript {
+		return e.runScript(ctx, w, c, a)
 	}
 	f, ok := e.cfg.Formats[w.Format]
 	if !ok {

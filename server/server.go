@@ -18,6 +18,7 @@ import (
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/dispatch"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/jsrun"
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/processing"
 	"github.com/hookhub/hookhub/salesiq"
@@ -78,6 +79,7 @@ func (s *Server) build() error {
 		Lease:        s.cfg.Lease,
 		Formats:      Formats(),
 		ScriptLimits: s.cfg.scriptLimits(),
+		ScriptHost:   func(w *hookhub.Webhook) map[string]jsrun.Func { return s.svc.ScriptFuncs(w) }, // s.svc is set below
 	})
 	s.svc = service.New(service.Config{
 		Store:  s.store,

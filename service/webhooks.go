@@ -267,7 +267,7 @@ func (s *Service) check(ctx context.Context, w, old *hookhub.Webhook) error {
 			p.Add("secret", "%s", r)
 		}
 	}
-	if !hasField(p, "url") {
+	if !hasField(p, "url") && !(w.IsScript() && w.URL == "") {
 		if _, err := s.egress.CheckURL(w.URL); err != nil {
 			var e *egress.Error
 			if !errors.As(err, &e) {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -211,6 +213,86 @@ func TestTransform(t *testing.T) {
 		})
 		if status != http.StatusUnprocessableEntity || !strings.Contains(string(body), `"body.transform"`) || !strings.Contains(string(body), "line 2, column 18") {
 			t.Errorf("bad transform = %d %s, want 422 naming body.transform, line 2, column 18", status, body)
+		}
+	})
+}
+
+// A script webhook runs on each event: it logs, fetches through the egress
+// rules, adds an activity to a contact and publishes an event that another
+// webhook receives. Each run is an attempt with input, output and logs; a
+// script that throws is a failed try, retried. A script that does not
+// compile is refused with its line and column.
+func TestScriptWebhook(t *testing.T) {
+	t.Parallel()
+	onEachDatabase(t, func(t *testing.T, hh *hookhub, token string) {
+		lookup := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprintf(w, `{"score": %d}`, len(r.URL.Query().Get("email")))
+		}))
+		t.Cleanup(lookup.Close)
+		rcv := webhooktest.New(t)
+		hh.createHook(t, token, rcv, map[string]any{"url": rcv.URL + "/sales", "events": []string{"sale.created"}})
+		id := hh.createHook(t, token, nil, map[string]any{
+			"type": "script", "events": []string{"sale.sold"}, "properties": map[string]any{"source": "crm"},
+			"script": `function handler(event, hookhub) {
+				hookhub.log("contact", event.data.email, "from", event.source);
+				const r = hookhub.fetch("` + lookup.URL + `/score?email=" + encodeURIComponent(event.data.email));
+				const score = JSON.parse(r.body).score;
+				const act = hookhub.addActivity({email: event.data.email, type: "scored", data: {score: score}});
+				const p = hookhub.publish("sale.created", {contact_id: act.contact_id, score: score});
+				if (event.data.fail) throw new Error("asked to fail");
+				return {score: score, event_id: p.id};
+			}`,
+		})
+		hh.do(t, "POST", "/v1/events", token, map[string]any{"type": "sale.sold", "data": map[string]any{"email": "ada@example.com"}}, http.StatusAccepted, nil)
+		ev := rcv.Wait(t, "sale.created")["sale.created"]
+		if !bytes.Contains(ev.Data, []byte(`"score":15`)) {
+			t.Errorf("published event data = %s, want the score from the fetch", ev.Data)
+		}
+		as := hh.waitAttempts(t, token, id, "succeeded", 1)[0]
+		if len(as) != 1 || !as[0].Success || !strings.Contains(as[0].Request.Body, `"email":"ada@example.com"`) ||
+			!strings.Contains(as[0].Request.Body, `"source":"crm"`) ||
+			!strings.Contains(as[0].Response.Body, `"output":{"score":15,"event_id":`) ||
+			!strings.Contains(as[0].Response.Body, `"logs":["contact ada@example.com from crm"]`) {
+			t.Errorf("attempts = %+v, want one with the event, output and logs", as)
+		}
+		var acts struct {
+			Data []struct {
+				Type string          `json:"type"`
+				Data json.RawMessage `json:"data"`
+			} `json:"data"`
+		}
+		hh.do(t, "GET", "/v1/activities?type=scored", token, nil, http.StatusOK, &acts)
+		if len(acts.Data) != 1 || string(acts.Data[0].Data) != `{"score":15}` {
+			t.Errorf("activities = %+v, want the one the script added", acts.Data)
+		}
+
+		// A script that throws is a failed try, retried on the schedule.
+		hh.do(t, "PATCH", fmt.Sprintf("/v1/webhooks/%d", id), token, map[string]any{"retry": map[string]any{"schedule_seconds": []float64{0, 1}}}, http.StatusOK, nil)
+		hh.do(t, "POST", "/v1/events", token, map[string]any{"type": "sale.sold", "data": map[string]any{"email": "b@example.com", "fail": true}}, http.StatusAccepted, nil)
+		as = hh.waitAttempts(t, token, id, "failed", 1)[0]
+		if len(as) != 2 || as[0].Success || !strings.Contains(as[0].Error, "script: Error: asked to fail") {
+			t.Errorf("attempts of the failing run = %+v, want two failed with the error", as)
+		}
+		var wh struct {
+			TotalErrors int `json:"total_errors"`
+		}
+		hh.do(t, "GET", fmt.Sprintf("/v1/webhooks/%d", id), token, nil, http.StatusOK, &wh)
+		if wh.TotalErrors != 2 {
+			t.Errorf("total_errors = %d, want 2", wh.TotalErrors)
+		}
+
+		for _, tt := range []struct {
+			body map[string]any
+			want string
+		}{
+			{map[string]any{"type": "script", "events": []string{"contact.*"}, "script": "function handler(event) {\n  if (\n}"}, `line 3, column 1`},
+			{map[string]any{"type": "script", "events": []string{"contact.*"}}, `is required for a webhook of type script`},
+			{map[string]any{"url": rcv.URL, "events": []string{"contact.*"}, "script": "function handler() {}"}, `is for webhooks of type script`},
+		} {
+			status, body := hh.send(t, "POST", "/v1/webhooks", token, tt.body)
+			if status != http.StatusUnprocessableEntity || !strings.Contains(string(body), `"body.script"`) || !strings.Contains(string(body), tt.want) {
+				t.Errorf("bad script = %d %s, want 422 naming body.script: %s", status, body, tt.want)
+			}
 		}
 	})
 }
