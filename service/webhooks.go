@@ -267,7 +267,7 @@ func (s *Service) check(ctx context.Context, w, old *hookhub.Webhook) error {
 			p.Add("secret", "%s", r)
 		}
 	}
-	if !hasField(p, "url") && !(w.IsScript() && w.URL == "") {
+	if !hasField(p, "url") && !w.IsScript() { // a script's URL is not used (SuperOffice's crmscript keeps an id there)
 		if _, err := s.egress.CheckURL(w.URL); err != nil {
 			var e *egress.Error
 			if !errors.As(err, &e) {
