@@ -46,15 +46,14 @@ func TestCheckAppID(t *testing.T) {
 	}
 }
 
-func init() { hookhub.RegisterScopeAlias("Product.Hooks.Read", hookhub.ScopeWebhooksRead) }
-
 func TestParseScope(t *testing.T) {
 	t.Parallel()
+	catalog := hookhub.NewCatalog(hookhub.Product{ScopeAliases: map[string]hookhub.Scope{"Product.Hooks.Read": hookhub.ScopeWebhooksRead}})
 	for name, want := range map[string]hookhub.Scope{
 		"webhooks.read": hookhub.ScopeWebhooksRead, "Product.Hooks.Read": hookhub.ScopeWebhooksRead,
 		"product.hooks.READ": hookhub.ScopeWebhooksRead, "Product.Hooks.Write": "", "WEBHOOKS.READ": "",
 	} {
-		got, ok := hookhub.ParseScope(name)
+		got, ok := catalog.ParseScope(name)
 		if got != want || ok != (want != "") {
 			t.Errorf("ParseScope(%q) = %q, %t; want %q", name, got, ok, want)
 		}

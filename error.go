@@ -6,30 +6,34 @@ import (
 	"strings"
 )
 
-// Error codes. Each maps to one HTTP status in the API adapters.
+// Code says what kind of failure an *Error is, for machines: the API
+// surfaces answer each with an HTTP status (see package httpstatus).
+type Code string
+
+// Error codes.
 const (
-	EINVALID      = "invalid"        // the request is malformed or breaks a rule
-	ENOTFOUND     = "not_found"      // no such object for this tenant
-	ECONFLICT     = "conflict"       // the object exists already or changed meanwhile
-	EUNAUTHORIZED = "unauthorized"   // no valid credentials
-	EFORBIDDEN    = "forbidden"      // valid credentials without the scope
-	ETOOLARGE     = "too_large"      // the body is over the limit
-	EUNAVAILABLE  = "unavailable"    // try again later (shutting down, database away)
-	EINTERNAL     = "internal"       // a bug or an outage; details go to the log
-	EUNSUPPORTED  = "unsupported"    // a valid request for something not offered
-	ERATELIMITED  = "rate_limited"   // too many requests
-	EGONE         = "gone"           // the object existed and is gone for good
-	EUPSTREAM     = "upstream"       // a receiver answered badly (tests, handshakes)
-	EMETHOD       = "method"         // the method is not allowed on the path
-	EMEDIATYPE    = "media_type"     // the content type is not accepted
-	ENOTACCEPT    = "not_acceptable" // no acceptable response type
+	EINVALID      Code = "invalid"        // the request is malformed or breaks a rule
+	ENOTFOUND     Code = "not_found"      // no such object for this tenant
+	ECONFLICT     Code = "conflict"       // the object exists already or changed meanwhile
+	EUNAUTHORIZED Code = "unauthorized"   // no valid credentials
+	EFORBIDDEN    Code = "forbidden"      // valid credentials without the scope
+	ETOOLARGE     Code = "too_large"      // the body is over the limit
+	EUNAVAILABLE  Code = "unavailable"    // try again later (shutting down, database away)
+	EINTERNAL     Code = "internal"       // a bug or an outage; details go to the log
+	EUNSUPPORTED  Code = "unsupported"    // a valid request for something not offered
+	ERATELIMITED  Code = "rate_limited"   // too many requests
+	EGONE         Code = "gone"           // the object existed and is gone for good
+	EUPSTREAM     Code = "upstream"       // a receiver answered badly (tests, handshakes)
+	EMETHOD       Code = "method"         // the method is not allowed on the path
+	EMEDIATYPE    Code = "media_type"     // the content type is not accepted
+	ENOTACCEPT    Code = "not_acceptable" // no acceptable response type
 )
 
 // Error is the application error: a code for machines, a message for people
 // and, for validation errors, the fields at fault. Anything that is not an
 // *Error reaching an API edge is reported as EINTERNAL and logged.
 type Error struct {
-	Code    string
+	Code    Code
 	Message string
 	Fields  []FieldError
 }
@@ -61,7 +65,7 @@ func (e *Error) Error() string {
 }
 
 // Errorf returns an *Error with the given code and a formatted message.
-func Errorf(code, format string, args ...any) *Error {
+func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -73,7 +77,7 @@ func Invalid(field, format string, args ...any) *Error {
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
 // for any other error, and "" for nil.
-func ErrorCode(err error) string {
+func ErrorCode(err error) Code {
 	var e *Error
 	switch {
 	case err == nil:

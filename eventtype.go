@@ -21,8 +21,8 @@ type EventType struct {
 // TestEventType is the type of the event a "send test" action delivers.
 const TestEventType = "webhook.test"
 
-// Builtin is the catalogue every tenant starts with. Adapters append their
-// products' events at init through RegisterBuiltin.
+// builtin are the event types of every catalogue; products add theirs
+// (NewCatalog).
 var builtin = []EventType{
 	{Name: TestEventType, Description: "A test event sent on request, to check a receiver."},
 	{Name: "contact.created", Description: "A contact (lead) was created."},
@@ -49,36 +49,6 @@ var builtin = []EventType{
 	{Name: "operator.departments.associated", Description: "An operator was added to departments."},
 	{Name: "operator.departments.dissociated", Description: "An operator was removed from departments."},
 	{Name: "visitor.updated", Description: "A visitor's details changed."},
-}
-
-// RegisterBuiltin adds or replaces built-in event types. Call it from an
-// init function only.
-func RegisterBuiltin(types ...EventType) {
-	for _, t := range types {
-		replaced := false
-		for i := range builtin {
-			if builtin[i].Name == t.Name {
-				builtin[i] = t
-				replaced = true
-			}
-		}
-		if !replaced {
-			builtin = append(builtin, t)
-		}
-	}
-}
-
-// BuiltinEventTypes returns a copy of the built-in catalogue.
-func BuiltinEventTypes() []EventType { return append([]EventType(nil), builtin...) }
-
-// IsBuiltinEventType reports whether name is in the built-in catalogue.
-func IsBuiltinEventType(name string) bool {
-	for _, t := range builtin {
-		if t.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 var eventTypeName = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)*$`)

@@ -3,7 +3,6 @@ package hookhub
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,11 +38,12 @@ func NewIntegrationToken() string { return "in_" + RandomString(24) }
 // MaxIntegrationName is the longest integration name, in characters.
 const MaxIntegrationName = 255
 
-// Validate checks an integration before it is saved.
-func (in *Integration) Validate() error {
+// Validate checks an integration before it is saved: its kind must be
+// one of the catalogue's.
+func (in *Integration) Validate(c *Catalog) error {
 	var p Problems
-	if _, ok := LookupIntegrationKind(in.Kind); !ok {
-		p.Add("kind", "%s", unknownKind(in.Kind))
+	if reason := c.CheckIntegrationKind(in.Kind); reason != "" {
+		p.Add("kind", "%s", reason)
 	}
 	switch n := utf8.RuneCountInString(in.Name); {
 	case strings.TrimSpace(in.Name) == "":
@@ -55,17 +55,6 @@ func (in *Integration) Validate() error {
 		p.Add("token", "is required")
 	}
 	return p.Err()
-}
-
-func unknownKind(kind string) string {
-	names := make([]string, 0, len(integrationKinds))
-	for _, k := range IntegrationKinds() {
-		names = append(names, k.Name)
-	}
-	if kind == "" {
-		return "is required; one of " + strings.Join(names, ", ")
-	}
-	return "unknown integration kind \"" + kind + "\"; one of " + strings.Join(names, ", ")
 }
 
 // IntegrationFilter narrows a list of integrations. Empty fields match
@@ -85,43 +74,15 @@ func (f IntegrationFilter) Matches(in *Integration) bool {
 
 // IntegrationKind is an entry of the catalogue of integration kinds: what a
 // console lists when a user adds an integration. Each kind comes from the
-// adapter that reads its requests (package thiio for "thiio").
+// product whose requests it reads (thiio.Product for "thiio").
 type IntegrationKind struct {
 	Name        string // lower case, as integrations name it ("thiio")
 	Title       string // as people name it ("Thiio")
 	Description string
-}
-
-// integrationKinds is the catalogue; adapters fill it at init.
-var integrationKinds []IntegrationKind
-
-// RegisterIntegrationKind adds or replaces a kind of the catalogue. Call it
-// from an init function only.
-func RegisterIntegrationKind(k IntegrationKind) {
-	for i := range integrationKinds {
-		if integrationKinds[i].Name == k.Name {
-			integrationKinds[i] = k
-			return
-		}
-	}
-	integrationKinds = append(integrationKinds, k)
-}
-
-// IntegrationKinds returns a copy of the catalogue, by name.
-func IntegrationKinds() []IntegrationKind {
-	out := slices.Clone(integrationKinds)
-	slices.SortFunc(out, func(a, b IntegrationKind) int { return strings.Compare(a.Name, b.Name) })
-	return out
-}
-
-// LookupIntegrationKind finds a kind of the catalogue by name.
-func LookupIntegrationKind(name string) (IntegrationKind, bool) {
-	for _, k := range integrationKinds {
-		if k.Name == name {
-			return k, true
-		}
-	}
-	return IntegrationKind{}, false
+	// URL, when set, makes the URL the kind's platforms post to for in,
+	// below base (CRM360's QueueProcess, with the source's parameters).
+	// Nil: the integration's own URL, base + InboundPath(in.Token).
+	URL func(base string, in *Integration) string
 }
 
 // Search reports whether q (any case) is in the kind's name, title or
@@ -243,13 +204,4 @@ type InboundStore interface {
 	// PurgeInboundMessages deletes finished messages (done or failed)
 	// received before the given time, and returns how many.
 	PurgeInboundMessages(ctx context.Context, before time.Time) (int64, error)
-}
-
-// CRMStore is the part of Store that keeps what comes in: integrations,
-// their messages, and the CRM records they make.
-type CRMStore interface {
-	InboundStore
-	RecordStore
-	ChangeStore // change.go
-	CRM360Store // crm360.go
 }

@@ -93,7 +93,7 @@ type Store interface {
 	// the queue depth.
 	Stats(ctx context.Context, tenantID string, since time.Time) (Stats, error)
 
-	CRMStore // integrations, inbound messages and CRM records (integration.go, record.go)
+	InboundStore // integrations and inbound messages (integration.go)
 
 	SessionStore // console sign-ins (session.go)
 

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/api"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/sqlite"
 )
@@ -43,7 +43,7 @@ func (c *clock) Add(d time.Duration) {
 type env struct {
 	url   string
 	svc   *service.Service
-	store hookhub.Store
+	store service.Store
 	clock *clock
 	a, b  string // the tenants' all-scope token secrets
 }
@@ -63,7 +63,7 @@ func setup(t *testing.T, opts options) *env {
 	t.Cleanup(func() { db.Close() })
 	e := &env{store: db, clock: &clock{t: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)}}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.svc = service.New(service.Config{Store: db, Egress: egress.Policy{AllowPrivate: opts.allowPrivate}, Now: e.clock.Now, Logger: logger})
+	e.svc = service.New(service.Config{Store: db, Egress: egress.Policy{AllowPrivate: opts.allowPrivate}, Now: e.clock.Now, Logger: logger, Catalog: server.Catalog()})
 	t.Cleanup(e.svc.Close)
 	srv := httptest.NewServer(api.New(e.svc, api.Options{MaxBody: opts.maxBody}))
 	t.Cleanup(srv.Close)

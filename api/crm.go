@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-
-	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // crmRoutes are the routes that read the CRM records besides contacts and
@@ -62,7 +61,7 @@ type productJSON struct {
 	UpdatedAt     time.Time     `json:"updated_at"`
 }
 
-func toProduct(p *hookhub.Product) productJSON {
+func toProduct(p *crm.Product) productJSON {
 	out := productJSON{ID: p.ID, IntegrationID: p.IntegrationID, ExternalID: p.ExternalID, Title: p.Title, Vendor: p.Vendor, Type: p.Type,
 		Handle: p.Handle, Status: p.Status, Tags: p.Tags, Variants: make([]variantJSON, len(p.Variants)), ZoneID: p.ZoneID, BrandID: p.BrandID,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
@@ -89,7 +88,7 @@ type ticketJSON struct {
 	UpdatedAt     time.Time `json:"updated_at"`
 }
 
-func toTicket(t *hookhub.Ticket) ticketJSON {
+func toTicket(t *crm.Ticket) ticketJSON {
 	return ticketJSON{ID: t.ID, IntegrationID: t.IntegrationID, ExternalID: t.ExternalID, ContactID: t.ContactID, Title: t.Title,
 		Status: t.Status, Type: t.Type, Via: t.Via, Link: t.Link, Comments: t.Comments, ZoneID: t.ZoneID, BrandID: t.BrandID,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
@@ -107,7 +106,7 @@ type activityJSON struct {
 	CreatedAt     time.Time `json:"created_at"`
 }
 
-func toActivity(a *hookhub.Activity) activityJSON {
+func toActivity(a *crm.Activity) activityJSON {
 	return activityJSON{ID: a.ID, ContactID: a.ContactID, IntegrationID: a.IntegrationID, Type: a.Type, Data: rawJSON(a.Data),
 		OccurredAt: a.OccurredAt, ZoneID: a.ZoneID, BrandID: a.BrandID, CreatedAt: a.CreatedAt}
 }
@@ -144,7 +143,7 @@ type messageJSON struct {
 	SentAt        *time.Time         `json:"sent_at"`
 }
 
-func toMessage(m *hookhub.Message) messageJSON {
+func toMessage(m *crm.Message) messageJSON {
 	out := messageJSON{ID: m.ID, IntegrationID: m.IntegrationID, ContactID: m.ContactID, Channel: string(m.Channel), Provider: m.Provider,
 		ProviderID: m.ProviderID, To: m.To, From: m.From, Subject: m.Subject, Text: m.Text, Data: rawJSON(m.Data), Status: string(m.Status),
 		Reason: m.Reason, Events: make([]messageEventJSON, len(m.Events)), Attempts: m.Attempts, MailID: m.MailID, ZoneID: m.ZoneID,
@@ -155,17 +154,17 @@ func toMessage(m *hookhub.Message) messageJSON {
 	return out
 }
 
-func productID(p *hookhub.Product) int64   { return p.ID }
-func ticketID(t *hookhub.Ticket) int64     { return t.ID }
-func activityID(a *hookhub.Activity) int64 { return a.ID }
-func messageID(m *hookhub.Message) int64   { return m.ID }
+func productID(p *crm.Product) int64   { return p.ID }
+func ticketID(t *crm.Ticket) int64     { return t.ID }
+func activityID(a *crm.Activity) int64 { return a.ID }
+func messageID(m *crm.Message) int64   { return m.ID }
 
 func (h *handlers) listProducts(ctx context.Context, in *struct {
 	IntegrationID int64  `query:"integration_id"`
 	ExternalID    string `query:"external_id" doc:"The shop's product id."`
 	PageParams
 }) (*struct{ Body listJSON[productJSON] }, error) {
-	f := hookhub.ProductFilter{IntegrationID: in.IntegrationID, ExternalID: in.ExternalID, Page: in.page()}
+	f := crm.ProductFilter{IntegrationID: in.IntegrationID, ExternalID: in.ExternalID, Page: in.page()}
 	ps, err := h.svc.ListProducts(ctx, actor(ctx), f)
 	if err != nil {
 		return nil, err
@@ -188,7 +187,7 @@ func (h *handlers) listTickets(ctx context.Context, in *struct {
 	Status        string `query:"status"`
 	PageParams
 }) (*struct{ Body listJSON[ticketJSON] }, error) {
-	f := hookhub.TicketFilter{ContactID: in.ContactID, IntegrationID: in.IntegrationID, ExternalID: in.ExternalID, Status: in.Status, Page: in.page()}
+	f := crm.TicketFilter{ContactID: in.ContactID, IntegrationID: in.IntegrationID, ExternalID: in.ExternalID, Status: in.Status, Page: in.page()}
 	ts, err := h.svc.ListTickets(ctx, actor(ctx), f)
 	if err != nil {
 		return nil, err
@@ -209,7 +208,7 @@ func (h *handlers) listActivities(ctx context.Context, in *struct {
 	Type      string `query:"type"`
 	PageParams
 }) (*struct{ Body listJSON[activityJSON] }, error) {
-	as, err := h.svc.ListActivities(ctx, actor(ctx), hookhub.ActivityFilter{ContactID: in.ContactID, Type: in.Type, Page: in.page()})
+	as, err := h.svc.ListActivities(ctx, actor(ctx), crm.ActivityFilter{ContactID: in.ContactID, Type: in.Type, Page: in.page()})
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +221,7 @@ func (h *handlers) listMessages(ctx context.Context, in *struct {
 	ContactID int64  `query:"contact_id"`
 	PageParams
 }) (*struct{ Body listJSON[messageJSON] }, error) {
-	f := hookhub.MessageFilter{Channel: hookhub.Channel(in.Channel), Status: hookhub.MessageStatus(in.Status), ContactID: in.ContactID, Page: in.page()}
+	f := crm.MessageFilter{Channel: crm.Channel(in.Channel), Status: crm.MessageStatus(in.Status), ContactID: in.ContactID, Page: in.page()}
 	ms, err := h.svc.ListMessages(ctx, actor(ctx), f)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
+	"github.com/hookhub/hookhub/crm360"
 )
 
 // crm360Routes are the routes that set up CRM360's QueueProcess: the name
@@ -26,7 +28,7 @@ type crm360AccountJSON struct {
 	UpdatedAt     time.Time `json:"updated_at,omitempty" readOnly:"true"`
 }
 
-func toCRM360Account(a *hookhub.CRM360Account) *struct{ Body crm360AccountJSON } {
+func toCRM360Account(a *crm.CRM360Account) *struct{ Body crm360AccountJSON } {
 	return &struct{ Body crm360AccountJSON }{Body: crm360AccountJSON{CustomerName: a.CustomerName, DatabaseAlias: a.DatabaseAlias, UpdatedAt: a.UpdatedAt}}
 }
 
@@ -64,15 +66,15 @@ type crm360SourceAuthJSON struct {
 // toCRM360Source shows a source with the URL its platform posts to: the
 // QueueProcess path (package crm360's Path) with the parameters that name
 // the source.
-func (h *handlers) toCRM360Source(ctx context.Context, in *hookhub.Integration, src *hookhub.CRM360Source) *struct{ Body crm360SourceJSON } {
-	platform, _ := hookhub.CRM360Platform(in.Kind)
+func (h *handlers) toCRM360Source(ctx context.Context, in *hookhub.Integration, src *crm.CRM360Source) *struct{ Body crm360SourceJSON } {
+	platform, _ := crm.CRM360Platform(in.Kind)
 	a, err := h.svc.CRM360Account(ctx, actor(ctx))
 	if err != nil {
 		a = nil // no name yet: the URL lacks CustomerName and DatabaseAlias
 	}
 	return &struct{ Body crm360SourceJSON }{Body: crm360SourceJSON{
 		SourceID: in.ID, Platform: platform, Name: in.Name, Active: in.Active, Auth: string(src.Auth), HasSecret: src.Secret != "",
-		URL: hookhub.CRM360SourceURL(h.svc.BaseURL(), in, a),
+		URL: crm360.SourceURL(h.svc.BaseURL(), in, a),
 	}}
 }
 
@@ -88,7 +90,7 @@ func (h *handlers) putCRM360SourceAuth(ctx context.Context, in *struct {
 	IDParam
 	Body crm360SourceAuthJSON
 }) (*struct{ Body crm360SourceJSON }, error) {
-	it, src, err := h.svc.SetCRM360SourceAuth(ctx, actor(ctx), in.ID, hookhub.SourceAuth(in.Body.Auth), in.Body.Secret)
+	it, src, err := h.svc.SetCRM360SourceAuth(ctx, actor(ctx), in.ID, crm.SourceAuth(in.Body.Auth), in.Body.Secret)
 	if err != nil {
 		return nil, err
 	}

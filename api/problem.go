@@ -13,29 +13,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/httpstatus"
 )
-
-// statusOf maps each error code to its HTTP status. Every rule broken by a
-// well-formed request is 422, whether huma's schema check or the service
-// finds it, so that one status means "fix these fields"; 400 is kept for a
-// body that is not JSON at all.
-var statusOf = map[string]int{
-	hookhub.EINVALID:      http.StatusUnprocessableEntity,
-	hookhub.ENOTFOUND:     http.StatusNotFound,
-	hookhub.ECONFLICT:     http.StatusConflict,
-	hookhub.EUNAUTHORIZED: http.StatusUnauthorized,
-	hookhub.EFORBIDDEN:    http.StatusForbidden,
-	hookhub.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	hookhub.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	hookhub.EINTERNAL:     http.StatusInternalServerError,
-	hookhub.EUNSUPPORTED:  http.StatusNotImplemented,
-	hookhub.ERATELIMITED:  http.StatusTooManyRequests,
-	hookhub.EGONE:         http.StatusGone,
-	hookhub.EUPSTREAM:     http.StatusBadGateway,
-	hookhub.EMETHOD:       http.StatusMethodNotAllowed,
-	hookhub.EMEDIATYPE:    http.StatusUnsupportedMediaType,
-	hookhub.ENOTACCEPT:    http.StatusNotAcceptable,
-}
 
 // problem turns a service error into a problem-details answer. Field errors
 // name request body fields ("body.url"). Internal errors are logged and
@@ -45,8 +24,8 @@ func (h *handlers) problem(ctx context.Context, err error) huma.StatusError {
 	if errors.As(err, &se) {
 		return se // made by this package already
 	}
-	status, ok := statusOf[hookhub.ErrorCode(err)]
-	if !ok || status == http.StatusInternalServerError {
+	status := httpstatus.Of(hookhub.ErrorCode(err))
+	if status == http.StatusInternalServerError {
 		if errors.Is(err, context.Canceled) {
 			return huma.NewError(499, "request canceled")
 		}

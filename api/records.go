@@ -5,8 +5,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-
-	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // recordRoutes are the routes that read the CRM records inbound messages
@@ -20,9 +19,9 @@ func (h *handlers) recordRoutes(api huma.API) {
 
 // decimal is an exact amount, written as a JSON number, or null when
 // there is none.
-type decimal hookhub.Decimal
+type decimal crm.Decimal
 
-func (d decimal) MarshalJSON() ([]byte, error) { return hookhub.Decimal(d).MarshalJSON() }
+func (d decimal) MarshalJSON() ([]byte, error) { return crm.Decimal(d).MarshalJSON() }
 
 // Schema says what MarshalJSON writes.
 func (decimal) Schema(huma.Registry) *huma.Schema {
@@ -64,7 +63,7 @@ type contactJSON struct {
 	UpdatedAt       time.Time    `json:"updated_at"`
 }
 
-func toAddress(a *hookhub.Address) *addressJSON {
+func toAddress(a *crm.Address) *addressJSON {
 	if a == nil {
 		return nil
 	}
@@ -72,7 +71,7 @@ func toAddress(a *hookhub.Address) *addressJSON {
 	return &out
 }
 
-func toContact(c *hookhub.Contact) contactJSON {
+func toContact(c *crm.Contact) contactJSON {
 	return contactJSON{
 		ID: c.ID, FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Phone: phoneJSON(c.Phone),
 		BillingAddress: toAddress(c.BillingAddress), ShippingAddress: toAddress(c.ShippingAddress),
@@ -81,7 +80,7 @@ func toContact(c *hookhub.Contact) contactJSON {
 	}
 }
 
-func contactID(c *hookhub.Contact) int64 { return c.ID }
+func contactID(c *crm.Contact) int64 { return c.ID }
 
 type orderItemJSON struct {
 	Name     string  `json:"name"`
@@ -110,7 +109,7 @@ type orderJSON struct {
 	UpdatedAt     time.Time       `json:"updated_at"`
 }
 
-func toOrder(o *hookhub.Order) orderJSON {
+func toOrder(o *crm.Order) orderJSON {
 	out := orderJSON{
 		ID: o.ID, ContactID: o.ContactID, IntegrationID: o.IntegrationID, ExternalID: o.ExternalID, Type: string(o.Type),
 		UserID: o.UserID, Date: o.Date, Shipping: decimal(o.Shipping), Taxes: decimal(o.Taxes), Total: decimal(o.Total),
@@ -123,7 +122,7 @@ func toOrder(o *hookhub.Order) orderJSON {
 	return out
 }
 
-func orderID(o *hookhub.Order) int64 { return o.ID }
+func orderID(o *crm.Order) int64 { return o.ID }
 
 func (h *handlers) listContacts(ctx context.Context, in *struct {
 	Email         string `query:"email" doc:"Only the contact with this address, in any case."`
@@ -133,7 +132,7 @@ func (h *handlers) listContacts(ctx context.Context, in *struct {
 	TimeRange
 	PageParams
 }) (*struct{ Body listJSON[contactJSON] }, error) {
-	f := hookhub.ContactFilter{
+	f := crm.ContactFilter{
 		Email: in.Email, Search: in.Q, Source: in.Source, IntegrationID: in.IntegrationID,
 		Since: in.Since, Until: in.Until, Page: in.page(),
 	}
@@ -161,8 +160,8 @@ func (h *handlers) listOrders(ctx context.Context, in *struct {
 	Until         time.Time `query:"until" doc:"Only orders dated before this time (RFC 3339)."`
 	PageParams
 }) (*struct{ Body listJSON[orderJSON] }, error) {
-	f := hookhub.OrderFilter{
-		ContactID: in.ContactID, IntegrationID: in.IntegrationID, ExternalID: in.ExternalID, Type: hookhub.OrderType(in.Type),
+	f := crm.OrderFilter{
+		ContactID: in.ContactID, IntegrationID: in.IntegrationID, ExternalID: in.ExternalID, Type: crm.OrderType(in.Type),
 		Since: in.Since, Until: in.Until, Page: in.page(),
 	}
 	orders, err := h.svc.ListOrders(ctx, actor(ctx), f)

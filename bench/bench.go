@@ -115,7 +115,7 @@ func (r *run) run(ctx context.Context) (*Report, error) {
 	var profiled sync.WaitGroup
 	var profileErr error
 	if c.CPUProfile != "" {
-		profiled.Go(func() { profileErr = r.nodes[len(r.nodes)-1].profile(ctx, c.ProfileSeconds, c.CPUProfile) })
+		profiled.Go(func() { profileErr = r.nodes[len(r.nodes)-1].profile(ctx, c.ProfileDuration, c.CPUProfile) })
 	}
 
 	p := newPublisher(r.api, c, r.clock, r.tally, r.runID, urls)

@@ -33,8 +33,8 @@ type Config struct {
 	KillAfter  int           // SIGKILL the first node once this many events were accepted; 0 never
 	Dir        string        // where the SQLite database and the logs go; empty: a new temp folder
 
-	CPUProfile     string        // write a CPU profile of the first node here
-	ProfileSeconds time.Duration // how long the CPU profile covers, from the first publish
+	CPUProfile      string        // write a CPU profile of the first node here
+	ProfileDuration time.Duration // how long the CPU profile covers, from the first publish
 
 	Progress io.Writer // a line at each step; nil says nothing
 }
@@ -43,14 +43,14 @@ type Config struct {
 // 20,000 events from 32 senders to one webhook.
 func Defaults() Config {
 	return Config{
-		Events:         20000,
-		Concurrency:    32,
-		Fanout:         1,
-		Payload:        1024,
-		MaxInFlight:    256,
-		Timeout:        5 * time.Minute,
-		Nodes:          1,
-		ProfileSeconds: 10 * time.Second,
+		Events:          20000,
+		Concurrency:     32,
+		Fanout:          1,
+		Payload:         1024,
+		MaxInFlight:     256,
+		Timeout:         5 * time.Minute,
+		Nodes:           1,
+		ProfileDuration: 10 * time.Second,
 	}
 }
 
@@ -115,8 +115,8 @@ func (c Config) Validate() error {
 	if c.KillAfter > 0 && c.Nodes < 2 {
 		add("kill-after needs at least two nodes, so that one is left")
 	}
-	if c.CPUProfile != "" && c.ProfileSeconds < time.Second {
-		add("the CPU profile must cover at least 1s, not %s", c.ProfileSeconds)
+	if c.CPUProfile != "" && c.ProfileDuration < time.Second {
+		add("the CPU profile must cover at least 1s, not %s", c.ProfileDuration)
 	}
 	return errors.Join(errs...)
 }

@@ -5,11 +5,12 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 type contactsData struct {
 	Q        string
-	Contacts []*hookhub.Contact
+	Contacts []*crm.Contact
 	Pager    pager
 }
 
@@ -17,17 +18,17 @@ type contactsData struct {
 // by name or e-mail. They are read-only here.
 func (h *handler) contacts(w http.ResponseWriter, r *http.Request) error {
 	d := contactsData{Q: strings.TrimSpace(r.URL.Query().Get("q"))}
-	list, err := h.svc.ListContacts(r.Context(), actor(r), hookhub.ContactFilter{Search: d.Q, Page: pageOf(r)})
+	list, err := h.svc.ListContacts(r.Context(), actor(r), crm.ContactFilter{Search: d.Q, Page: pageOf(r)})
 	if err != nil {
 		return err
 	}
-	d.Contacts, d.Pager = paged(r, list, func(c *hookhub.Contact) int64 { return c.ID })
+	d.Contacts, d.Pager = paged(r, list, func(c *crm.Contact) int64 { return c.ID })
 	return h.ok(w, r, "contacts", d)
 }
 
 type contactData struct {
-	C      *hookhub.Contact
-	Orders []*hookhub.Order
+	C      *crm.Contact
+	Orders []*crm.Order
 }
 
 // contact shows a contact and its orders.
@@ -40,7 +41,7 @@ func (h *handler) contact(w http.ResponseWriter, r *http.Request) error {
 	if d.C, err = h.svc.GetContact(r.Context(), actor(r), id); err != nil {
 		return err
 	}
-	if d.Orders, err = h.svc.ListOrders(r.Context(), actor(r), hookhub.OrderFilter{ContactID: id, Page: hookhub.Page{Limit: 100}}); err != nil {
+	if d.Orders, err = h.svc.ListOrders(r.Context(), actor(r), crm.OrderFilter{ContactID: id, Page: hookhub.Page{Limit: 100}}); err != nil {
 		return err
 	}
 	return h.ok(w, r, "contact", d)

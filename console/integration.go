@@ -31,7 +31,7 @@ func (h *handler) integration(w http.ResponseWriter, r *http.Request) error {
 func (h *handler) showIntegration(w http.ResponseWriter, r *http.Request, status int, in *hookhub.Integration, errs formErrors) error {
 	d := integrationData{In: in, URL: h.svc.IntegrationURL(in), Status: r.URL.Query().Get("status"), Errors: errs,
 		Statuses: []hookhub.InboundStatus{hookhub.InboundQueued, hookhub.InboundProcessing, hookhub.InboundDone, hookhub.InboundFailed}}
-	d.Kind, _ = hookhub.LookupIntegrationKind(in.Kind)
+	d.Kind, _ = h.svc.Catalog().IntegrationKind(in.Kind)
 	f := hookhub.InboundFilter{Status: hookhub.InboundStatus(d.Status), Page: pageOf(r)}
 	list, err := h.svc.ListInboundMessages(r.Context(), actor(r), in.ID, f)
 	if err != nil {

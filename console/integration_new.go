@@ -15,7 +15,7 @@ type integrationFormData struct {
 
 // newIntegration configures an integration of a kind: it asks for its name.
 func (h *handler) newIntegration(w http.ResponseWriter, r *http.Request) error {
-	k, ok := hookhub.LookupIntegrationKind(r.URL.Query().Get("kind"))
+	k, ok := h.svc.Catalog().IntegrationKind(r.URL.Query().Get("kind"))
 	if !ok {
 		return hookhub.Errorf(hookhub.ENOTFOUND, "there is no integration kind %q: pick one from the list", r.URL.Query().Get("kind"))
 	}
@@ -27,7 +27,7 @@ func (h *handler) newIntegration(w http.ResponseWriter, r *http.Request) error {
 func (h *handler) createIntegration(w http.ResponseWriter, r *http.Request) error {
 	d := integrationFormData{Name: strings.TrimSpace(r.PostFormValue("name"))}
 	kind := r.PostFormValue("kind")
-	d.Kind, _ = hookhub.LookupIntegrationKind(kind)
+	d.Kind, _ = h.svc.Catalog().IntegrationKind(kind)
 	in, err := h.svc.CreateIntegration(r.Context(), actor(r), &hookhub.Integration{Kind: kind, Name: d.Name, Active: true})
 	if err != nil {
 		var ok bool

@@ -17,13 +17,13 @@ func (h *handler) integrations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.ok(w, r, "integrations", integrationsData{Integrations: list, Kinds: kinds()})
+	return h.ok(w, r, "integrations", integrationsData{Integrations: list, Kinds: h.kinds()})
 }
 
 // kinds is the catalogue of integration kinds by name.
-func kinds() map[string]hookhub.IntegrationKind {
+func (h *handler) kinds() map[string]hookhub.IntegrationKind {
 	m := map[string]hookhub.IntegrationKind{}
-	for _, k := range hookhub.IntegrationKinds() {
+	for _, k := range h.svc.Catalog().IntegrationKinds() {
 		m[k.Name] = k
 	}
 	return m

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/console"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // sample is the Thiio guide's sample payload with a real date in place of
@@ -57,12 +58,12 @@ func (b *bundle) populate(t *testing.T, actor *hookhub.Token, mark string) objec
 		t.Fatal(err)
 	}
 	postInbound(t, b.svc.IntegrationURL(o.integration), strings.ReplaceAll(sample, "john.doe@example.com", mark+"@example.com"))
-	cs, err := b.svc.ListContacts(ctx, actor, hookhub.ContactFilter{})
+	cs, err := b.svc.ListContacts(ctx, actor, crm.ContactFilter{})
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("contacts: %v, %v", cs, err)
 	}
 	o.contact = cs[0].ID
-	os, err := b.svc.ListOrders(ctx, actor, hookhub.OrderFilter{})
+	os, err := b.svc.ListOrders(ctx, actor, crm.OrderFilter{})
 	if err != nil || len(os) != 1 {
 		t.Fatalf("orders: %v, %v", os, err)
 	}

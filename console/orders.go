@@ -4,29 +4,30 @@ import (
 	"net/http"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 type ordersData struct {
 	Type   string
-	Types  []hookhub.OrderType
-	Orders []*hookhub.Order
+	Types  []crm.OrderType
+	Orders []*crm.Order
 	Pager  pager
 }
 
 // orders lists the orders inbound requests made, newest first, by type.
 func (h *handler) orders(w http.ResponseWriter, r *http.Request) error {
-	d := ordersData{Type: r.URL.Query().Get("type"), Types: hookhub.OrderTypes}
-	list, err := h.svc.ListOrders(r.Context(), actor(r), hookhub.OrderFilter{Type: hookhub.OrderType(d.Type), Page: pageOf(r)})
+	d := ordersData{Type: r.URL.Query().Get("type"), Types: crm.OrderTypes}
+	list, err := h.svc.ListOrders(r.Context(), actor(r), crm.OrderFilter{Type: crm.OrderType(d.Type), Page: pageOf(r)})
 	if err != nil {
 		return err
 	}
-	d.Orders, d.Pager = paged(r, list, func(o *hookhub.Order) int64 { return o.ID })
+	d.Orders, d.Pager = paged(r, list, func(o *crm.Order) int64 { return o.ID })
 	return h.ok(w, r, "orders", d)
 }
 
 type orderData struct {
-	O *hookhub.Order
-	C *hookhub.Contact
+	O *crm.Order
+	C *crm.Contact
 }
 
 // order shows an order with its items and contact.

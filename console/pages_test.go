@@ -240,7 +240,7 @@ func TestRSAKeys(t *testing.T) {
 	page := c.get("/webhooks/"+id).want(t, http.StatusOK)
 	page.has(t, "New key pair made", "-----BEGIN PUBLIC KEY-----", "Copy public key")
 	page.lacks(t, "PRIVATE KEY")
-	k, err := salesiq.WebhookKey(mustWebhook(t, b, w.ID))
+	k, err := b.svc.WebhookKey(mustWebhook(t, b, w.ID))
 	if err != nil || k == nil {
 		t.Fatalf("key after generate: %v, %v", k, err)
 	}

@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/httpstatus"
 )
 
 //go:embed templates/*.html
@@ -132,15 +133,6 @@ func (h *handler) takeFlash(w http.ResponseWriter, r *http.Request) string {
 	return s
 }
 
-// statuses maps error codes to the status of the error page.
-var statuses = map[string]int{
-	hookhub.EINVALID: http.StatusBadRequest, hookhub.ENOTFOUND: http.StatusNotFound,
-	hookhub.ECONFLICT: http.StatusConflict, hookhub.EFORBIDDEN: http.StatusForbidden,
-	hookhub.ETOOLARGE: http.StatusRequestEntityTooLarge, hookhub.EUNAVAILABLE: http.StatusServiceUnavailable,
-	hookhub.EUNSUPPORTED: http.StatusBadRequest, hookhub.EUPSTREAM: http.StatusBadGateway,
-	hookhub.ERATELIMITED: http.StatusTooManyRequests, hookhub.EGONE: http.StatusGone,
-}
-
 type errorData struct {
 	Status  int
 	Title   string
@@ -165,9 +157,8 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		_ = h.seeOther(w, r, "/signin"+next, notice)
 		return
 	}
-	status, ok := statuses[code]
-	if !ok {
-		status = http.StatusInternalServerError
+	status := httpstatus.Console.Status(code)
+	if status == http.StatusInternalServerError {
 		h.log.ErrorContext(r.Context(), "console", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	d := errorData{Status: status, Title: http.StatusText(status), Message: hookhub.ErrorMessage(err)}

@@ -70,12 +70,12 @@ func setup(t *testing.T, opts console.Options) *bundle {
 	b.svc = service.New(service.Config{
 		Store: db, Egress: egress.Policy{AllowPrivate: true}, Now: b.clock.Now,
 		Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)), PublicURL: func() string { return base },
-		Rules: server.Rules(),
+		Rules: server.Rules(), Catalog: server.Catalog(),
 	})
 	t.Cleanup(b.svc.Close)
 	opts.Limits, opts.Now = limits, b.clock.Now
 	mux := http.NewServeMux()
-	mux.Handle("/in/", inbound.New(b.svc, inbound.Options{}))
+	mux.Handle("/in/", inbound.New(b.svc, inbound.Options{Kinds: server.InboundKinds()}))
 	mux.Handle("/", console.New(b.svc, opts))
 	b.srv = httptest.NewServer(mux)
 	t.Cleanup(b.srv.Close)

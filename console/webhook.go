@@ -4,15 +4,14 @@ import (
 	"net/http"
 
 	"github.com/hookhub/hookhub"
-	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/service"
 )
 
 type webhookData struct {
 	W         *hookhub.Webhook
-	PublicKey string       // the whpk_ key of an ed25519 (v1a) webhook
-	Key       *salesiq.Key // the RSA key of a SalesIQ webhook
-	SalesIQ   bool
+	PublicKey string           // the whpk_ key of an ed25519 (v1a) webhook
+	Key       *service.KeyPair // the RSA key of a webhook whose format signs with one (SalesIQ)
+	KeyPairs  bool             // whether its format does
 	Recent    []*hookhub.Delivery
 	RecentErr string
 	Here      string
@@ -25,9 +24,9 @@ func (h *handler) webhook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := webhookData{W: wh, PublicKey: service.PublicKey(wh), SalesIQ: wh.Format == salesiq.Format, Here: r.URL.Path}
-	if d.SalesIQ {
-		if d.Key, err = salesiq.WebhookKey(wh); err != nil {
+	d := webhookData{W: wh, PublicKey: service.PublicKey(wh), KeyPairs: h.svc.HasKeyPairs(wh.Format), Here: r.URL.Path}
+	if d.KeyPairs {
+		if d.Key, err = h.svc.WebhookKey(wh); err != nil {
 			return err
 		}
 	}

@@ -2,17 +2,15 @@ package console
 
 import (
 	"net/http"
-
-	"github.com/hookhub/hookhub/salesiq"
 )
 
-// createKey makes a SalesIQ webhook a new RSA key pair, replacing its key.
+// createKey makes a webhook that signs with RSA (SalesIQ's) a new RSA key pair, replacing its key.
 func (h *handler) createKey(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := salesiq.CreateKey(r.Context(), h.svc, actor(r), id); err != nil {
+	if _, err := h.svc.CreateWebhookKey(r.Context(), actor(r), id); err != nil {
 		return err
 	}
 	return h.seeOther(w, r, "/webhooks/"+itoa(id)+"#keys", "New key pair made: give receivers its public key.")
@@ -25,7 +23,7 @@ func (h *handler) deleteKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	replacement, err := salesiq.DeleteKey(r.Context(), h.svc, actor(r), id, r.PathValue("keyID"))
+	replacement, err := h.svc.DeleteWebhookKey(r.Context(), actor(r), id, r.PathValue("keyID"))
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/httpstatus"
 )
 
 // The answers of QueueProcess. The seed says only IHttpActionResult and
@@ -38,25 +39,12 @@ type Fault struct {
 	Message string `json:"Message"`
 }
 
-// statusOf maps error codes to HTTP statuses.
-var statusOf = map[string]int{
-	hookhub.EINVALID:      http.StatusBadRequest,
-	hookhub.EUNSUPPORTED:  http.StatusBadRequest,
-	hookhub.ENOTFOUND:     http.StatusNotFound,
-	hookhub.EUNAUTHORIZED: http.StatusUnauthorized,
-	hookhub.EFORBIDDEN:    http.StatusForbidden,
-	hookhub.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	hookhub.EMEDIATYPE:    http.StatusUnsupportedMediaType,
-	hookhub.EMETHOD:       http.StatusMethodNotAllowed,
-	hookhub.EUNAVAILABLE:  http.StatusServiceUnavailable,
-}
-
 // failure is the answer to err, and its status.
 func failure(err error) (int, Answer) {
 	a := Answer{Message: hookhub.ErrorMessage(err), Errors: []Fault{}}
-	status, ok := statusOf[hookhub.ErrorCode(err)]
-	if !ok {
-		status, a.Message = http.StatusInternalServerError, "the request could not be stored; send it again later"
+	status := httpstatus.CRM360.Status(hookhub.ErrorCode(err))
+	if status == http.StatusInternalServerError {
+		a.Message = "the request could not be stored; send it again later"
 	}
 	var e *hookhub.Error
 	if errors.As(err, &e) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // The signature headers.
@@ -31,11 +32,11 @@ type tokenChecker interface {
 // with the source's token auth, a hookhub token; with a platform's
 // signature, that signature over the raw body. Failures are
 // EUNAUTHORIZED (EFORBIDDEN for a token without the scope).
-func authenticate(ctx context.Context, tc tokenChecker, src *hookhub.CRM360Source, header http.Header, body []byte, now time.Time) error {
+func authenticate(ctx context.Context, tc tokenChecker, src *crm.CRM360Source, header http.Header, body []byte, now time.Time) error {
 	switch src.Auth {
-	case hookhub.AuthShopify:
+	case crm.AuthShopify:
 		return checkMAC(ShopifyHeader, header.Get(ShopifyHeader), src.Secret, body)
-	case hookhub.AuthZendesk:
+	case crm.AuthZendesk:
 		ts := header.Get(ZendeskTimestamp)
 		t, err := time.Parse(time.RFC3339, ts)
 		switch {

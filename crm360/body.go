@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/inbound"
 )
 
@@ -24,19 +25,19 @@ type item struct {
 }
 
 // MaxItems is the most entities a body in BatchMode holds.
-const MaxItems = hookhub.MaxCRMOps
+const MaxItems = crm.MaxCRMOps
 
 // Decode reads a body of p's route: one entity, or with BatchMode an
 // array of them (or the platform's bulk format), into the operations of
 // a change. Faults are EINVALID, naming the field ("email", or
 // "[2].email" in a batch), EMEDIATYPE for a content type the route does
 // not read.
-func Decode(p *Params, header http.Header, body []byte) ([]hookhub.CRMOp, error) {
+func Decode(p *Params, header http.Header, body []byte) ([]crm.CRMOp, error) {
 	items, err := p.Route.items(p, header, body)
 	if err != nil {
 		return nil, err
 	}
-	var ops []hookhub.CRMOp
+	var ops []crm.CRMOp
 	var pr hookhub.Problems
 	for i, it := range items {
 		got, err := p.Route.decode(it, p)
@@ -255,10 +256,10 @@ func (f *flag) UnmarshalJSON(b []byte) error {
 
 // amount is a decimal number sent as a number or a string holding one
 // (Shopify's "199.00").
-type amount hookhub.Decimal
+type amount crm.Decimal
 
 func (a *amount) UnmarshalJSON(b []byte) error {
-	var d hookhub.Decimal
+	var d crm.Decimal
 	if err := d.UnmarshalJSON(b); err != nil {
 		return &json.UnmarshalTypeError{Value: string(bytes.TrimSpace(b)), Type: amountType}
 	}
@@ -266,7 +267,7 @@ func (a *amount) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (a amount) decimal() hookhub.Decimal { return hookhub.Decimal(a) }
+func (a amount) decimal() crm.Decimal { return crm.Decimal(a) }
 
 // parseTime reads a time written in RFC 3339, as "2006-01-02 15:04:05"
 // (UTC), or as Unix seconds or milliseconds.

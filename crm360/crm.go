@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // The bodies of Adictiz, elfy76310, Tabology, CRM360's own sends and
@@ -26,7 +27,7 @@ type adictizJSON struct {
 	ParticipationID text   `json:"participation_id"`
 }
 
-func adictizParticipation(it item, p *Params) ([]hookhub.CRMOp, error) {
+func adictizParticipation(it item, p *Params) ([]crm.CRMOp, error) {
 	var v adictizJSON
 	if err := decodeJSON(it.raw, &v); err != nil {
 		return nil, err
@@ -40,15 +41,15 @@ func adictizParticipation(it item, p *Params) ([]hookhub.CRMOp, error) {
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
-	c := &hookhub.Contact{FirstName: v.FirstName, LastName: v.LastName, Email: v.Email, Source: "Adictiz", Phone: phone(v.Phone, "")}
+	c := &crm.Contact{FirstName: v.FirstName, LastName: v.LastName, Email: v.Email, Source: "Adictiz", Phone: phone(v.Phone, "")}
 	if v.Optin {
-		c.EmailConsent = hookhub.ConsentGranted
+		c.EmailConsent = crm.ConsentGranted
 	}
 	if v.OptinSMS {
-		c.SMSConsent = hookhub.ConsentGranted
+		c.SMSConsent = crm.ConsentGranted
 	}
-	act := &hookhub.Activity{Type: hookhub.ActivityParticipation, Data: it.raw, OccurredAt: at}
-	return []hookhub.CRMOp{{Kind: hookhub.OpAddActivity, Contact: c, Activity: act}}, nil
+	act := &crm.Activity{Type: crm.ActivityParticipation, Data: it.raw, OccurredAt: at}
+	return []crm.CRMOp{{Kind: crm.OpAddActivity, Contact: c, Activity: act}}, nil
 }
 
 // selectorJSON names a contact by id or by e-mail address.
@@ -58,12 +59,12 @@ type selectorJSON struct {
 }
 
 // readSelector reads the contact a body names.
-func readSelector(it item) (hookhub.ContactSelector, error) {
+func readSelector(it item) (crm.ContactSelector, error) {
 	var v selectorJSON
 	if err := decodeJSON(it.raw, &v); err != nil {
-		return hookhub.ContactSelector{}, err
+		return crm.ContactSelector{}, err
 	}
-	sel := hookhub.ContactSelector{Email: v.Email}
+	sel := crm.ContactSelector{Email: v.Email}
 	if v.ContactID != "" {
 		if err := json.Unmarshal([]byte(v.ContactID), &sel.ID); err != nil || sel.ID <= 0 {
 			return sel, errorf("ContactId", "must be a contact's id, not %q", v.ContactID)
@@ -73,7 +74,7 @@ func readSelector(it item) (hookhub.ContactSelector, error) {
 }
 
 // rnvp standardises the postal addresses of the contact the body names.
-func rnvp(it item, p *Params) ([]hookhub.CRMOp, error) {
+func rnvp(it item, p *Params) ([]crm.CRMOp, error) {
 	sel, err := readSelector(it)
 	if err != nil {
 		return nil, err
@@ -81,22 +82,22 @@ func rnvp(it item, p *Params) ([]hookhub.CRMOp, error) {
 	if sel.IsZero() {
 		return nil, errorf("ContactId", "is required, or Email: the contact whose addresses to standardise")
 	}
-	return []hookhub.CRMOp{{Kind: hookhub.OpStandardize, Select: sel}}, nil
+	return []crm.CRMOp{{Kind: crm.OpStandardize, Select: sel}}, nil
 }
 
 // rnvpDedup merges the duplicates of the contact the body names, or all
 // the tenant's duplicates for an empty body.
-func rnvpDedup(it item, p *Params) ([]hookhub.CRMOp, error) {
+func rnvpDedup(it item, p *Params) ([]crm.CRMOp, error) {
 	sel, err := readSelector(it)
 	if err != nil {
 		return nil, err
 	}
-	return []hookhub.CRMOp{{Kind: hookhub.OpDedup, Select: sel}}, nil
+	return []crm.CRMOp{{Kind: crm.OpDedup, Select: sel}}, nil
 }
 
 func tabologyParams(p *Params, pr *hookhub.Problems) {
 	need(pr, pStore, p.Store, pCurrency, p.Currency)
-	if p.Currency != "" && !hookhub.ValidCurrency(p.Currency) {
+	if p.Currency != "" && !crm.ValidCurrency(p.Currency) {
 		pr.Add(pCurrency, "must be an ISO 4217 code such as EUR, not %q", p.Currency)
 	}
 }
@@ -123,10 +124,10 @@ type tabologyJSON struct {
 	} `json:"lines"`
 }
 
-var tabologyTypes = map[string]hookhub.OrderType{"": hookhub.OrderSuccess, "paid": hookhub.OrderSuccess,
-	"refunded": hookhub.OrderRefund, "cancelled": hookhub.OrderVoid, "pending": hookhub.OrderPending}
+var tabologyTypes = map[string]crm.OrderType{"": crm.OrderSuccess, "paid": crm.OrderSuccess,
+	"refunded": crm.OrderRefund, "cancelled": crm.OrderVoid, "pending": crm.OrderPending}
 
-func tabologyTicket(it item, p *Params) ([]hookhub.CRMOp, error) {
+func tabologyTicket(it item, p *Params) ([]crm.CRMOp, error) {
 	var v tabologyJSON
 	if err := decodeJSON(it.raw, &v); err != nil {
 		return nil, err
@@ -148,13 +149,13 @@ func tabologyTicket(it item, p *Params) ([]hookhub.CRMOp, error) {
 		return nil, err
 	}
 	cu := v.Customer
-	c := &hookhub.Contact{FirstName: cu.FirstName, LastName: cu.LastName, Email: cu.Email, Source: "Tabology", Phone: phone(cu.Phone, "")}
-	o := &hookhub.Order{ExternalID: p.Store + "/" + string(v.ID), Type: typ, UserID: string(cu.ID), Date: date, Total: v.Total.decimal(),
-		Taxes: v.Tax.decimal(), Currency: p.Currency, Store: p.Store, Items: []hookhub.OrderItem{}}
+	c := &crm.Contact{FirstName: cu.FirstName, LastName: cu.LastName, Email: cu.Email, Source: "Tabology", Phone: phone(cu.Phone, "")}
+	o := &crm.Order{ExternalID: p.Store + "/" + string(v.ID), Type: typ, UserID: string(cu.ID), Date: date, Total: v.Total.decimal(),
+		Taxes: v.Tax.decimal(), Currency: p.Currency, Store: p.Store, Items: []crm.OrderItem{}}
 	for _, l := range v.Lines {
-		o.Items = append(o.Items, hookhub.OrderItem{Name: l.Label, Title: l.Label, Quantity: l.Quantity.decimal(), Price: l.UnitPrice.decimal()})
+		o.Items = append(o.Items, crm.OrderItem{Name: l.Label, Title: l.Label, Quantity: l.Quantity.decimal(), Price: l.UnitPrice.decimal()})
 	}
-	return []hookhub.CRMOp{{Kind: hookhub.OpSaveOrder, Contact: c, Order: o}}, nil
+	return []crm.CRMOp{{Kind: crm.OpSaveOrder, Contact: c, Order: o}}, nil
 }
 
 // crm360SmsJSON is the seed's body of Crm360 Sms Send.
@@ -170,7 +171,7 @@ type crm360SmsJSON struct {
 // MaxSender is the longest alphanumeric SMS sender.
 const MaxSender = 11
 
-func crm360Sms(it item, p *Params) ([]hookhub.CRMOp, error) {
+func crm360Sms(it item, p *Params) ([]crm.CRMOp, error) {
 	var v crm360SmsJSON
 	if err := decodeJSON(it.raw, &v); err != nil {
 		return nil, err
@@ -180,7 +181,7 @@ func crm360Sms(it item, p *Params) ([]hookhub.CRMOp, error) {
 	if utf8.RuneCountInString(v.Sender) > MaxSender {
 		pr.Add("Sender", "must be at most %d characters, as SMS senders are", MaxSender)
 	}
-	if v.MobilePhoneCountryIso3 != "" && hookhub.CountryCode(v.MobilePhoneCountryIso3) == "" {
+	if v.MobilePhoneCountryIso3 != "" && crm.CountryCode(v.MobilePhoneCountryIso3) == "" {
 		pr.Add("MobilePhoneCountryIso3", "is not a country hookhub knows the calling code of: %q", v.MobilePhoneCountryIso3)
 	}
 	if err := pr.Err(); err != nil {
@@ -190,9 +191,9 @@ func crm360Sms(it item, p *Params) ([]hookhub.CRMOp, error) {
 		"Crm360EventChannelId": string(v.Crm360EventChannelID), "Crm360EventCategoryId": string(v.Crm360EventCategoryID),
 		"MobilePhoneNumber": string(v.MobilePhoneNumber), "MobilePhoneCountryIso3": v.MobilePhoneCountryIso3,
 	})
-	to := hookhub.PhoneKey(phone(string(v.MobilePhoneNumber), v.MobilePhoneCountryIso3))
-	m := &hookhub.Message{Channel: hookhub.ChannelSMS, To: to, From: v.Sender, Text: v.Message, Data: data}
-	return []hookhub.CRMOp{{Kind: hookhub.OpSend, Message: m}}, nil
+	to := crm.PhoneKey(phone(string(v.MobilePhoneNumber), v.MobilePhoneCountryIso3))
+	m := &crm.Message{Channel: crm.ChannelSMS, To: to, From: v.Sender, Text: v.Message, Data: data}
+	return []crm.CRMOp{{Kind: crm.OpSend, Message: m}}, nil
 }
 
 // crm360EmailJSON is the seed's body of Crm360 Email Send.
@@ -207,7 +208,7 @@ type crm360EmailJSON struct {
 	VariablePersoJSON json.RawMessage `json:"VariablePersoJson"`
 }
 
-func crm360Email(it item, p *Params) ([]hookhub.CRMOp, error) {
+func crm360Email(it item, p *Params) ([]crm.CRMOp, error) {
 	var v crm360EmailJSON
 	if err := decodeJSON(it.raw, &v); err != nil {
 		return nil, err
@@ -221,7 +222,7 @@ func crm360Email(it item, p *Params) ([]hookhub.CRMOp, error) {
 		case f.value == "" && f.required:
 			pr.Add(f.name, "is required")
 		case f.value != "":
-			if r := hookhub.CheckEmail(f.value); r != "" {
+			if r := crm.CheckEmail(f.value); r != "" {
 				pr.Add(f.name, "%s", r)
 			}
 		}
@@ -243,9 +244,9 @@ func crm360Email(it item, p *Params) ([]hookhub.CRMOp, error) {
 		return nil, err
 	}
 	from := (&mail.Address{Name: v.SenderAlias, Address: v.SenderEmail}).String()
-	m := &hookhub.Message{Channel: hookhub.ChannelEmail, Provider: "smtp", To: v.EmailTo, From: from, Subject: subject, Text: textBody}
+	m := &crm.Message{Channel: crm.ChannelEmail, Provider: "smtp", To: v.EmailTo, From: from, Subject: subject, Text: textBody}
 	ml := &hookhub.Mail{From: from, ReplyTo: v.ReplyTo, To: v.EmailTo, Subject: subject, Text: textBody, HTML: htmlBody}
-	return []hookhub.CRMOp{{Kind: hookhub.OpSend, Message: m, Mail: ml}}, nil
+	return []crm.CRMOp{{Kind: crm.OpSend, Message: m, Mail: ml}}, nil
 }
 
 // variables reads VariablePersoJson: an object, or a string holding one
@@ -288,7 +289,7 @@ type loyaltyCardJSON struct {
 	LoyaltyCardID text `json:"LoyaltyCardId"`
 }
 
-func loyaltyCardUpdate(it item, p *Params) ([]hookhub.CRMOp, error) {
+func loyaltyCardUpdate(it item, p *Params) ([]crm.CRMOp, error) {
 	var v loyaltyCardJSON
 	if err := decodeJSON(it.raw, &v); err != nil {
 		return nil, err
@@ -296,6 +297,6 @@ func loyaltyCardUpdate(it item, p *Params) ([]hookhub.CRMOp, error) {
 	if v.LoyaltyCardID == "" {
 		return nil, errorf("LoyaltyCardId", "is required")
 	}
-	m := &hookhub.Message{Channel: hookhub.ChannelWallet, Provider: "captainwallet", To: string(v.LoyaltyCardID), Data: it.raw}
-	return []hookhub.CRMOp{{Kind: hookhub.OpSend, Message: m}}, nil
+	m := &crm.Message{Channel: crm.ChannelWallet, Provider: "captainwallet", To: string(v.LoyaltyCardID), Data: it.raw}
+	return []crm.CRMOp{{Kind: crm.OpSend, Message: m}}, nil
 }

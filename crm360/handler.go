@@ -6,15 +6,32 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/service"
 )
 
 // Path is where QueueProcess is served, as CRM360 spells it.
-const Path = hookhub.CRM360Path
+const Path = "/api/Webhook/QueueProcess"
+
+// SourceURL is the QueueProcess URL a CRM360 source's platform posts to,
+// below base: the parameters that name the tenant (when a is not nil) and
+// the source; the caller adds ExternalEntity, ExternalAction and the
+// optional ones.
+func SourceURL(base string, in *hookhub.Integration, a *crm.CRM360Account) string {
+	platform, _ := crm.CRM360Platform(in.Kind)
+	q := url.Values{"SourceId": {strconv.FormatInt(in.ID, 10)}, "ExternalPlatform": {platform}}
+	if a != nil {
+		q.Set("CustomerName", a.CustomerName)
+		q.Set("DatabaseAlias", a.DatabaseAlias)
+	}
+	return strings.TrimRight(base, "/") + Path + "?" + q.Encode()
+}
 
 // Options configure the handler.
 type Options struct {
@@ -107,7 +124,7 @@ func (h *handler) check(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		return nil, err
 	}
 	if in.Kind != p.Route.Kind() {
-		return nil, hookhub.Invalid(pSourceID, "source %d is a %s source, not a %s one", in.ID, strings.TrimPrefix(in.Kind, hookhub.CRM360KindPrefix), p.Route.Platform)
+		return nil, hookhub.Invalid(pSourceID, "source %d is a %s source, not a %s one", in.ID, strings.TrimPrefix(in.Kind, crm.CRM360KindPrefix), p.Route.Platform)
 	}
 	if !in.Active {
 		return nil, hookhub.Errorf(hookhub.EFORBIDDEN, "source %d is deactivated; activate it to receive requests", in.ID)
@@ -137,8 +154,8 @@ func (h *handler) check(ctx context.Context, w http.ResponseWriter, r *http.Requ
 
 // precheck applies the core's checks to the change a body makes, so that
 // a body that breaks them is refused now rather than failed later.
-func precheck(in *hookhub.Integration, p *Params, ops []hookhub.CRMOp) error {
-	ch := &hookhub.CRMChange{TenantID: in.TenantID, IntegrationID: in.ID, Attribution: p.attribution(), Ops: ops}
+func precheck(in *hookhub.Integration, p *Params, ops []crm.CRMOp) error {
+	ch := &crm.CRMChange{TenantID: in.TenantID, IntegrationID: in.ID, Attribution: p.attribution(), Ops: ops}
 	ch.Prepare()
 	return ch.Validate()
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // Params are the URI parameters of a QueueProcess call.
@@ -105,7 +106,7 @@ func ParseParams(rawQuery string) (*Params, error) {
 		p.BatchMode = b
 	}
 	if p.Email = vals[pEmail]; p.Email != "" {
-		if r := hookhub.CheckEmail(p.Email); r != "" {
+		if r := crm.CheckEmail(p.Email); r != "" {
 			pr.Add(pEmail, "%s", r)
 		}
 	}
@@ -139,6 +140,6 @@ func canonical(name string) (string, bool) {
 
 // attribution is what the zone, brand and address type parameters attach
 // records to.
-func (p *Params) attribution() hookhub.Attribution {
-	return hookhub.Attribution{ZoneID: p.ZoneID, BrandID: p.BrandID, AddressTypeID: p.AddressTypeID}
+func (p *Params) attribution() crm.Attribution {
+	return crm.Attribution{ZoneID: p.ZoneID, BrandID: p.BrandID, AddressTypeID: p.AddressTypeID}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/crm360"
 )
 
@@ -36,7 +37,7 @@ func TestParseParams(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name, query string
-		code        string
+		code        hookhub.Code
 		fields      []string
 	}{
 		{"Nothing", "", hookhub.EINVALID, []string{"CustomerName", "DatabaseAlias", "ExternalPlatform", "ExternalEntity", "ExternalAction", "SourceId"}},
@@ -74,7 +75,7 @@ func TestEveryCombinationRoutes(t *testing.T) {
 		t.Errorf("combinations =\n%v\nwant the seed's\n%v", got, want)
 	}
 	kinds := map[string]bool{}
-	for _, k := range hookhub.IntegrationKinds() {
+	for _, k := range crm360.Product.IntegrationKinds {
 		kinds[k.Name] = true
 	}
 	for _, r := range crm360.Routes {
@@ -90,29 +91,29 @@ func TestDecode(t *testing.T) {
 	for _, tt := range []struct {
 		name, combo, body string
 		header            http.Header
-		kinds             []hookhub.OpKind
+		kinds             []crm.OpKind
 		fields            []string
 	}{
 		{"ShopifyCustomerWithoutEmail", "Shopify Customer Insert", `{"id": 1, "phone": "+33600000000"}`, jsonHeader, nil, []string{"email"}},
-		{"ShopifyIDAboveFloat", "Shopify Customer Delete", `{"id": 9007199254740993}`, jsonHeader, []hookhub.OpKind{hookhub.OpDeleteContact}, nil},
+		{"ShopifyIDAboveFloat", "Shopify Customer Delete", `{"id": 9007199254740993}`, jsonHeader, []crm.OpKind{crm.OpDeleteContact}, nil},
 		{"ShopifyPriceNotANumber", "Shopify Product Insert", `{"id": 1, "variants": [{"id": 2, "price": "cheap"}]}`, jsonHeader, nil, []string{"variants.price"}},
 		{"ShopifyOrderWithoutCustomer", "Shopify Order Insert", `{"id": 1, "total_price": "1.00", "created_at": "2026-03-14T10:00:00Z"}`, jsonHeader, nil, []string{"customer.email"}},
 		{"ShopifyOrderBadDate", "Shopify Order Insert", `{"id": 1, "email": "a@example.com", "total_price": "1.00", "created_at": "yesterday"}`, jsonHeader, nil, []string{"created_at"}},
 		{"MailjetUnknownEvent", "Mailjet email Callback", `{"event": "forward", "MessageID": 1, "email": "a@example.com"}`, jsonHeader, nil, []string{"event"}},
 		{"MailjetWrongType", "Mailjet email Callback", `{"event": "open", "MessageID": 1, "email": "a@example.com", "time": "noon"}`, jsonHeader, nil, []string{"time"}},
-		{"PrimotextoForm", "Primotexto Sms Callback", "id=5&identifier=0600000000&state=delivered", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, []hookhub.OpKind{hookhub.OpReport}, nil},
+		{"PrimotextoForm", "Primotexto Sms Callback", "id=5&identifier=0600000000&state=delivered", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, []crm.OpKind{crm.OpReport}, nil},
 		{"PrimotextoUnknownState", "Primotexto Sms Callback", `{"id": "5", "identifier": "+33600000000", "state": "lost"}`, jsonHeader, nil, []string{"state"}},
 		{"SmsboxMissing", "Smsbox Sms Callback", `{"numero": "33600000000"}`, jsonHeader, nil, []string{"reference", "accuse"}},
 		{"SmsboxNested", "Smsbox Sms Callback", `{"reference": {"id": 1}}`, jsonHeader, nil, []string{"reference"}},
 		{"RnvpBadID", "elfy76310 process Rnvp", `{"ContactId": "twelve"}`, jsonHeader, nil, []string{"ContactId"}},
-		{"RnvpDedupEmpty", "elfy76310 process RnvpDedup", ``, jsonHeader, []hookhub.OpKind{hookhub.OpDedup}, nil},
+		{"RnvpDedupEmpty", "elfy76310 process RnvpDedup", ``, jsonHeader, []crm.OpKind{crm.OpDedup}, nil},
 		{"ZendeskNoRequester", "Zendesk Ticket Update", `{"id": "1"}`, jsonHeader, nil, []string{"requester.email"}},
 		{"SmsSenderTooLong", "Crm360 Sms Send", `{"MobilePhoneNumber": "0600000000", "Message": "x", "Sender": "ABCDEFGHIJKL"}`, jsonHeader, nil, []string{"Sender"}},
 		{"SmsUnknownCountry", "Crm360 Sms Send", `{"MobilePhoneNumber": "0600000000", "Message": "x", "MobilePhoneCountryIso3": "ZZZ"}`, jsonHeader, nil, []string{"MobilePhoneCountryIso3"}},
 		{"EmailFields", "Crm360 Email Send", `{"EmailTo": "nope", "ReplyTo": "also nope"}`, jsonHeader, nil, []string{"EmailTo", "SenderEmail", "ReplyTo", "TextMessage"}},
-		{"EmailVariablesAsString", "Crm360 Email Send", `{"EmailTo": "a@example.com", "SenderEmail": "b@example.com", "TextMessage": "Hi {{var:N}}", "VariablePersoJson": "{\"N\": 3}"}`, jsonHeader, []hookhub.OpKind{hookhub.OpSend}, nil},
+		{"EmailVariablesAsString", "Crm360 Email Send", `{"EmailTo": "a@example.com", "SenderEmail": "b@example.com", "TextMessage": "Hi {{var:N}}", "VariablePersoJson": "{\"N\": 3}"}`, jsonHeader, []crm.OpKind{crm.OpSend}, nil},
 		{"EmailVariablesNotObject", "Crm360 Email Send", `{"EmailTo": "a@example.com", "SenderEmail": "b@example.com", "TextMessage": "x", "VariablePersoJson": [1]}`, jsonHeader, nil, []string{"VariablePersoJson"}},
-		{"WalletNumberID", "CaptainWallet LoyaltyCard SendUpdate", `{"LoyaltyCardId": 12345}`, jsonHeader, []hookhub.OpKind{hookhub.OpSend}, nil},
+		{"WalletNumberID", "CaptainWallet LoyaltyCard SendUpdate", `{"LoyaltyCardId": 12345}`, jsonHeader, []crm.OpKind{crm.OpSend}, nil},
 		{"WalletNoID", "CaptainWallet LoyaltyCard SendUpdate", `{}`, jsonHeader, nil, []string{"LoyaltyCardId"}},
 		{"NotAnObject", "Adictiz User Participate", `"hello"`, jsonHeader, nil, []string{"body"}},
 	} {
@@ -124,7 +125,7 @@ func TestDecode(t *testing.T) {
 				t.Fatal(err)
 			}
 			ops, err := crm360.Decode(p, tt.header, []byte(tt.body))
-			var kinds []hookhub.OpKind
+			var kinds []crm.OpKind
 			for _, op := range ops {
 				kinds = append(kinds, op.Kind)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/service"
 )
 
@@ -43,7 +44,7 @@ func (pr *Processor) Process(ctx context.Context, m *hookhub.InboundMessage) err
 		return err
 	}
 	in := &hookhub.Integration{ID: m.IntegrationID, TenantID: m.TenantID, Kind: m.Kind}
-	ch := &hookhub.CRMChange{MessageID: m.ID, MessageTry: m.Attempts, Attribution: p.attribution(), Ops: ops}
+	ch := &crm.CRMChange{MessageID: m.ID, MessageTry: m.Attempts, Attribution: p.attribution(), Ops: ops}
 	_, err = pr.svc.ApplyCRM(ctx, in, ch)
 	return err
 }

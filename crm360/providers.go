@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // The bodies of help desks, e-mail and SMS providers: Zendesk's ticket
@@ -29,7 +30,7 @@ type zendeskTicketJSON struct {
 	} `json:"requester"`
 }
 
-func zendeskTicket(it item, p *Params) ([]hookhub.CRMOp, error) {
+func zendeskTicket(it item, p *Params) ([]crm.CRMOp, error) {
 	var v zendeskTicketJSON
 	if err := decodeJSON(it.raw, &v); err != nil {
 		return nil, err
@@ -43,11 +44,11 @@ func zendeskTicket(it item, p *Params) ([]hookhub.CRMOp, error) {
 		return nil, err
 	}
 	r := v.Requester
-	c := &hookhub.Contact{FirstName: string(r.FirstName), LastName: string(r.LastName), Email: string(r.Email), Source: "Zendesk",
+	c := &crm.Contact{FirstName: string(r.FirstName), LastName: string(r.LastName), Email: string(r.Email), Source: "Zendesk",
 		Phone: phone(string(r.Phone), "")}
-	t := &hookhub.Ticket{ExternalID: string(v.ID), Title: string(v.Title), Status: strings.ToLower(string(v.Status)),
+	t := &crm.Ticket{ExternalID: string(v.ID), Title: string(v.Title), Status: strings.ToLower(string(v.Status)),
 		Type: strings.ToLower(string(v.Type)), Via: strings.ToLower(string(v.Via)), Link: string(v.Link), Comments: string(v.Comments)}
-	return []hookhub.CRMOp{{Kind: hookhub.OpSaveTicket, Contact: c, Ticket: t}}, nil
+	return []crm.CRMOp{{Kind: crm.OpSaveTicket, Contact: c, Ticket: t}}, nil
 }
 
 // mailjetEventJSON is an event of Mailjet's Event API.
@@ -65,12 +66,12 @@ type mailjetEventJSON struct {
 }
 
 // mailjetStatuses maps Mailjet's events to message statuses.
-var mailjetStatuses = map[string]hookhub.MessageStatus{
-	"sent": hookhub.MessageSent, "open": hookhub.MessageOpened, "click": hookhub.MessageClicked, "bounce": hookhub.MessageBounced,
-	"spam": hookhub.MessageSpam, "unsub": hookhub.MessageUnsubscribed, "blocked": hookhub.MessageBlocked,
+var mailjetStatuses = map[string]crm.MessageStatus{
+	"sent": crm.MessageSent, "open": crm.MessageOpened, "click": crm.MessageClicked, "bounce": crm.MessageBounced,
+	"spam": crm.MessageSpam, "unsub": crm.MessageUnsubscribed, "blocked": crm.MessageBlocked,
 }
 
-func mailjetEvent(it item, p *Params) ([]hookhub.CRMOp, error) {
+func mailjetEvent(it item, p *Params) ([]crm.CRMOp, error) {
 	var v mailjetEventJSON
 	if err := decodeJSON(it.raw, &v); err != nil {
 		return nil, err
@@ -84,7 +85,7 @@ func mailjetEvent(it item, p *Params) ([]hookhub.CRMOp, error) {
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
-	ev := hookhub.MessageEvent{Type: v.Event, Status: status, At: time.Unix(v.Time, 0).UTC(), Hard: v.Event == "bounce" && bool(v.HardBounce)}
+	ev := crm.MessageEvent{Type: v.Event, Status: status, At: time.Unix(v.Time, 0).UTC(), Hard: v.Event == "bounce" && bool(v.HardBounce)}
 	switch v.Event {
 	case "click":
 		ev.Detail = v.URL
@@ -95,20 +96,20 @@ func mailjetEvent(it item, p *Params) ([]hookhub.CRMOp, error) {
 	case "spam":
 		ev.Detail = v.Source
 	}
-	return []hookhub.CRMOp{{Kind: hookhub.OpReport, Report: &hookhub.MessageReport{
-		Channel: hookhub.ChannelEmail, Provider: "mailjet", ProviderID: string(v.MessageID), To: v.Email, Event: ev}}}, nil
+	return []crm.CRMOp{{Kind: crm.OpReport, Report: &crm.MessageReport{
+		Channel: crm.ChannelEmail, Provider: "mailjet", ProviderID: string(v.MessageID), To: v.Email, Event: ev}}}, nil
 }
 
 // primotextoStatuses maps Primotexto's message states to statuses.
-var primotextoStatuses = map[string]hookhub.MessageStatus{
-	"sent": hookhub.MessageSent, "submitted": hookhub.MessageSent, "delivered": hookhub.MessageDelivered,
-	"unsubscribed": hookhub.MessageUnsubscribed, "bounced": hookhub.MessageBounced, "opened": hookhub.MessageClicked,
-	"reply": hookhub.MessageDelivered, "error": hookhub.MessageFailed,
+var primotextoStatuses = map[string]crm.MessageStatus{
+	"sent": crm.MessageSent, "submitted": crm.MessageSent, "delivered": crm.MessageDelivered,
+	"unsubscribed": crm.MessageUnsubscribed, "bounced": crm.MessageBounced, "opened": crm.MessageClicked,
+	"reply": crm.MessageDelivered, "error": crm.MessageFailed,
 }
 
 // primotextoCallback reads Primotexto's report of a message: id, the
 // recipient's identifier, its state (or status), and its date.
-func primotextoCallback(it item, p *Params) ([]hookhub.CRMOp, error) {
+func primotextoCallback(it item, p *Params) ([]crm.CRMOp, error) {
 	f := it.fields
 	state := strings.ToLower(firstOf(f["state"], f["status"]))
 	var pr hookhub.Problems
@@ -124,16 +125,16 @@ func primotextoCallback(it item, p *Params) ([]hookhub.CRMOp, error) {
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
-	return []hookhub.CRMOp{{Kind: hookhub.OpReport, Report: &hookhub.MessageReport{
-		Channel: hookhub.ChannelSMS, Provider: "primotexto", ProviderID: f["id"], To: smsNumber(f["identifier"]),
-		Event: hookhub.MessageEvent{Type: state, Status: status, At: at},
+	return []crm.CRMOp{{Kind: crm.OpReport, Report: &crm.MessageReport{
+		Channel: crm.ChannelSMS, Provider: "primotexto", ProviderID: f["id"], To: smsNumber(f["identifier"]),
+		Event: crm.MessageEvent{Type: state, Status: status, At: at},
 	}}}, nil
 }
 
 // smsboxCallback reads Smsbox's delivery report: the message's
 // reference, the recipient's number, the report code (accuse) and its
 // time (ts). Code 0 is received, 9 in transit, any other a failure.
-func smsboxCallback(it item, p *Params) ([]hookhub.CRMOp, error) {
+func smsboxCallback(it item, p *Params) ([]crm.CRMOp, error) {
 	f := it.fields
 	var pr hookhub.Problems
 	need(&pr, "reference", f["reference"], "numero", f["numero"], "accuse", f["accuse"])
@@ -144,20 +145,20 @@ func smsboxCallback(it item, p *Params) ([]hookhub.CRMOp, error) {
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
-	ev := hookhub.MessageEvent{Type: f["accuse"], At: at}
+	ev := crm.MessageEvent{Type: f["accuse"], At: at}
 	switch f["accuse"] {
 	case "0":
-		ev.Status = hookhub.MessageDelivered
+		ev.Status = crm.MessageDelivered
 	case "9":
-		ev.Status = hookhub.MessageSent
+		ev.Status = crm.MessageSent
 	default:
-		ev.Status, ev.Detail = hookhub.MessageFailed, smsboxFailures[f["accuse"]]
+		ev.Status, ev.Detail = crm.MessageFailed, smsboxFailures[f["accuse"]]
 		if ev.Detail == "" {
 			ev.Detail = "report code " + f["accuse"]
 		}
 	}
-	return []hookhub.CRMOp{{Kind: hookhub.OpReport, Report: &hookhub.MessageReport{
-		Channel: hookhub.ChannelSMS, Provider: "smsbox", ProviderID: f["reference"], To: smsNumber(f["numero"]), Event: ev,
+	return []crm.CRMOp{{Kind: crm.OpReport, Report: &crm.MessageReport{
+		Channel: crm.ChannelSMS, Provider: "smsbox", ProviderID: f["reference"], To: smsNumber(f["numero"]), Event: ev,
 	}}}, nil
 }
 
@@ -165,12 +166,12 @@ var smsboxFailures = map[string]string{"1": "transmission failure", "2": "reject
 
 // smsboxStop reads Smsbox's STOP callback: the number that answered
 // STOP.
-func smsboxStop(it item, p *Params) ([]hookhub.CRMOp, error) {
+func smsboxStop(it item, p *Params) ([]crm.CRMOp, error) {
 	n := it.fields["numero"]
 	if n == "" {
 		return nil, errorf("numero", "is required")
 	}
-	return []hookhub.CRMOp{{Kind: hookhub.OpOptOut, OptOut: &hookhub.OptOut{Channel: hookhub.ChannelSMS, Address: smsNumber(n)}}}, nil
+	return []crm.CRMOp{{Kind: crm.OpOptOut, OptOut: &crm.OptOut{Channel: crm.ChannelSMS, Address: smsNumber(n)}}}, nil
 }
 
 // DefaultCountry is the country of a national phone number a platform
@@ -180,14 +181,14 @@ const DefaultCountry = "FR"
 
 // phone is a number a platform sent, with its country, or for a national
 // number without one DefaultCountry.
-func phone(number, country string) hookhub.Phone {
+func phone(number, country string) crm.Phone {
 	n := strings.TrimSpace(number)
 	if country == "" && n != "" && !strings.HasPrefix(n, "+") && !strings.HasPrefix(n, "00") {
 		country = DefaultCountry
 	}
-	return hookhub.Phone{Country: country, Number: number}
+	return crm.Phone{Country: country, Number: number}
 }
 
 // smsNumber is a number as an SMS provider writes it (international
 // without +, or national) in the form contacts are matched in.
-func smsNumber(n string) string { return hookhub.PhoneKey(phone(n, "")) }
+func smsNumber(n string) string { return crm.PhoneKey(phone(n, "")) }

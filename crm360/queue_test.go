@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/crm360"
 	"github.com/hookhub/hookhub/secrets"
 	"github.com/hookhub/hookhub/sqlite"
@@ -97,7 +98,7 @@ func TestCrashBetweenAcceptAndProcess(t *testing.T) {
 	if err != nil || len(claimed) != 1 || claimed[0].ID != invisible.MessageID {
 		t.Fatalf("a worker's claim = %+v, %v", claimed, err)
 	}
-	if cs, _ := db.ListContacts(t.Context(), tenant, hookhub.ContactFilter{}); len(cs) != 0 {
+	if cs, _ := db.ListContacts(t.Context(), tenant, crm.ContactFilter{}); len(cs) != 0 {
 		t.Fatalf("contacts before processing = %d, want none", len(cs))
 	}
 	db.Close()

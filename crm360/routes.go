@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // Route is one combination of ExternalPlatform, ExternalEntity and
@@ -22,11 +23,11 @@ type Route struct {
 	// Params checks the parameters the route needs besides the common
 	// ones.
 	Params func(p *Params, pr *hookhub.Problems)
-	decode func(it item, p *Params) ([]hookhub.CRMOp, error)
+	decode func(it item, p *Params) ([]crm.CRMOp, error)
 }
 
 // Kind is the integration kind of the route's platform.
-func (r *Route) Kind() string { return hookhub.CRM360KindPrefix + strings.ToLower(r.Platform) }
+func (r *Route) Kind() string { return crm.CRM360KindPrefix + strings.ToLower(r.Platform) }
 
 func (r *Route) checkParams(p *Params, pr *hookhub.Problems) {
 	if r.Params != nil {
@@ -38,13 +39,13 @@ func (r *Route) checkParams(p *Params, pr *hookhub.Problems) {
 var Routes = []*Route{
 	{Platform: "Shopify", Entity: "Customer", Action: "Insert", ListKey: "customers", decode: shopifyCustomer},
 	{Platform: "Shopify", Entity: "Customer", Action: "Update", ListKey: "customers", decode: shopifyCustomer},
-	{Platform: "Shopify", Entity: "Customer", Action: "Delete", ListKey: "customers", decode: deleteByID(hookhub.OpDeleteContact)},
+	{Platform: "Shopify", Entity: "Customer", Action: "Delete", ListKey: "customers", decode: deleteByID(crm.OpDeleteContact)},
 	{Platform: "Shopify", Entity: "Product", Action: "Insert", ListKey: "products", decode: shopifyProduct},
 	{Platform: "Shopify", Entity: "Product", Action: "Update", ListKey: "products", decode: shopifyProduct},
-	{Platform: "Shopify", Entity: "Product", Action: "Delete", ListKey: "products", decode: deleteByID(hookhub.OpDeleteProduct)},
+	{Platform: "Shopify", Entity: "Product", Action: "Delete", ListKey: "products", decode: deleteByID(crm.OpDeleteProduct)},
 	{Platform: "Shopify", Entity: "Order", Action: "Insert", ListKey: "orders", decode: shopifyOrder},
 	{Platform: "Shopify", Entity: "Order", Action: "Update", ListKey: "orders", decode: shopifyOrder},
-	{Platform: "Shopify", Entity: "Order", Action: "Delete", ListKey: "orders", decode: deleteByID(hookhub.OpDeleteOrder)},
+	{Platform: "Shopify", Entity: "Order", Action: "Delete", ListKey: "orders", decode: deleteByID(crm.OpDeleteOrder)},
 
 	{Platform: "Adictiz", Entity: "User", Action: "Participate", ListKey: "participations", decode: adictizParticipation},
 
@@ -105,13 +106,22 @@ var platforms = []struct{ name, title, description string }{
 	{"CaptainWallet", "Captain Wallet (CRM360)", "Loyalty-card updates to push to the wallet provider."},
 }
 
-func init() {
-	for _, p := range platforms {
-		hookhub.RegisterIntegrationKind(hookhub.IntegrationKind{
-			Name: hookhub.CRM360KindPrefix + strings.ToLower(p.name), Title: p.title,
-			Description: p.description + " Posted to /api/Webhook/QueueProcess with SourceId set to the integration's id.",
-		})
+// Product is what CRM360 adds to hookhub's catalogue: an integration kind
+// per platform, whose URL is QueueProcess's.
+var Product = hookhub.Product{Name: "CRM360", IntegrationKinds: integrationKinds()}
+
+func integrationKinds() []hookhub.IntegrationKind {
+	out := make([]hookhub.IntegrationKind, len(platforms))
+	for i, p := range platforms {
+		out[i] = hookhub.IntegrationKind{
+			Name: crm.CRM360KindPrefix + strings.ToLower(p.name), Title: p.title,
+			Description: p.description + " Posted to " + Path + " with SourceId set to the integration's id.",
+			// Posted to QueueProcess, not to a URL of its own; the source's
+			// full URL (with the tenant's name) is at /v1/crm360/sources/{id}.
+			URL: func(base string, in *hookhub.Integration) string { return SourceURL(base, in, nil) },
+		}
 	}
+	return out
 }
 
 // Combination is a supported combination, in an unsupported one's answer.

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // Shopify's webhook bodies (customers/create, products/update,
@@ -23,7 +24,7 @@ type shopifyAddress struct {
 	CountryCode string `json:"country_code"`
 }
 
-func (a *shopifyAddress) address() *hookhub.Address {
+func (a *shopifyAddress) address() *crm.Address {
 	if a == nil || *a == (shopifyAddress{}) {
 		return nil
 	}
@@ -31,7 +32,7 @@ func (a *shopifyAddress) address() *hookhub.Address {
 	if country == "" {
 		country = a.Country
 	}
-	return &hookhub.Address{FirstName: a.FirstName, LastName: a.LastName, Line1: a.Address1, Line2: a.Address2,
+	return &crm.Address{FirstName: a.FirstName, LastName: a.LastName, Line1: a.Address1, Line2: a.Address2,
 		City: a.City, State: a.Province, ZipCode: a.Zip, Country: country}
 }
 
@@ -41,17 +42,17 @@ type shopifyConsent struct {
 
 // consent is what a Shopify marketing consent says; nothing for the
 // states that say nothing yet.
-func (c *shopifyConsent) consent() hookhub.Consent {
+func (c *shopifyConsent) consent() crm.Consent {
 	if c == nil {
 		return ""
 	}
 	switch c.State {
 	case "subscribed":
-		return hookhub.ConsentGranted
+		return crm.ConsentGranted
 	case "unsubscribed":
-		return hookhub.ConsentWithdrawn
+		return crm.ConsentWithdrawn
 	case "invalid":
-		return hookhub.ConsentBounced
+		return crm.ConsentBounced
 	}
 	return ""
 }
@@ -69,24 +70,24 @@ type shopifyCustomerJSON struct {
 
 // contact is a Shopify customer as a contact; prefix names the fields of
 // a customer inside an order ("customer.").
-func (c *shopifyCustomerJSON) contact(prefix string, pr *hookhub.Problems) *hookhub.Contact {
+func (c *shopifyCustomerJSON) contact(prefix string, pr *hookhub.Problems) *crm.Contact {
 	if c.Email == "" {
 		pr.Add(prefix+"email", "is required: hookhub knows contacts by e-mail address")
 	}
-	out := &hookhub.Contact{FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Source: "Shopify",
+	out := &crm.Contact{FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Source: "Shopify",
 		BillingAddress: c.DefaultAddress.address(), EmailConsent: c.EmailMarketingConsent.consent(), SMSConsent: c.SMSMarketingConsent.consent()}
 	number, country := c.Phone, ""
 	if a := c.DefaultAddress; a != nil {
 		number, country = firstOf(number, a.Phone), a.CountryCode
 	}
 	out.Phone = phone(number, country)
-	if out.SMSConsent == hookhub.ConsentBounced {
+	if out.SMSConsent == crm.ConsentBounced {
 		out.SMSConsent = "" // an invalid number is not a consent
 	}
 	return out
 }
 
-func shopifyCustomer(it item, p *Params) ([]hookhub.CRMOp, error) {
+func shopifyCustomer(it item, p *Params) ([]crm.CRMOp, error) {
 	var c shopifyCustomerJSON
 	if err := decodeJSON(it.raw, &c); err != nil {
 		return nil, err
@@ -97,12 +98,12 @@ func shopifyCustomer(it item, p *Params) ([]hookhub.CRMOp, error) {
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
-	return []hookhub.CRMOp{{Kind: hookhub.OpSaveContact, Ref: string(c.ID), Contact: contact}}, nil
+	return []crm.CRMOp{{Kind: crm.OpSaveContact, Ref: string(c.ID), Contact: contact}}, nil
 }
 
 // deleteByID reads a delete webhook's {"id": …}.
-func deleteByID(kind hookhub.OpKind) func(item, *Params) ([]hookhub.CRMOp, error) {
-	return func(it item, p *Params) ([]hookhub.CRMOp, error) {
+func deleteByID(kind crm.OpKind) func(item, *Params) ([]crm.CRMOp, error) {
+	return func(it item, p *Params) ([]crm.CRMOp, error) {
 		var v struct {
 			ID text `json:"id"`
 		}
@@ -112,7 +113,7 @@ func deleteByID(kind hookhub.OpKind) func(item, *Params) ([]hookhub.CRMOp, error
 		if v.ID == "" {
 			return nil, errorf("id", "is required")
 		}
-		return []hookhub.CRMOp{{Kind: kind, Ref: string(v.ID)}}, nil
+		return []crm.CRMOp{{Kind: kind, Ref: string(v.ID)}}, nil
 	}
 }
 
@@ -132,7 +133,7 @@ type shopifyProductJSON struct {
 	} `json:"variants"`
 }
 
-func shopifyProduct(it item, p *Params) ([]hookhub.CRMOp, error) {
+func shopifyProduct(it item, p *Params) ([]crm.CRMOp, error) {
 	var v shopifyProductJSON
 	if err := decodeJSON(it.raw, &v); err != nil {
 		return nil, err
@@ -140,17 +141,17 @@ func shopifyProduct(it item, p *Params) ([]hookhub.CRMOp, error) {
 	if v.ID == "" {
 		return nil, errorf("id", "is required")
 	}
-	prod := &hookhub.Product{ExternalID: string(v.ID), Title: v.Title, Vendor: v.Vendor, Type: v.ProductType, Handle: v.Handle,
-		Status: v.Status, Tags: []string{}, Variants: []hookhub.ProductVariant{}}
+	prod := &crm.Product{ExternalID: string(v.ID), Title: v.Title, Vendor: v.Vendor, Type: v.ProductType, Handle: v.Handle,
+		Status: v.Status, Tags: []string{}, Variants: []crm.ProductVariant{}}
 	for _, t := range strings.Split(v.Tags, ",") {
 		if t = strings.TrimSpace(t); t != "" {
 			prod.Tags = append(prod.Tags, t)
 		}
 	}
 	for _, va := range v.Variants {
-		prod.Variants = append(prod.Variants, hookhub.ProductVariant{ExternalID: string(va.ID), Title: va.Title, SKU: va.SKU, Price: va.Price.decimal()})
+		prod.Variants = append(prod.Variants, crm.ProductVariant{ExternalID: string(va.ID), Title: va.Title, SKU: va.SKU, Price: va.Price.decimal()})
 	}
-	return []hookhub.CRMOp{{Kind: hookhub.OpSaveProduct, Product: prod}}, nil
+	return []crm.CRMOp{{Kind: crm.OpSaveProduct, Product: prod}}, nil
 }
 
 type shopifyOrderJSON struct {
@@ -178,19 +179,19 @@ type shopifyOrderJSON struct {
 }
 
 // orderType is what Shopify's financial status says of an order.
-func orderType(financial, cancelledAt string) hookhub.OrderType {
+func orderType(financial, cancelledAt string) crm.OrderType {
 	switch {
 	case cancelledAt != "" || financial == "voided":
-		return hookhub.OrderVoid
+		return crm.OrderVoid
 	case financial == "paid":
-		return hookhub.OrderSuccess
+		return crm.OrderSuccess
 	case financial == "refunded" || financial == "partially_refunded":
-		return hookhub.OrderRefund
+		return crm.OrderRefund
 	}
-	return hookhub.OrderPending // pending, authorized, partially_paid, expired
+	return crm.OrderPending // pending, authorized, partially_paid, expired
 }
 
-func shopifyOrder(it item, p *Params) ([]hookhub.CRMOp, error) {
+func shopifyOrder(it item, p *Params) ([]crm.CRMOp, error) {
 	var v shopifyOrderJSON
 	if err := decodeJSON(it.raw, &v); err != nil {
 		return nil, err
@@ -219,17 +220,17 @@ func shopifyOrder(it item, p *Params) ([]hookhub.CRMOp, error) {
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
-	order := &hookhub.Order{ExternalID: string(v.ID), Type: orderType(v.FinancialStatus, v.CancelledAt), UserID: string(customer.ID),
-		Date: date, Total: v.TotalPrice.decimal(), Taxes: v.TotalTax.decimal(), Currency: strings.ToUpper(v.Currency), Items: []hookhub.OrderItem{}}
-	var shipping []hookhub.Decimal
+	order := &crm.Order{ExternalID: string(v.ID), Type: orderType(v.FinancialStatus, v.CancelledAt), UserID: string(customer.ID),
+		Date: date, Total: v.TotalPrice.decimal(), Taxes: v.TotalTax.decimal(), Currency: strings.ToUpper(v.Currency), Items: []crm.OrderItem{}}
+	var shipping []crm.Decimal
 	for _, l := range v.ShippingLines {
 		shipping = append(shipping, l.Price.decimal())
 	}
-	order.Shipping = hookhub.SumDecimals(shipping...)
+	order.Shipping = crm.SumDecimals(shipping...)
 	for _, l := range v.LineItems {
-		order.Items = append(order.Items, hookhub.OrderItem{Name: l.Title, Title: firstOf(l.Name, l.Title), Quantity: l.Quantity.decimal(), Price: l.Price.decimal()})
+		order.Items = append(order.Items, crm.OrderItem{Name: l.Title, Title: firstOf(l.Name, l.Title), Quantity: l.Quantity.decimal(), Price: l.Price.decimal()})
 	}
-	return []hookhub.CRMOp{{Kind: hookhub.OpSaveOrder, Ref: string(customer.ID), Contact: contact, Order: order}}, nil
+	return []crm.CRMOp{{Kind: crm.OpSaveOrder, Ref: string(customer.ID), Contact: contact, Order: order}}, nil
 }
 
 func firstOf(ss ...string) string {

@@ -1,6 +1,7 @@
-// Package delivery sends what the store has queued: it claims due
-// deliveries in batches, turns each into the HTTP request of its webhook's
-// format, signs and posts it, and hands the outcomes back to the store in
-// batches. It also sends the outbox's e-mails and runs the periodic upkeep
-// (retention). Everything it knows about time comes from an injected clock.
+// Package delivery is the delivery engine: it claims due deliveries in
+// batches, turns each into the HTTP request of its webhook's format, signs
+// and posts it within the webhook's limits, and hands the outcomes back to
+// the store in batches. Everything it knows about time comes from an
+// injected clock. The e-mail outbox is sent by package mailqueue and old
+// data is purged by package upkeep.
 package delivery

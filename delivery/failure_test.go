@@ -2,6 +2,7 @@ package delivery_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,9 +14,9 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
-	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/mail/smtptest"
+	"github.com/hookhub/hookhub/mailqueue"
 )
 
 func answer(status int, body string) func(http.ResponseWriter, *http.Request, int) {
@@ -223,14 +224,23 @@ func mailer(t *testing.T, f *fixture) *smtptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &delivery.Mailer{
+	m := &mailqueue.Mailer{
 		Store:    f.store,
 		Sender:   mail.NewSMTP(cfg, "hookhub@example.com"),
 		Now:      time.Now,
 		Logger:   testLogger(t),
 		Interval: 20 * time.Millisecond,
 	}
-	runMailer(t, m)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		m.Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
 	return srv
 }
 

@@ -158,15 +158,6 @@ func (f *fixture) deliveries(t testing.TB, webhookID int64) []*hookhub.Delivery 
 	return ds
 }
 
-func (f *fixture) delivery(t testing.TB, id int64) *hookhub.Delivery {
-	t.Helper()
-	d, err := f.store.GetDelivery(context.Background(), f.tenant, id)
-	if err != nil {
-		t.Fatalf("get delivery %d: %v", id, err)
-	}
-	return d
-}
-
 // attempts returns a delivery's attempts, oldest first.
 func (f *fixture) attempts(t testing.TB, deliveryID int64) []*hookhub.Attempt {
 	t.Helper()

@@ -20,6 +20,11 @@ type Options struct {
 	MaxBody int64
 	// Logger receives internal errors; the service's logger when nil.
 	Logger *slog.Logger
+	// Kinds read the requests of their integrations (thiio.Kind); an
+	// integration of another kind is answered 501. Their products belong
+	// in the service's catalogue too, so that integrations of them can be
+	// made.
+	Kinds []Kind
 }
 
 // storeTimeout bounds the writes of one request. They run even when the
@@ -32,6 +37,7 @@ type handler struct {
 	log     *slog.Logger
 	maxBody int64
 	mux     *http.ServeMux
+	kinds   map[string]Kind // by name
 }
 
 // New returns the inbound endpoint, to mount at /in/.
@@ -42,7 +48,10 @@ func New(svc *service.Service, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = svc.Logger()
 	}
-	h := &handler{svc: svc, log: opts.Logger, maxBody: opts.MaxBody, mux: http.NewServeMux()}
+	h := &handler{svc: svc, log: opts.Logger, maxBody: opts.MaxBody, mux: http.NewServeMux(), kinds: map[string]Kind{}}
+	for _, k := range opts.Kinds {
+		h.kinds[k.Info().Name] = k
+	}
 	h.mux.HandleFunc("POST /in/{token}", h.receive)
 	h.mux.HandleFunc("/in/{token}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", http.MethodPost)
@@ -71,7 +80,7 @@ func (h *handler) receive(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusServiceUnavailable, "the integration could not be looked up; send the request again later")
 		return
 	}
-	kind, ok := Lookup(in.Kind)
+	kind, ok := h.kinds[in.Kind]
 	if !ok {
 		h.log.ErrorContext(ctx, "inbound: no handler for the integration's kind", "kind", in.Kind, "integration", in.ID)
 		writeProblem(w, http.StatusNotImplemented, "this hookhub does not serve integrations of kind "+in.Kind)

@@ -10,12 +10,15 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
+	"github.com/hookhub/hookhub/httpstatus"
 )
 
 // Kind reads the requests of one kind of integration and answers them in
 // its product's format. Its methods are called concurrently.
 type Kind interface {
-	// Info is the kind's entry in the catalogue of integration kinds.
+	// Info is the kind's entry in the catalogue of integration kinds
+	// (which its product's hookhub.Product lists too).
 	Info() hookhub.IntegrationKind
 	// Decode checks a request's header (its content type) and body against
 	// the kind's rules and returns what it says, or the error to answer:
@@ -55,24 +58,7 @@ type Answer struct {
 
 // Recorder saves CRM records (the service).
 type Recorder interface {
-	SaveRecords(ctx context.Context, in *hookhub.Integration, ch *hookhub.RecordChange) (*hookhub.RecordResult, error)
-}
-
-// kinds are the registered kinds, by name.
-var kinds = map[string]Kind{}
-
-// Register makes k serve the integrations of its kind and adds it to the
-// catalogue of integration kinds. Call it from an init function only.
-func Register(k Kind) {
-	info := k.Info()
-	kinds[info.Name] = k
-	hookhub.RegisterIntegrationKind(info)
-}
-
-// Lookup finds the registered kind of that name.
-func Lookup(name string) (Kind, bool) {
-	k, ok := kinds[name]
-	return k, ok
+	SaveRecords(ctx context.Context, in *hookhub.Integration, ch *crm.RecordChange) (*crm.RecordResult, error)
 }
 
 // The errors the handler gives a Kind's Answer, in a style that reads well
@@ -127,7 +113,8 @@ func NotJSON(body []byte, err error) error {
 // 200 for nil; 400 for a body that is not JSON, 422 for a rule broken, 403
 // for a deactivated integration, 413 for a body over the limit, 415 for a
 // content type that is not JSON, 503 when the request could not be stored,
-// 500 for other failures.
+// 500 for other failures: httpstatus.Inbound's status of the code, but for
+// the body that is not JSON.
 func Status(err error) int {
 	var e *hookhub.Error
 	if err == nil {
@@ -136,24 +123,10 @@ func Status(err error) int {
 	if !errors.As(err, &e) {
 		return http.StatusInternalServerError
 	}
-	switch e.Code {
-	case hookhub.EINVALID:
-		if len(e.Fields) == 1 && e.Fields[0].Field == BodyField {
-			return http.StatusBadRequest
-		}
-		return http.StatusUnprocessableEntity
-	case hookhub.EFORBIDDEN:
-		return http.StatusForbidden
-	case hookhub.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case hookhub.EMEDIATYPE:
-		return http.StatusUnsupportedMediaType
-	case hookhub.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case hookhub.ENOTFOUND:
-		return http.StatusNotFound
+	if e.Code == hookhub.EINVALID && len(e.Fields) == 1 && e.Fields[0].Field == BodyField {
+		return http.StatusBadRequest
 	}
-	return http.StatusInternalServerError
+	return httpstatus.Inbound.Status(e.Code)
 }
 
 // Message is the sentence a sender reads for err: the message of an

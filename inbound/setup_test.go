@@ -20,7 +20,7 @@ import (
 	"github.com/hookhub/hookhub/inbound"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/sqlite"
-	_ "github.com/hookhub/hookhub/thiio" // the thiio kind, through the door as served
+	"github.com/hookhub/hookhub/thiio"
 )
 
 // maxBody is the door's body limit in these tests.
@@ -35,8 +35,6 @@ const sample = `{ "event": "order", "source": "Thiio Custom", "contact": { "firs
 type failingKind struct{}
 
 const failingKindName = "failingtest"
-
-func init() { inbound.Register(failingKind{}) }
 
 func (failingKind) Info() hookhub.IntegrationKind {
 	return hookhub.IntegrationKind{Name: failingKindName, Title: "Failing", Description: "A kind for the tests whose processing fails."}
@@ -80,11 +78,12 @@ func setup(t *testing.T) *env {
 	t.Cleanup(func() { db.Close() })
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var srv *httptest.Server
-	svc := service.New(service.Config{Store: db, Logger: logger, PublicURL: func() string { return srv.URL }})
+	catalog := hookhub.NewCatalog(thiio.Product, hookhub.Product{IntegrationKinds: []hookhub.IntegrationKind{failingKind{}.Info()}})
+	svc := service.New(service.Config{Store: db, Logger: logger, PublicURL: func() string { return srv.URL }, Catalog: catalog})
 	t.Cleanup(svc.Close)
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", api.New(svc, api.Options{Logger: logger}))
-	mux.Handle("/in/", inbound.New(svc, inbound.Options{MaxBody: maxBody, Logger: logger}))
+	mux.Handle("/in/", inbound.New(svc, inbound.Options{MaxBody: maxBody, Logger: logger, Kinds: []inbound.Kind{thiio.Kind{}, failingKind{}}}))
 	srv = httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	_, token, err := svc.CreateTenant(ctx, "acme")

@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/secrets"
 	"github.com/hookhub/hookhub/sqlstore"
 )
@@ -75,6 +76,7 @@ type DB struct {
 
 var (
 	_ hookhub.Store    = (*DB)(nil)
+	_ crm.Store        = (*DB)(nil)
 	_ hookhub.Notifier = (*DB)(nil)
 	_ hookhub.Leader   = (*DB)(nil)
 )

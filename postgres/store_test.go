@@ -4,14 +4,13 @@ import (
 	"crypto/rand"
 	"testing"
 
-	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/postgres"
 	"github.com/hookhub/hookhub/postgres/pgtest"
 	"github.com/hookhub/hookhub/storetest"
 )
 
 func TestStore(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) hookhub.Store { return openTest(t) })
+	storetest.Run(t, func(t *testing.T) storetest.Store { return openTest(t) })
 }
 
 // testKey is the encryption key of every test database, so that several
@@ -44,7 +43,7 @@ func openURL(t *testing.T, url string) *postgres.DB {
 }
 
 func BenchmarkStore(b *testing.B) {
-	storetest.Bench(b, func(b *testing.B) hookhub.Store {
+	storetest.Bench(b, func(b *testing.B) storetest.Store {
 		db, err := postgres.Open(b.Context(), postgres.Config{URL: pgtest.NewDatabase(b), Key: testKey, MaxConns: 10})
 		if err != nil {
 			b.Fatalf("open database: %v", err)

@@ -4,7 +4,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/hookhub/hookhub"
@@ -69,25 +68,22 @@ func moduleOf(eventType string) string {
 //go:embed examples/*.json
 var examples embed.FS
 
-// init gives every SalesIQ event type of the built-in catalogue its example
-// entity, keeping its description, and lets tokens be made with SalesIQ's
-// scope names.
-func init() {
-	builtin := hookhub.BuiltinEventTypes()
-	for _, e := range events {
+// Product is what SalesIQ adds to hookhub's catalogue: an example entity
+// for each of its event types (the descriptions stay hookhub's), and
+// SalesIQ's scope names for tokens.
+var Product = hookhub.Product{Name: "Zoho SalesIQ", EventTypes: eventTypes(), ScopeAliases: scopes}
+
+// eventTypes are SalesIQ's event types with their examples.
+func eventTypes() []hookhub.EventType {
+	out := make([]hookhub.EventType, len(events))
+	for i, e := range events {
 		ex, err := examples.ReadFile("examples/" + e.name + ".json")
 		if err != nil || !json.Valid(ex) {
 			panic(fmt.Sprintf("salesiq: example of %s: missing or not JSON (%v)", e.name, err))
 		}
-		t := hookhub.EventType{Name: e.name, Example: json.RawMessage(ex)}
-		if i := slices.IndexFunc(builtin, func(b hookhub.EventType) bool { return b.Name == e.name }); i >= 0 {
-			t.Description = builtin[i].Description
-		}
-		hookhub.RegisterBuiltin(t)
+		out[i] = hookhub.EventType{Name: e.name, Example: json.RawMessage(ex)}
 	}
-	for name, s := range scopes {
-		hookhub.RegisterScopeAlias(name, s)
-	}
+	return out
 }
 
 // scopes maps SalesIQ's OAuth scopes onto hookhub's.

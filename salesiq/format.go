@@ -16,6 +16,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/delivery"
+	"github.com/hookhub/hookhub/service"
 )
 
 // Format is the name of SalesIQ's wire format (hookhub.Webhook.Format).
@@ -105,7 +106,7 @@ func (f *Formatter) key(webhookID int64, keyID, pemText string) (*rsa.PrivateKey
 	if ok && k.id == keyID && k.pem == pemText {
 		return k.key, nil
 	}
-	key, err := parsePrivateKey(pemText) // outside the lock: it takes a while
+	key, err := service.ParseRSAPrivateKey(pemText) // outside the lock: it takes a while
 	if err != nil {
 		return nil, err
 	}

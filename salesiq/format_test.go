@@ -74,7 +74,7 @@ func TestCatalogue(t *testing.T) {
 	if len(types) != 16 {
 		t.Errorf("%d SalesIQ event types, want 16", len(types))
 	}
-	builtin := hookhub.BuiltinEventTypes()
+	builtin := hookhub.NewCatalog(salesiq.Product).EventTypes()
 	for _, name := range types {
 		i := slices.IndexFunc(builtin, func(b hookhub.EventType) bool { return b.Name == name })
 		if i < 0 {
@@ -130,7 +130,7 @@ func TestSecuredWithoutKeyIsNotSentUnsigned(t *testing.T) {
 // of the seed's feedback example. Deleted entities have none to give.
 func TestExampleEntityIDs(t *testing.T) {
 	t.Parallel()
-	builtin := hookhub.BuiltinEventTypes()
+	builtin := hookhub.NewCatalog(salesiq.Product).EventTypes()
 	for _, name := range salesiq.EventTypes() {
 		i := slices.IndexFunc(builtin, func(b hookhub.EventType) bool { return b.Name == name })
 		e := &hookhub.Event{TenantID: "55778119", Type: name, Data: builtin[i].Example, CreatedAt: time.UnixMilli(1567065865617)}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/httpstatus"
 	"github.com/hookhub/hookhub/service"
 )
 
@@ -150,15 +151,16 @@ var (
 	errURL        = &apiError{http.StatusNotFound, 1006, "Invalid URL"}
 )
 
-// codes maps hookhub's error codes onto an HTTP status and a SalesIQ code.
-var codes = map[string]struct{ status, code int }{
-	hookhub.EUNAUTHORIZED: {http.StatusUnauthorized, 1002},
-	hookhub.EFORBIDDEN:    {http.StatusForbidden, 1007},
-	hookhub.EINVALID:      {http.StatusUnprocessableEntity, 1008},
-	hookhub.ETOOLARGE:     {http.StatusRequestEntityTooLarge, 1008},
-	hookhub.ENOTFOUND:     {http.StatusNotFound, 1009},
-	hookhub.ECONFLICT:     {http.StatusConflict, 1010},
-	hookhub.EUNAVAILABLE:  {http.StatusServiceUnavailable, 1001},
+// codes maps hookhub's error codes onto SalesIQ's codes; any other is
+// 1001. The status is httpstatus.SalesIQ's.
+var codes = map[hookhub.Code]int{
+	hookhub.EUNAUTHORIZED: 1002,
+	hookhub.EFORBIDDEN:    1007,
+	hookhub.EINVALID:      1008,
+	hookhub.ETOOLARGE:     1008,
+	hookhub.ENOTFOUND:     1009,
+	hookhub.ECONFLICT:     1010,
+	hookhub.EUNAVAILABLE:  1001,
 }
 
 // errorJSON is SalesIQ's error object.
@@ -182,8 +184,11 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, c *call, er
 	case errors.As(err, &mbe):
 		status, out.Code = http.StatusRequestEntityTooLarge, 1008
 		out.Message = "the request body is larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes"
-	case errors.As(err, &he) && codes[he.Code].status != 0:
-		status, out.Code = codes[he.Code].status, codes[he.Code].code
+	case errors.As(err, &he) && httpstatus.SalesIQ.Status(he.Code) != http.StatusInternalServerError:
+		status = httpstatus.SalesIQ.Status(he.Code)
+		if code, ok := codes[he.Code]; ok {
+			out.Code = code
+		}
 		fields := make([]hookhub.FieldError, len(he.Fields))
 		for i, f := range he.Fields {
 			fields[i] = hookhub.FieldError{Field: jsonKey(f.Field), Reason: f.Reason}

@@ -1,22 +1,13 @@
 package salesiq
 
 import (
-	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/service"
 )
-
-// KeyBits is the size of the RSA keys hookhub makes.
-const KeyBits = 2048
 
 // meta is what this adapter keeps in hookhub.Webhook.Meta. The private key
 // is the webhook's Secret (encrypted at rest by the store); only its id and
@@ -53,58 +44,26 @@ func (m meta) encode() json.RawMessage {
 // newKey makes an RSA key pair: its private half as PKCS #8 PEM, to keep
 // as the webhook's secret, and its public half.
 func newKey(now time.Time) (privatePEM string, k *key, err error) {
-	priv, err := rsa.GenerateKey(rand.Reader, KeyBits)
+	privatePEM, publicPEM, err := service.NewRSAKeyPair()
 	if err != nil {
-		return "", nil, fmt.Errorf("generate RSA key: %w", err)
+		return "", nil, err
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		return "", nil, fmt.Errorf("encode private key: %w", err)
-	}
-	pub, err := x509.MarshalPKIXPublicKey(&priv.PublicKey)
-	if err != nil {
-		return "", nil, fmt.Errorf("encode public key: %w", err)
-	}
-	privatePEM = string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-	k = &key{
-		ID:        hookhub.NewID("key"),
-		PublicKey: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})),
-		CreatedAt: now.UnixMilli(),
-	}
-	return privatePEM, k, nil
+	return privatePEM, &key{ID: hookhub.NewID("key"), PublicKey: publicPEM, CreatedAt: now.UnixMilli()}, nil
 }
 
-// parsePrivateKey reads a PKCS #8 PEM RSA private key.
-func parsePrivateKey(pemText string) (*rsa.PrivateKey, error) {
-	block, _ := pem.Decode([]byte(pemText))
-	if block == nil || block.Type != "PRIVATE KEY" {
-		return nil, errors.New("signing key is not a PEM private key")
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("parse signing key: %w", err)
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, errors.New("signing key is not an RSA key")
-	}
-	return rk, nil
-}
+var _ service.KeyPairs = Rules{}
 
 // Key is a SalesIQ webhook's RSA signing key as its owner sees it: the
 // public half, to verify x-siqsignature with.
-type Key struct {
-	ID        string
-	PublicKey string // PEM, SubjectPublicKeyInfo
-	CreatedAt time.Time
-	// Secured says whether the webhook's requests are signed: SalesIQ
-	// signs those of a webhook made with "secured": true that has a key.
-	Secured bool
+type Key = service.KeyPair
+
+func (k *key) public(secured bool) *Key {
+	return &Key{ID: k.ID, PublicKey: k.PublicKey, CreatedAt: time.UnixMilli(k.CreatedAt).UTC(), Secured: secured}
 }
 
-// WebhookKey returns the signing key of one of the tenant's SalesIQ
-// webhooks, nil when it has none. Other webhooks are ENOTFOUND.
-func WebhookKey(w *hookhub.Webhook) (*Key, error) {
+// Key returns the signing key of a SalesIQ webhook, nil when it has none.
+// Other webhooks are ENOTFOUND.
+func (Rules) Key(w *hookhub.Webhook) (*Key, error) {
 	m, err := ours(w)
 	if err != nil || m.Key == nil {
 		return nil, err
@@ -112,29 +71,17 @@ func WebhookKey(w *hookhub.Webhook) (*Key, error) {
 	return m.Key.public(m.Secured), nil
 }
 
-func (k *key) public(secured bool) *Key {
-	return &Key{ID: k.ID, PublicKey: k.PublicKey, CreatedAt: time.UnixMilli(k.CreatedAt).UTC(), Secured: secured}
-}
-
-// CreateKey gives one of the tenant's SalesIQ webhooks a new RSA key pair,
-// replacing its key if it had one, and returns its public half. SalesIQ
-// files this under its create scope.
-func CreateKey(ctx context.Context, svc *service.Service, actor *hookhub.Token, webhookID int64) (*Key, error) {
-	var m meta
-	_, err := svc.ChangeWebhook(ctx, actor, hookhub.ScopeWebhooksCreate, webhookID, func(w *hookhub.Webhook) error {
-		var err error
-		if m, err = ours(w); err != nil {
-			return err
-		}
-		if err := giveKey(w, &m); err != nil {
-			return err
-		}
-		w.Meta = m.encode()
-		return nil
-	})
+// NewKey gives a SalesIQ webhook a new RSA key pair, replacing its key if
+// it had one, and returns its public half.
+func (Rules) NewKey(w *hookhub.Webhook) (*Key, error) {
+	m, err := ours(w)
 	if err != nil {
 		return nil, err
 	}
+	if err := giveKey(w, &m); err != nil {
+		return nil, err
+	}
+	w.Meta = m.encode()
 	return m.Key.public(m.Secured), nil
 }
 
@@ -159,30 +106,25 @@ func keepSigned(w *hookhub.Webhook, m *meta) error {
 	return giveKey(w, m)
 }
 
-// DeleteKey removes the key keyID of one of the tenant's SalesIQ webhooks.
-// An unsecured webhook is then without a key; a secured one gets a new key
-// pair at once, so that its requests stay signed, and DeleteKey returns
-// it (nil for an unsecured webhook). SalesIQ files this under its delete
-// scope.
-func DeleteKey(ctx context.Context, svc *service.Service, actor *hookhub.Token, webhookID int64, keyID string) (*Key, error) {
-	var m meta
-	_, err := svc.ChangeWebhook(ctx, actor, hookhub.ScopeWebhooksDelete, webhookID, func(w *hookhub.Webhook) error {
-		var err error
-		if m, err = ours(w); err != nil {
-			return err
-		}
-		if m.Key == nil || m.Key.ID != keyID {
-			return hookhub.Errorf(hookhub.ENOTFOUND, "key %s of webhook %d not found", keyID, webhookID)
-		}
-		w.Secret, m.Key = "", nil
-		if err := keepSigned(w, &m); err != nil {
-			return err
-		}
-		w.Meta = m.encode()
-		return nil
-	})
-	if err != nil || m.Key == nil {
+// DeleteKey removes the key keyID of a SalesIQ webhook. An unsecured
+// webhook is then without a key; a secured one gets a new key pair at
+// once, so that its requests stay signed, and DeleteKey returns it (nil
+// for an unsecured webhook).
+func (Rules) DeleteKey(w *hookhub.Webhook, keyID string) (*Key, error) {
+	m, err := ours(w)
+	if err != nil {
 		return nil, err
+	}
+	if m.Key == nil || m.Key.ID != keyID {
+		return nil, hookhub.Errorf(hookhub.ENOTFOUND, "key %s of webhook %d not found", keyID, w.ID)
+	}
+	w.Secret, m.Key = "", nil
+	if err := keepSigned(w, &m); err != nil {
+		return nil, err
+	}
+	w.Meta = m.encode()
+	if m.Key == nil {
+		return nil, nil
 	}
 	return m.Key.public(m.Secured), nil
 }

@@ -23,7 +23,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/api"
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/egress"
@@ -74,7 +73,7 @@ func setupOn(t *testing.T, database string) *env {
 	ctx := context.Background()
 	key := make([]byte, 32)
 	rand.Read(key)
-	var db hookhub.Store
+	var db service.Store
 	var err error
 	switch database {
 	case "sqlite":
@@ -96,7 +95,7 @@ func setupOn(t *testing.T, database string) *env {
 		RetryScale: 0.001, PollInterval: 20 * time.Millisecond,
 	})
 	svc := service.New(service.Config{Store: db, Egress: policy, Wake: engine.Wake, Sender: engine, Logger: logger,
-		Rules: server.Rules()})
+		Rules: server.Rules(), Catalog: server.Catalog()})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); engine.Run(runCtx) }()

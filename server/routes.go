@@ -16,7 +16,6 @@ import (
 	"github.com/hookhub/hookhub/inbound"
 	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/superoffice"
-	_ "github.com/hookhub/hookhub/thiio" // the thiio integration kind, served at /in/
 	"github.com/hookhub/hookhub/tilby"
 )
 
@@ -33,7 +32,7 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	mux.Handle("/api/v2/", salesiq.New(s.svc, salesiq.Options{MaxBody: s.cfg.MaxBody}))
 	superoffice.Register(mux, s.svc, superoffice.Options{MaxBody: s.cfg.MaxBody}) // /api/v1/Agents/Webhook/ and /api/v1/Webhook
 	mux.Handle("/v2/", tilby.New(s.svc, tilby.Options{MaxBody: s.cfg.MaxBody}))
-	mux.Handle("/in/", inbound.New(s.svc, inbound.Options{MaxBody: s.cfg.MaxBody})) // integrations' URLs
+	mux.Handle("/in/", inbound.New(s.svc, inbound.Options{MaxBody: s.cfg.MaxBody, Kinds: InboundKinds()})) // integrations' URLs
 	mux.Handle(crm360.Path, crm360.New(s.svc, crm360.Options{MaxBody: s.cfg.MaxBody, DelayScale: s.cfg.RetryScale, Now: s.now}))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)

@@ -16,15 +16,14 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/crm360"
 	"github.com/hookhub/hookhub/delivery"
-	"github.com/hookhub/hookhub/dispatch"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/inboundworker"
 	"github.com/hookhub/hookhub/jsrun"
 	"github.com/hookhub/hookhub/mail"
-	"github.com/hookhub/hookhub/processing"
-	"github.com/hookhub/hookhub/salesiq"
+	"github.com/hookhub/hookhub/mailqueue"
+	"github.com/hookhub/hookhub/outbox"
 	"github.com/hookhub/hookhub/service"
-	"github.com/hookhub/hookhub/superoffice"
-	"github.com/hookhub/hookhub/tilby"
+	"github.com/hookhub/hookhub/upkeep"
 )
 
 // Server is a running hookhub: HTTP surfaces, delivery engine, mailer,
@@ -32,13 +31,13 @@ import (
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
-	store   hookhub.Store
+	store   service.Store
 	svc     *service.Service
 	engine  *delivery.Engine
-	mailer  *delivery.Mailer
-	upkeep  *delivery.Upkeep
-	inbound *processing.Worker   // the inbound queue (CRM360's QueueProcess)
-	outbox  *dispatch.Dispatcher // queued SMS and wallet updates
+	mailer  *mailqueue.Mailer
+	upkeep  *upkeep.Upkeep
+	inbound *inboundworker.Worker // the inbound queue (CRM360's QueueProcess)
+	outbox  *outbox.Dispatcher    // queued SMS and wallet updates
 	handler http.Handler
 	ln      net.Listener
 	Now     func() time.Time
@@ -91,6 +90,7 @@ func (s *Server) build() error {
 
 		PublicURL: func() string { return s.cfg.publicURL(s.ln) }, // integrations' URLs
 		Rules:     Rules(),
+		Catalog:   Catalog(),
 
 		WakeInbound: func() { s.inbound.Wake() },
 		WakeOutbox:  func() { s.outbox.Wake() },
@@ -104,8 +104,8 @@ func (s *Server) build() error {
 		}
 		sender = mail.NewSMTP(mc, s.cfg.MailFrom)
 	}
-	s.mailer = &delivery.Mailer{Store: s.store, Sender: sender, Now: now, Logger: s.log.With("part", "mail"), RetryScale: s.cfg.RetryScale}
-	s.upkeep = &delivery.Upkeep{Store: s.store, Now: now, Logger: s.log.With("part", "upkeep"), Retention: s.cfg.Retention}
+	s.mailer = &mailqueue.Mailer{Store: s.store, Sender: sender, Now: now, Logger: s.log.With("part", "mail"), RetryScale: s.cfg.RetryScale}
+	s.upkeep = &upkeep.Upkeep{Store: s.store, Now: now, Logger: s.log.With("part", "upkeep"), Retention: s.cfg.Retention}
 	if l, ok := s.store.(hookhub.Leader); ok {
 		s.upkeep.Lead = l.Lead
 	}
@@ -117,38 +117,17 @@ func (s *Server) build() error {
 // queued message, and the outbox's dispatcher.
 func (s *Server) buildQueues(now func() time.Time) {
 	proc := crm360.NewProcessor(s.svc)
-	procs := map[string]processing.Processor{}
+	procs := map[string]inboundworker.Processor{}
 	for _, kind := range proc.Kinds() {
 		procs[kind] = proc
 	}
-	s.inbound = processing.New(processing.Config{
+	s.inbound = inboundworker.New(inboundworker.Config{
 		Store: s.store, Processors: procs, Now: now, Logger: s.log.With("part", "inbound"),
 		Lease: s.cfg.Lease, PollInterval: s.cfg.PollInterval, RetryScale: s.cfg.RetryScale,
 	})
-	s.outbox = dispatch.New()
+	s.outbox = outbox.New()
 	s.outbox.Store, s.outbox.Now, s.outbox.Logger = s.store, now, s.log.With("part", "outbox")
 	s.outbox.Interval, s.outbox.Lease, s.outbox.RetryScale = s.cfg.PollInterval, s.cfg.Lease, s.cfg.RetryScale
-}
-
-// Formats are the products' wire formats, by format name: what the engine
-// posts for their webhooks.
-func Formats() map[string]delivery.Formatter {
-	return map[string]delivery.Formatter{
-		salesiq.Format:     &salesiq.Formatter{},
-		superoffice.Format: &superoffice.Formatter{},
-		tilby.Format:       tilby.Formatter{},
-	}
-}
-
-// Rules are the products' rules for their webhooks, by format name, which
-// the service applies on every save. Tests that build a service of their
-// own take these, so that they meet the rules the server has.
-func Rules() map[string]service.FormatRules {
-	return map[string]service.FormatRules{
-		salesiq.Format:     salesiq.Rules{},
-		superoffice.Format: superoffice.Rules{},
-		tilby.Format:       tilby.Rules{},
-	}
 }
 
 // Service returns the service, for commands that act without HTTP.

@@ -8,14 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/postgres"
 	"github.com/hookhub/hookhub/secrets"
+	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/sqlite"
 )
 
 // OpenStore opens and migrates the database c.DB names.
-func OpenStore(ctx context.Context, c Config, log *slog.Logger) (hookhub.Store, error) {
+func OpenStore(ctx context.Context, c Config, log *slog.Logger) (service.Store, error) {
 	key, err := encryptionKey(c, log)
 	if err != nil {
 		return nil, err

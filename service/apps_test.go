@@ -99,9 +99,6 @@ func TestTenant(t *testing.T) {
 	}
 }
 
-// Aliases are registered at init, as adapters do.
-func init() { hookhub.RegisterScopeAlias("Example.hooks.READ", hookhub.ScopeWebhooksRead) }
-
 // A token may be made with an adapter's alias of a scope; it carries the
 // native scope.
 func TestCreateTokenScopeAlias(t *testing.T) {

@@ -148,7 +148,7 @@ func TestPublishBatchRefuses(t *testing.T) {
 		typ      string
 		entities []json.RawMessage
 		opts     service.BatchOptions
-		code     string
+		code     hookhub.Code
 		field    string
 	}{
 		{"unknown type", b.a, "order.shipped", customers(2), service.BatchOptions{}, hookhub.EINVALID, "type"},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // The CRM360 side: the name a tenant answers to at QueueProcess, how each
@@ -15,7 +16,7 @@ import (
 
 // CRM360Account returns the tenant's CRM360 name; ENOTFOUND before one
 // is set.
-func (s *Service) CRM360Account(ctx context.Context, actor *hookhub.Token) (*hookhub.CRM360Account, error) {
+func (s *Service) CRM360Account(ctx context.Context, actor *hookhub.Token) (*crm.CRM360Account, error) {
 	if err := s.authorize(actor, hookhub.ScopeIntegrations); err != nil {
 		return nil, err
 	}
@@ -28,11 +29,11 @@ func (s *Service) CRM360Account(ctx context.Context, actor *hookhub.Token) (*hoo
 
 // SetCRM360Account sets the CustomerName and DatabaseAlias the tenant
 // answers to; ECONFLICT when another tenant has them.
-func (s *Service) SetCRM360Account(ctx context.Context, actor *hookhub.Token, customerName, databaseAlias string) (*hookhub.CRM360Account, error) {
+func (s *Service) SetCRM360Account(ctx context.Context, actor *hookhub.Token, customerName, databaseAlias string) (*crm.CRM360Account, error) {
 	if err := s.authorize(actor, hookhub.ScopeIntegrations); err != nil {
 		return nil, err
 	}
-	a := &hookhub.CRM360Account{TenantID: actor.TenantID, CustomerName: strings.TrimSpace(customerName),
+	a := &crm.CRM360Account{TenantID: actor.TenantID, CustomerName: strings.TrimSpace(customerName),
 		DatabaseAlias: strings.TrimSpace(databaseAlias), UpdatedAt: s.now()}
 	if err := a.Validate(); err != nil {
 		return nil, err
@@ -45,7 +46,7 @@ func (s *Service) SetCRM360Account(ctx context.Context, actor *hookhub.Token, cu
 
 // CRM360Source returns one of the tenant's CRM360 integrations and how
 // its callers authenticate (AuthToken when never set).
-func (s *Service) CRM360Source(ctx context.Context, actor *hookhub.Token, id int64) (*hookhub.Integration, *hookhub.CRM360Source, error) {
+func (s *Service) CRM360Source(ctx context.Context, actor *hookhub.Token, id int64) (*hookhub.Integration, *crm.CRM360Source, error) {
 	if err := s.authorize(actor, hookhub.ScopeIntegrations); err != nil {
 		return nil, nil, err
 	}
@@ -55,7 +56,7 @@ func (s *Service) CRM360Source(ctx context.Context, actor *hookhub.Token, id int
 // SetCRM360SourceAuth sets how the callers of one of the tenant's CRM360
 // integrations authenticate: a token, or their platform's signature with
 // its secret.
-func (s *Service) SetCRM360SourceAuth(ctx context.Context, actor *hookhub.Token, id int64, auth hookhub.SourceAuth, secret string) (*hookhub.Integration, *hookhub.CRM360Source, error) {
+func (s *Service) SetCRM360SourceAuth(ctx context.Context, actor *hookhub.Token, id int64, auth crm.SourceAuth, secret string) (*hookhub.Integration, *crm.CRM360Source, error) {
 	if err := s.authorize(actor, hookhub.ScopeIntegrations); err != nil {
 		return nil, nil, err
 	}
@@ -63,8 +64,8 @@ func (s *Service) SetCRM360SourceAuth(ctx context.Context, actor *hookhub.Token,
 	if err != nil {
 		return nil, nil, err
 	}
-	platform, _ := hookhub.CRM360Platform(in.Kind)
-	src := &hookhub.CRM360Source{IntegrationID: in.ID, TenantID: in.TenantID, Auth: auth, Secret: secret, UpdatedAt: s.now(), UpdatedBy: actor.ID}
+	platform, _ := crm.CRM360Platform(in.Kind)
+	src := &crm.CRM360Source{IntegrationID: in.ID, TenantID: in.TenantID, Auth: auth, Secret: secret, UpdatedAt: s.now(), UpdatedBy: actor.ID}
 	if err := src.Validate(platform); err != nil {
 		return nil, nil, err
 	}
@@ -76,10 +77,10 @@ func (s *Service) SetCRM360SourceAuth(ctx context.Context, actor *hookhub.Token,
 
 // crm360Source loads one of a tenant's integrations of a CRM360 kind
 // and its settings; an integration of another kind is not found.
-func (s *Service) crm360Source(ctx context.Context, tenantID string, id int64) (*hookhub.Integration, *hookhub.CRM360Source, error) {
+func (s *Service) crm360Source(ctx context.Context, tenantID string, id int64) (*hookhub.Integration, *crm.CRM360Source, error) {
 	in, err := s.store.GetIntegration(ctx, tenantID, id)
 	if err == nil {
-		if _, ok := hookhub.CRM360Platform(in.Kind); !ok {
+		if _, ok := crm.CRM360Platform(in.Kind); !ok {
 			err = hookhub.Errorf(hookhub.ENOTFOUND, "integration %d is of kind %s, not a CRM360 source", id, in.Kind)
 		}
 	}
@@ -89,7 +90,7 @@ func (s *Service) crm360Source(ctx context.Context, tenantID string, id int64) (
 	src, err := s.store.GetCRM360Source(ctx, tenantID, id)
 	switch {
 	case hookhub.ErrorCode(err) == hookhub.ENOTFOUND:
-		src = &hookhub.CRM360Source{IntegrationID: id, TenantID: tenantID, Auth: hookhub.AuthToken}
+		src = &crm.CRM360Source{IntegrationID: id, TenantID: tenantID, Auth: crm.AuthToken}
 	case err != nil:
 		return nil, nil, fmt.Errorf("get crm360 source: %w", err)
 	}
@@ -100,7 +101,7 @@ func (s *Service) crm360Source(ctx context.Context, tenantID string, id int64) (
 // by its CustomerName and DatabaseAlias, and its CRM360 integration by
 // SourceId. Either unknown is ENOTFOUND, saying which; another tenant's
 // integration is unknown.
-func (s *Service) FindCRM360Source(ctx context.Context, customerName, databaseAlias string, sourceID int64) (*hookhub.Integration, *hookhub.CRM360Source, error) {
+func (s *Service) FindCRM360Source(ctx context.Context, customerName, databaseAlias string, sourceID int64) (*hookhub.Integration, *crm.CRM360Source, error) {
 	a, err := s.store.CRM360AccountByName(ctx, customerName, databaseAlias)
 	if err != nil {
 		return nil, nil, fmt.Errorf("find crm360 customer: %w", err)
@@ -150,7 +151,7 @@ func (s *Service) QueueInbound(ctx context.Context, in *hookhub.Integration, m *
 // transaction with its events and the message's status (ch.MessageID).
 // The change is stamped with the integration's tenant and id, prepared and
 // checked first.
-func (s *Service) ApplyCRM(ctx context.Context, in *hookhub.Integration, ch *hookhub.CRMChange) (*hookhub.CRMResult, error) {
+func (s *Service) ApplyCRM(ctx context.Context, in *hookhub.Integration, ch *crm.CRMChange) (*crm.CRMResult, error) {
 	ch.TenantID, ch.IntegrationID = in.TenantID, in.ID
 	ch.Prepare()
 	if err := ch.Validate(); err != nil {
@@ -164,7 +165,7 @@ func (s *Service) ApplyCRM(ctx context.Context, in *hookhub.Integration, ch *hoo
 		s.wake()
 	}
 	for _, op := range ch.Ops {
-		if op.Kind == hookhub.OpSend {
+		if op.Kind == crm.OpSend {
 			call(s.wakeOutbox)
 			break
 		}

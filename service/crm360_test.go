@@ -11,16 +11,16 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/sqlite"
 )
 
-// The CRM360 kinds come from package crm360, which this package does not
-// import: the tests add the two they use.
-func init() {
-	hookhub.RegisterIntegrationKind(hookhub.IntegrationKind{Name: "crm360-shopify", Title: "Shopify (CRM360)"})
-	hookhub.RegisterIntegrationKind(hookhub.IntegrationKind{Name: "crm360-zendesk", Title: "Zendesk (CRM360)"})
-}
+// crm360Kinds are the two CRM360 kinds the tests use (package crm360,
+// which serves them, is not imported here).
+var crm360Kinds = hookhub.NewCatalog(hookhub.Product{IntegrationKinds: []hookhub.IntegrationKind{
+	{Name: "crm360-shopify", Title: "Shopify (CRM360)"}, {Name: "crm360-zendesk", Title: "Zendesk (CRM360)"},
+}})
 
 type crm360Bundle struct {
 	svc                 *service.Service
@@ -37,7 +37,7 @@ func crm360Setup(t *testing.T) *crm360Bundle {
 	t.Cleanup(func() { db.Close() })
 	b := &crm360Bundle{}
 	b.svc = service.New(service.Config{
-		Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: crm360Kinds,
 		Wake: func() { b.de.Add(1) }, WakeInbound: func() { b.inbound.Add(1) }, WakeOutbox: func() { b.outbox.Add(1) },
 	})
 	t.Cleanup(b.svc.Close)
@@ -86,7 +86,7 @@ func TestCRM360Sources(t *testing.T) {
 	theirs := b.integration(t, b.b, "crm360-shopify")
 
 	in, src, err := b.svc.FindCRM360Source(ctx, "fts", "prod", shop.ID)
-	if err != nil || in.ID != shop.ID || src.Auth != hookhub.AuthToken {
+	if err != nil || in.ID != shop.ID || src.Auth != crm.AuthToken {
 		t.Fatalf("FindCRM360Source = %+v, %+v, %v; want the shop with token auth by default", in, src, err)
 	}
 	_, _, err = b.svc.FindCRM360Source(ctx, "FTS", "Prod", theirs.ID)
@@ -94,16 +94,16 @@ func TestCRM360Sources(t *testing.T) {
 	_, _, err = b.svc.FindCRM360Source(ctx, "Nobody", "Prod", shop.ID)
 	wantCode(t, err, hookhub.ENOTFOUND, "")
 
-	_, _, err = b.svc.SetCRM360SourceAuth(ctx, b.a, desk.ID, hookhub.AuthShopify, "s")
+	_, _, err = b.svc.SetCRM360SourceAuth(ctx, b.a, desk.ID, crm.AuthShopify, "s")
 	wantCode(t, err, hookhub.EINVALID, "auth")
-	_, _, err = b.svc.SetCRM360SourceAuth(ctx, b.a, shop.ID, hookhub.AuthShopify, "")
+	_, _, err = b.svc.SetCRM360SourceAuth(ctx, b.a, shop.ID, crm.AuthShopify, "")
 	wantCode(t, err, hookhub.EINVALID, "secret")
-	_, _, err = b.svc.SetCRM360SourceAuth(ctx, b.b, shop.ID, hookhub.AuthToken, "")
+	_, _, err = b.svc.SetCRM360SourceAuth(ctx, b.b, shop.ID, crm.AuthToken, "")
 	wantCode(t, err, hookhub.ENOTFOUND, "")
-	if _, src, err := b.svc.SetCRM360SourceAuth(ctx, b.a, shop.ID, hookhub.AuthShopify, "shh"); err != nil || src.Secret != "shh" {
+	if _, src, err := b.svc.SetCRM360SourceAuth(ctx, b.a, shop.ID, crm.AuthShopify, "shh"); err != nil || src.Secret != "shh" {
 		t.Fatalf("SetCRM360SourceAuth = %+v, %v", src, err)
 	}
-	if _, src, _ := b.svc.FindCRM360Source(ctx, "FTS", "Prod", shop.ID); src.Auth != hookhub.AuthShopify || src.Secret != "shh" {
+	if _, src, _ := b.svc.FindCRM360Source(ctx, "FTS", "Prod", shop.ID); src.Auth != crm.AuthShopify || src.Secret != "shh" {
 		t.Errorf("source after setting its auth = %+v", src)
 	}
 }
@@ -147,11 +147,11 @@ func TestQueueAndApply(t *testing.T) {
 	}
 
 	// A change that breaks a rule is refused before the store.
-	_, err := b.svc.ApplyCRM(ctx, shop, &hookhub.CRMChange{Ops: []hookhub.CRMOp{{Kind: hookhub.OpSaveContact, Contact: &hookhub.Contact{Email: "nope"}}}})
+	_, err := b.svc.ApplyCRM(ctx, shop, &crm.CRMChange{Ops: []crm.CRMOp{{Kind: crm.OpSaveContact, Contact: &crm.Contact{Email: "nope"}}}})
 	wantCode(t, err, hookhub.EINVALID, "contact.email")
-	res, err := b.svc.ApplyCRM(ctx, shop, &hookhub.CRMChange{Attribution: hookhub.Attribution{ZoneID: 5}, Ops: []hookhub.CRMOp{
-		{Kind: hookhub.OpSaveContact, Contact: &hookhub.Contact{Email: " Bob@Example.com "}},
-		{Kind: hookhub.OpSend, Message: &hookhub.Message{Channel: hookhub.ChannelSMS, To: "+33600000000", Text: "hi"}},
+	res, err := b.svc.ApplyCRM(ctx, shop, &crm.CRMChange{Attribution: crm.Attribution{ZoneID: 5}, Ops: []crm.CRMOp{
+		{Kind: crm.OpSaveContact, Contact: &crm.Contact{Email: " Bob@Example.com "}},
+		{Kind: crm.OpSend, Message: &crm.Message{Channel: crm.ChannelSMS, To: "+33600000000", Text: "hi"}},
 	}})
 	if err != nil || len(res.Events) != 2 || b.de.Load() != 1 || b.outbox.Load() != 1 {
 		t.Fatalf("ApplyCRM = %+v, %v; engine woken %d, outbox %d; want 2 events and one wake-up each", res, err, b.de.Load(), b.outbox.Load())
@@ -163,7 +163,7 @@ func TestQueueAndApply(t *testing.T) {
 	if _, err := b.svc.GetMessage(ctx, b.b, res.Effects[1].ID); hookhub.ErrorCode(err) != hookhub.ENOTFOUND {
 		t.Errorf("another tenant's message: %v", err)
 	}
-	_, err = b.svc.ListMessages(ctx, b.a, hookhub.MessageFilter{Channel: "fax"})
+	_, err = b.svc.ListMessages(ctx, b.a, crm.MessageFilter{Channel: "fax"})
 	wantCode(t, err, hookhub.EINVALID, "channel")
 	if m, err := b.svc.GetInboundMessage(ctx, b.a, now.ID); err != nil || m.ID != now.ID {
 		t.Errorf("GetInboundMessage = %+v, %v", m, err)

@@ -20,7 +20,7 @@ func (s *Service) ListEventTypes(ctx context.Context, actor *hookhub.Token) ([]*
 	if err != nil {
 		return nil, fmt.Errorf("list event types: %w", err)
 	}
-	builtin := hookhub.BuiltinEventTypes()
+	builtin := s.catalog.EventTypes()
 	out := make([]*hookhub.EventType, 0, len(builtin)+len(own))
 	for i := range builtin {
 		out = append(out, &builtin[i])
@@ -49,7 +49,7 @@ func (s *Service) PutEventType(ctx context.Context, actor *hookhub.Token, t *hoo
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	if hookhub.IsBuiltinEventType(t.Name) {
+	if s.catalog.IsBuiltinEventType(t.Name) {
 		return nil, hookhub.Errorf(hookhub.ECONFLICT, "%s is a built-in event type and cannot be redefined", t.Name)
 	}
 	out := &hookhub.EventType{
@@ -68,7 +68,7 @@ func (s *Service) DeleteEventType(ctx context.Context, actor *hookhub.Token, nam
 	if err := s.authorize(actor, hookhub.ScopeEventTypes); err != nil {
 		return err
 	}
-	if hookhub.IsBuiltinEventType(name) {
+	if s.catalog.IsBuiltinEventType(name) {
 		return hookhub.Errorf(hookhub.ECONFLICT, "%s is a built-in event type and cannot be deleted", name)
 	}
 	if err := s.store.DeleteEventType(ctx, actor.TenantID, name); err != nil {
@@ -91,7 +91,7 @@ func (s *Service) catalogue(tenantID string) *catalogue {
 }
 
 func (c *catalogue) has(ctx context.Context, name string) (bool, error) {
-	if hookhub.IsBuiltinEventType(name) {
+	if c.s.catalog.IsBuiltinEventType(name) {
 		return true, nil
 	}
 	if c.own == nil {

@@ -21,7 +21,7 @@ func (s *Service) IntegrationKinds(ctx context.Context, actor *hookhub.Token, q 
 		return nil, err
 	}
 	out := []hookhub.IntegrationKind{}
-	for _, k := range hookhub.IntegrationKinds() {
+	for _, k := range s.catalog.IntegrationKinds() {
 		if k.Search(q) {
 			out = append(out, k)
 		}
@@ -43,7 +43,7 @@ func (s *Service) CreateIntegration(ctx context.Context, actor *hookhub.Token, i
 		Active: in.Active, Token: hookhub.NewIntegrationToken(),
 		CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID,
 	}
-	if err := out.Validate(); err != nil {
+	if err := out.Validate(s.catalog); err != nil {
 		return nil, err
 	}
 	if err := s.store.CreateIntegration(ctx, out); err != nil {
@@ -120,7 +120,7 @@ func (s *Service) RotateIntegrationURL(ctx context.Context, actor *hookhub.Token
 }
 
 func (s *Service) saveIntegration(ctx context.Context, in *hookhub.Integration) (*hookhub.Integration, error) {
-	if err := in.Validate(); err != nil {
+	if err := in.Validate(s.catalog); err != nil {
 		return nil, err
 	}
 	if err := s.store.UpdateIntegration(ctx, in); err != nil {
@@ -144,10 +144,8 @@ func (s *Service) DeleteIntegration(ctx context.Context, actor *hookhub.Token, i
 
 // IntegrationURL is the URL a platform posts to for in.
 func (s *Service) IntegrationURL(in *hookhub.Integration) string {
-	if _, ok := hookhub.CRM360Platform(in.Kind); ok {
-		// Posted to QueueProcess, not to a URL of its own; the source's
-		// full URL (with the tenant's name) is at /v1/crm360/sources/{id}.
-		return hookhub.CRM360SourceURL(s.BaseURL(), in, nil)
+	if k, ok := s.catalog.IntegrationKind(in.Kind); ok && k.URL != nil {
+		return k.URL(s.BaseURL(), in)
 	}
 	return s.BaseURL() + hookhub.InboundPath(in.Token)
 }

@@ -21,7 +21,7 @@ func TestPublish(t *testing.T) {
 	for _, tt := range []struct {
 		name       string
 		events     []*hookhub.Event
-		code       string
+		code       hookhub.Code
 		field      string
 		deliveries []int
 	}{

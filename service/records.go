@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // SaveRecords writes what a message received by in says: its contact,
@@ -14,7 +15,7 @@ import (
 // that raises, in one transaction that also marks the message done. The
 // change is stamped with in's tenant and id; it is checked first (EINVALID
 // names fields as "contact.email", "order.total").
-func (s *Service) SaveRecords(ctx context.Context, in *hookhub.Integration, ch *hookhub.RecordChange) (*hookhub.RecordResult, error) {
+func (s *Service) SaveRecords(ctx context.Context, in *hookhub.Integration, ch *crm.RecordChange) (*crm.RecordResult, error) {
 	ch.TenantID, ch.IntegrationID = in.TenantID, in.ID
 	if ch.Contact != nil {
 		ch.Contact.Normalize()
@@ -36,7 +37,7 @@ func (s *Service) SaveRecords(ctx context.Context, in *hookhub.Integration, ch *
 }
 
 // GetContact returns one of the tenant's contacts.
-func (s *Service) GetContact(ctx context.Context, actor *hookhub.Token, id int64) (*hookhub.Contact, error) {
+func (s *Service) GetContact(ctx context.Context, actor *hookhub.Token, id int64) (*crm.Contact, error) {
 	if err := s.authorize(actor, hookhub.ScopeRecordsRead); err != nil {
 		return nil, err
 	}
@@ -48,7 +49,7 @@ func (s *Service) GetContact(ctx context.Context, actor *hookhub.Token, id int64
 }
 
 // ListContacts lists the tenant's contacts, newest first.
-func (s *Service) ListContacts(ctx context.Context, actor *hookhub.Token, f hookhub.ContactFilter) ([]*hookhub.Contact, error) {
+func (s *Service) ListContacts(ctx context.Context, actor *hookhub.Token, f crm.ContactFilter) ([]*crm.Contact, error) {
 	if err := s.authorize(actor, hookhub.ScopeRecordsRead); err != nil {
 		return nil, err
 	}
@@ -60,7 +61,7 @@ func (s *Service) ListContacts(ctx context.Context, actor *hookhub.Token, f hook
 }
 
 // GetOrder returns one of the tenant's orders.
-func (s *Service) GetOrder(ctx context.Context, actor *hookhub.Token, id int64) (*hookhub.Order, error) {
+func (s *Service) GetOrder(ctx context.Context, actor *hookhub.Token, id int64) (*crm.Order, error) {
 	if err := s.authorize(actor, hookhub.ScopeRecordsRead); err != nil {
 		return nil, err
 	}
@@ -72,7 +73,7 @@ func (s *Service) GetOrder(ctx context.Context, actor *hookhub.Token, id int64) 
 }
 
 // ListOrders lists the tenant's orders, newest first.
-func (s *Service) ListOrders(ctx context.Context, actor *hookhub.Token, f hookhub.OrderFilter) ([]*hookhub.Order, error) {
+func (s *Service) ListOrders(ctx context.Context, actor *hookhub.Token, f crm.OrderFilter) ([]*crm.Order, error) {
 	if err := s.authorize(actor, hookhub.ScopeRecordsRead); err != nil {
 		return nil, err
 	}

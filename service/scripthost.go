@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/jsrun"
 )
 
@@ -54,10 +55,10 @@ func (s *Service) ScriptFuncs(w *hookhub.Webhook) map[string]jsrun.Func {
 				return nil, fmt.Errorf("addActivity: data: %w", err)
 			}
 			now := s.now()
-			ch := &hookhub.CRMChange{TenantID: w.TenantID, Ops: []hookhub.CRMOp{{
-				Kind:     hookhub.OpAddActivity,
-				Contact:  &hookhub.Contact{Email: email},
-				Activity: &hookhub.Activity{Type: typ, Data: data, OccurredAt: now},
+			ch := &crm.CRMChange{TenantID: w.TenantID, Ops: []crm.CRMOp{{
+				Kind:     crm.OpAddActivity,
+				Contact:  &crm.Contact{Email: email},
+				Activity: &crm.Activity{Type: typ, Data: data, OccurredAt: now},
 			}}}
 			ch.Prepare()
 			if err := ch.Validate(); err != nil {

@@ -9,12 +9,20 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/egress"
 )
 
+// Store is what the service keeps its objects in: hookhub's and the CRM's,
+// in one database (sqlstore implements both).
+type Store interface {
+	hookhub.Store
+	crm.Store
+}
+
 // Config is what a Service needs.
 type Config struct {
-	Store  hookhub.Store
+	Store  Store
 	Egress egress.Policy    // which target URLs webhooks may have
 	Now    func() time.Time // the clock; time.Now when nil
 	// Wake tells the delivery workers that work is due now (after a
@@ -31,6 +39,9 @@ type Config struct {
 	// ("https://hooks.example.com"), for integrations' URLs. Nil: those
 	// URLs are paths only ("/in/…").
 	PublicURL func() string
+	// Catalog is the vocabulary of the products served: event types,
+	// scope aliases, integration kinds. Nil: the built-in catalogue alone.
+	Catalog *hookhub.Catalog
 	// Rules are the adapters' rules for the webhooks of their formats, by
 	// format name, applied on every save.
 	Rules map[string]FormatRules
@@ -52,7 +63,7 @@ const DefaultMaxBatch = 256
 
 // Service runs hookhub's use cases. Its methods are safe for concurrent use.
 type Service struct {
-	store    hookhub.Store
+	store    Store
 	egress   egress.Policy
 	clock    func() time.Time
 	wakeFn   func()
@@ -61,6 +72,7 @@ type Service struct {
 	sender   Sender
 	baseURL  func() string
 	rules    map[string]FormatRules
+	catalog  *hookhub.Catalog
 	tokens   tokenCache
 
 	publishes chan *publishCall // unbuffered: a send succeeds only when the committer takes it
@@ -83,6 +95,7 @@ func New(cfg Config) *Service {
 		sender:    cfg.Sender,
 		baseURL:   cfg.PublicURL,
 		rules:     cfg.Rules,
+		catalog:   cfg.Catalog,
 		publishes: make(chan *publishCall),
 		quit:      make(chan struct{}),
 		done:      make(chan struct{}),
@@ -110,6 +123,9 @@ func (s *Service) Close() {
 	s.closeOnce.Do(func() { close(s.quit) })
 	<-s.done
 }
+
+// Catalog returns the vocabulary of the products served.
+func (s *Service) Catalog() *hookhub.Catalog { return s.catalog }
 
 // Logger returns the service's logger, for adapters that log beside it.
 func (s *Service) Logger() *slog.Logger { return s.log }

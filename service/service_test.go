@@ -38,7 +38,7 @@ func (c *clock) Add(d time.Duration) {
 
 // countingStore is the real store, counting the size of each Publish call.
 type countingStore struct {
-	hookhub.Store
+	service.Store
 	mu    sync.Mutex
 	sizes []int
 }
@@ -64,6 +64,10 @@ type options struct {
 	rules        map[string]service.FormatRules
 }
 
+// catalog is the tests' products: one that names a scope otherwise, as
+// SalesIQ does.
+var catalog = hookhub.NewCatalog(hookhub.Product{ScopeAliases: map[string]hookhub.Scope{"Example.hooks.READ": hookhub.ScopeWebhooksRead}})
+
 func setup(t *testing.T, opts options) (*service.Service, *bundle) {
 	t.Helper()
 	ctx := context.Background()
@@ -85,6 +89,7 @@ func setup(t *testing.T, opts options) (*service.Service, *bundle) {
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		MaxBatch: opts.maxBatch,
 		Rules:    opts.rules,
+		Catalog:  catalog,
 	})
 	t.Cleanup(svc.Close)
 	b.a = newTenant(t, svc, "A")
@@ -143,7 +148,7 @@ func event(typ string) *hookhub.Event {
 
 // wantCode fails unless err has the code (and, when field is not empty, a
 // problem with that field).
-func wantCode(t *testing.T, err error, code, field string) {
+func wantCode(t *testing.T, err error, code hookhub.Code, field string) {
 	t.Helper()
 	if got := hookhub.ErrorCode(err); got != code {
 		t.Fatalf("error code = %q (%v), want %q", got, err, code)

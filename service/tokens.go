@@ -97,7 +97,7 @@ func (s *Service) CreateToken(ctx context.Context, actor *hookhub.Token, name st
 	}
 	var granted []hookhub.Scope
 	for i, given := range scopes {
-		sc, ok := hookhub.ParseScope(string(given)) // a native scope or an adapter's alias of one
+		sc, ok := s.catalog.ParseScope(string(given)) // a native scope or an adapter's alias of one
 		if !ok {
 			p.Add(fmt.Sprintf("scopes[%d]", i), "%q is not a scope", given)
 		} else if !slices.Contains(granted, sc) {

@@ -62,7 +62,7 @@ func TestCreateToken(t *testing.T) {
 		actor   *hookhub.Token
 		scopes  []hookhub.Scope
 		expires time.Time
-		code    string
+		code    hookhub.Code
 		field   string
 	}{
 		{"ok", manager, []hookhub.Scope{hookhub.ScopeWebhooksRead}, time.Time{}, "", ""},

@@ -19,7 +19,7 @@ func TestCreateWebhook(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
 		w     hookhub.Webhook
-		code  string
+		code  hookhub.Code
 		field string
 	}{
 		{"defaults", hookhub.Webhook{URL: "https://receiver.example.com/hook", Events: []string{"contact.created", "conversation.*"}}, "", ""},

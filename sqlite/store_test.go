@@ -5,13 +5,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/sqlite"
 	"github.com/hookhub/hookhub/storetest"
 )
 
 func TestStore(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) hookhub.Store { return openTest(t) })
+	storetest.Run(t, func(t *testing.T) storetest.Store { return openTest(t) })
 }
 
 // openTest opens a new database in a temporary folder, closed when t ends.
@@ -32,7 +31,7 @@ func openTest(t *testing.T) *sqlite.DB {
 }
 
 func BenchmarkStore(b *testing.B) {
-	storetest.Bench(b, func(b *testing.B) hookhub.Store {
+	storetest.Bench(b, func(b *testing.B) storetest.Store {
 		key := make([]byte, 32)
 		rand.Read(key)
 		db, err := sqlite.Open(b.Context(), sqlite.Config{Path: filepath.Join(b.TempDir(), "hookhub.db"), Key: key})

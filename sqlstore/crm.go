@@ -11,15 +11,16 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // ApplyCRM applies a change's operations, publishes the events they raise
 // and marks its message done, in one transaction.
-func (s *Store) ApplyCRM(ctx context.Context, now time.Time, ch *hookhub.CRMChange) (*hookhub.CRMResult, error) {
+func (s *Store) ApplyCRM(ctx context.Context, now time.Time, ch *crm.CRMChange) (*crm.CRMResult, error) {
 	now = fromMSv(msv(now)) // what a read will give back
-	var res *hookhub.CRMResult
+	var res *crm.CRMResult
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		a := &applier{s: s, tx: tx, now: now, ch: ch, res: &hookhub.CRMResult{}}
+		a := &applier{s: s, tx: tx, now: now, ch: ch, res: &crm.CRMResult{}}
 		if ch.MessageID != 0 {
 			// First, so that a stale claim stops before it changes anything.
 			o := hookhub.InboundOutcome{Status: hookhub.InboundDone, Try: ch.MessageTry}
@@ -63,44 +64,44 @@ type applier struct {
 	s    *Store
 	tx   *sql.Tx
 	now  time.Time
-	ch   *hookhub.CRMChange
+	ch   *crm.CRMChange
 	op   int
-	res  *hookhub.CRMResult
+	res  *crm.CRMResult
 	reqs []hookhub.PublishRequest
 }
 
-func (a *applier) apply(ctx context.Context, op *hookhub.CRMOp) error {
+func (a *applier) apply(ctx context.Context, op *crm.CRMOp) error {
 	switch op.Kind {
-	case hookhub.OpSaveContact:
+	case crm.OpSaveContact:
 		_, err := a.saveContact(ctx, op.Contact, op.Ref)
 		return err
-	case hookhub.OpDeleteContact:
+	case crm.OpDeleteContact:
 		return a.deleteContact(ctx, op.Ref)
-	case hookhub.OpSaveProduct:
+	case crm.OpSaveProduct:
 		return a.saveProduct(ctx, op.Product)
-	case hookhub.OpDeleteProduct:
+	case crm.OpDeleteProduct:
 		return a.deleteByRef(ctx, "product", op.Ref)
-	case hookhub.OpSaveOrder:
+	case crm.OpSaveOrder:
 		return a.saveOrder(ctx, op.Contact, op.Ref, op.Order)
-	case hookhub.OpDeleteOrder:
+	case crm.OpDeleteOrder:
 		return a.deleteByRef(ctx, "order", op.Ref)
-	case hookhub.OpAddActivity:
+	case crm.OpAddActivity:
 		c, err := a.saveContact(ctx, op.Contact, op.Ref)
 		if err != nil {
 			return err
 		}
 		return a.addActivity(ctx, c.ID, op.Activity)
-	case hookhub.OpSaveTicket:
+	case crm.OpSaveTicket:
 		return a.saveTicket(ctx, op.Contact, op.Ticket)
-	case hookhub.OpReport:
+	case crm.OpReport:
 		return a.report(ctx, op.Report)
-	case hookhub.OpOptOut:
+	case crm.OpOptOut:
 		return a.optOut(ctx, op.OptOut)
-	case hookhub.OpStandardize:
+	case crm.OpStandardize:
 		return a.standardize(ctx, op.Select)
-	case hookhub.OpDedup:
+	case crm.OpDedup:
 		return a.dedup(ctx, op.Select)
-	case hookhub.OpSend:
+	case crm.OpSend:
 		return a.send(ctx, op.Message, op.Mail)
 	}
 	return hookhub.Invalid("kind", "unknown operation %q", op.Kind)
@@ -116,7 +117,7 @@ func (a *applier) raise(e *hookhub.Event, err error) error {
 }
 
 func (a *applier) effect(entity string, id int64, created, deleted bool, changed []string) {
-	a.res.Effects = append(a.res.Effects, hookhub.Effect{Op: a.op, Entity: entity, ID: id, Created: created, Deleted: deleted, Changed: changed})
+	a.res.Effects = append(a.res.Effects, crm.Effect{Op: a.op, Entity: entity, ID: id, Created: created, Deleted: deleted, Changed: changed})
 }
 
 // saved records the effect of saving a record and raises its created or
@@ -134,7 +135,7 @@ func (a *applier) saved(entity string, id int64, created bool, changed []string,
 
 // saveContact saves a contact: the one the source knows by ref, when it
 // has one, else the one with its e-mail, and then remembers ref.
-func (a *applier) saveContact(ctx context.Context, in *hookhub.Contact, ref string) (*hookhub.Contact, error) {
+func (a *applier) saveContact(ctx context.Context, in *crm.Contact, ref string) (*crm.Contact, error) {
 	c, created, changed, err := a.contactByRef(ctx, in, ref)
 	if err != nil {
 		return nil, err
@@ -158,7 +159,7 @@ func (a *applier) saveContact(ctx context.Context, in *hookhub.Contact, ref stri
 // contactByRef updates the contact the source knows by ref with in, and
 // returns nil when it knows none. A new e-mail address is taken when no
 // other contact has it.
-func (a *applier) contactByRef(ctx context.Context, in *hookhub.Contact, ref string) (*hookhub.Contact, bool, []string, error) {
+func (a *applier) contactByRef(ctx context.Context, in *crm.Contact, ref string) (*crm.Contact, bool, []string, error) {
 	if ref == "" {
 		return nil, false, nil, nil
 	}
@@ -167,10 +168,10 @@ func (a *applier) contactByRef(ctx context.Context, in *hookhub.Contact, ref str
 		return nil, false, nil, err
 	}
 	var changed []string
-	if hookhub.EmailKey(in.Email) != hookhub.EmailKey(old.Email) {
+	if crm.EmailKey(in.Email) != crm.EmailKey(old.Email) {
 		var n int
 		if err := a.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM contacts WHERE tenant_id = $1 AND email_key = $2`,
-			a.ch.TenantID, hookhub.EmailKey(in.Email)).Scan(&n); err != nil {
+			a.ch.TenantID, crm.EmailKey(in.Email)).Scan(&n); err != nil {
 			return nil, false, nil, fmt.Errorf("look for e-mail: %w", err)
 		}
 		if n > 0 {
@@ -190,7 +191,7 @@ func (a *applier) contactByRef(ctx context.Context, in *hookhub.Contact, ref str
 
 // refContact is the contact the source knows by ref, locked; nil when
 // there is none.
-func (a *applier) refContact(ctx context.Context, ref string) (*hookhub.Contact, error) {
+func (a *applier) refContact(ctx context.Context, ref string) (*crm.Contact, error) {
 	c, err := scanContact(a.tx.QueryRowContext(ctx, `SELECT `+prefixed("c.", contactColumns)+` FROM contact_refs r
 		JOIN contacts c ON c.id = r.contact_id AND c.tenant_id = r.tenant_id
 		WHERE r.tenant_id = $1 AND r.integration_id = $2 AND r.external_id = $3`+a.s.forUpdateOf("c"),
@@ -243,10 +244,10 @@ func (a *applier) deleteContact(ctx context.Context, ref string) error {
 		}
 	}
 	a.effect("contact", c.ID, false, true, nil)
-	return a.raise(c.Event(hookhub.EventContactDeleted, nil))
+	return a.raise(c.Event(crm.EventContactDeleted, nil))
 }
 
-func (a *applier) saveOrder(ctx context.Context, contact *hookhub.Contact, ref string, in *hookhub.Order) error {
+func (a *applier) saveOrder(ctx context.Context, contact *crm.Contact, ref string, in *crm.Order) error {
 	c, err := a.saveContact(ctx, contact, ref)
 	if err != nil {
 		return err
@@ -271,12 +272,12 @@ func (a *applier) deleteByRef(ctx context.Context, entity, ref string) error {
 	var event func(string, []string) (*hookhub.Event, error)
 	var err error
 	if entity == "product" {
-		var p *hookhub.Product
+		var p *crm.Product
 		if p, err = scanProduct(row); err == nil {
 			id, event = p.ID, p.Event
 		}
 	} else {
-		var o *hookhub.Order
+		var o *crm.Order
 		if o, err = scanOrder(row); err == nil {
 			id, event = o.ID, o.Event
 		}
@@ -298,8 +299,8 @@ func (a *applier) deleteByRef(ctx context.Context, entity, ref string) error {
 const productColumns = `id, tenant_id, integration_id, external_id, title, vendor, product_type, handle, status, tags, variants,
 	zone_id, brand_id, created_at, updated_at`
 
-func scanProduct(sc scanner) (*hookhub.Product, error) {
-	var p hookhub.Product
+func scanProduct(sc scanner) (*crm.Product, error) {
+	var p crm.Product
 	var tags, variants string
 	var created, updated int64
 	if err := sc.Scan(&p.ID, &p.TenantID, &p.IntegrationID, &p.ExternalID, &p.Title, &p.Vendor, &p.Type, &p.Handle, &p.Status,
@@ -318,12 +319,12 @@ func scanProduct(sc scanner) (*hookhub.Product, error) {
 
 var productFields = []string{"title", "vendor", "product_type", "handle", "status", "tags", "variants", "zone_id", "brand_id", "updated_at"}
 
-func productArgs(p *hookhub.Product) ([]any, error) {
+func productArgs(p *crm.Product) ([]any, error) {
 	if p.Tags == nil {
 		p.Tags = []string{}
 	}
 	if p.Variants == nil {
-		p.Variants = []hookhub.ProductVariant{}
+		p.Variants = []crm.ProductVariant{}
 	}
 	tags, err := json.Marshal(p.Tags)
 	if err != nil {
@@ -336,7 +337,7 @@ func productArgs(p *hookhub.Product) ([]any, error) {
 	return []any{p.Title, p.Vendor, p.Type, p.Handle, p.Status, string(tags), string(variants), p.ZoneID, p.BrandID, msv(p.UpdatedAt)}, nil
 }
 
-func (a *applier) saveProduct(ctx context.Context, in *hookhub.Product) error {
+func (a *applier) saveProduct(ctx context.Context, in *crm.Product) error {
 	p := *in
 	p.CreatedAt, p.UpdatedAt = a.now, a.now
 	rec, created, changed, err := upsertByRef(ctx, a, products, &p, p.ExternalID)
@@ -349,7 +350,7 @@ func (a *applier) saveProduct(ctx context.Context, in *hookhub.Product) error {
 // record is a product or a ticket: a record of an integration with an
 // external id.
 type record interface {
-	*hookhub.Product | *hookhub.Ticket
+	*crm.Product | *crm.Ticket
 }
 
 // refTable is how a record is stored: its table, the columns a read
@@ -365,20 +366,20 @@ type refTable[T record] struct {
 	touch         func(rec T, now time.Time)                            // sets its UpdatedAt
 }
 
-var products = refTable[*hookhub.Product]{
+var products = refTable[*crm.Product]{
 	name: "products", columns: productColumns, fields: productFields, args: productArgs, scan: scanProduct,
-	id:    func(p *hookhub.Product) int64 { return p.ID },
-	stamp: func(p *hookhub.Product, ten string, in, id int64) { p.TenantID, p.IntegrationID, p.ID = ten, in, id },
-	merge: (*hookhub.Product).Merge,
-	touch: func(p *hookhub.Product, now time.Time) { p.UpdatedAt = now },
+	id:    func(p *crm.Product) int64 { return p.ID },
+	stamp: func(p *crm.Product, ten string, in, id int64) { p.TenantID, p.IntegrationID, p.ID = ten, in, id },
+	merge: (*crm.Product).Merge,
+	touch: func(p *crm.Product, now time.Time) { p.UpdatedAt = now },
 }
 
-var tickets = refTable[*hookhub.Ticket]{
+var tickets = refTable[*crm.Ticket]{
 	name: "tickets", columns: ticketColumns, fields: ticketFields, args: ticketArgs, scan: scanTicket,
-	id:    func(t *hookhub.Ticket) int64 { return t.ID },
-	stamp: func(t *hookhub.Ticket, ten string, in, id int64) { t.TenantID, t.IntegrationID, t.ID = ten, in, id },
-	merge: (*hookhub.Ticket).Merge,
-	touch: func(t *hookhub.Ticket, now time.Time) { t.UpdatedAt = now },
+	id:    func(t *crm.Ticket) int64 { return t.ID },
+	stamp: func(t *crm.Ticket, ten string, in, id int64) { t.TenantID, t.IntegrationID, t.ID = ten, in, id },
+	merge: (*crm.Ticket).Merge,
+	touch: func(t *crm.Ticket, now time.Time) { t.UpdatedAt = now },
 }
 
 // upsertByRef inserts a record of the change's integration, or merges it
@@ -430,8 +431,8 @@ func update[T any](ctx context.Context, a *applier, table string, fields []strin
 const ticketColumns = `id, tenant_id, integration_id, external_id, contact_id, title, status, type, via, link, comments,
 	zone_id, brand_id, created_at, updated_at`
 
-func scanTicket(sc scanner) (*hookhub.Ticket, error) {
-	var t hookhub.Ticket
+func scanTicket(sc scanner) (*crm.Ticket, error) {
+	var t crm.Ticket
 	var created, updated int64
 	if err := sc.Scan(&t.ID, &t.TenantID, &t.IntegrationID, &t.ExternalID, &t.ContactID, &t.Title, &t.Status, &t.Type, &t.Via,
 		&t.Link, &t.Comments, &t.ZoneID, &t.BrandID, &created, &updated); err != nil {
@@ -443,11 +444,11 @@ func scanTicket(sc scanner) (*hookhub.Ticket, error) {
 
 var ticketFields = []string{"contact_id", "title", "status", "type", "via", "link", "comments", "zone_id", "brand_id", "updated_at"}
 
-func ticketArgs(t *hookhub.Ticket) ([]any, error) {
+func ticketArgs(t *crm.Ticket) ([]any, error) {
 	return []any{t.ContactID, t.Title, t.Status, t.Type, t.Via, t.Link, t.Comments, t.ZoneID, t.BrandID, msv(t.UpdatedAt)}, nil
 }
 
-func (a *applier) saveTicket(ctx context.Context, requester *hookhub.Contact, in *hookhub.Ticket) error {
+func (a *applier) saveTicket(ctx context.Context, requester *crm.Contact, in *crm.Ticket) error {
 	c, err := a.saveContact(ctx, requester, "")
 	if err != nil {
 		return err
@@ -463,8 +464,8 @@ func (a *applier) saveTicket(ctx context.Context, requester *hookhub.Contact, in
 
 const activityColumns = `id, tenant_id, contact_id, integration_id, type, data, occurred_at, zone_id, brand_id, created_at`
 
-func scanActivity(sc scanner) (*hookhub.Activity, error) {
-	var act hookhub.Activity
+func scanActivity(sc scanner) (*crm.Activity, error) {
+	var act crm.Activity
 	var data sql.NullString
 	var occurred, created int64
 	if err := sc.Scan(&act.ID, &act.TenantID, &act.ContactID, &act.IntegrationID, &act.Type, &data, &occurred, &act.ZoneID, &act.BrandID, &created); err != nil {
@@ -478,7 +479,7 @@ func scanActivity(sc scanner) (*hookhub.Activity, error) {
 }
 
 // insertActivity adds an activity of the contact and sets its id.
-func (a *applier) insertActivity(ctx context.Context, act *hookhub.Activity) error {
+func (a *applier) insertActivity(ctx context.Context, act *crm.Activity) error {
 	var data sql.NullString
 	if len(act.Data) > 0 {
 		data = sql.NullString{String: string(act.Data), Valid: true}
@@ -495,22 +496,22 @@ func (a *applier) insertActivity(ctx context.Context, act *hookhub.Activity) err
 	return nil
 }
 
-func (a *applier) addActivity(ctx context.Context, contactID int64, in *hookhub.Activity) error {
+func (a *applier) addActivity(ctx context.Context, contactID int64, in *crm.Activity) error {
 	act := *in
 	act.TenantID, act.ContactID, act.IntegrationID, act.CreatedAt = a.ch.TenantID, contactID, a.ch.IntegrationID, a.now
 	if err := a.insertActivity(ctx, &act); err != nil {
 		return err
 	}
 	a.effect("activity", act.ID, true, false, nil)
-	return a.raise(act.Event(hookhub.EventActivityCreated))
+	return a.raise(act.Event(crm.EventActivityCreated))
 }
 
 // selectContact loads and locks the contact sel names; ENOTFOUND when the
 // tenant has none.
-func (a *applier) selectContact(ctx context.Context, sel hookhub.ContactSelector) (*hookhub.Contact, error) {
+func (a *applier) selectContact(ctx context.Context, sel crm.ContactSelector) (*crm.Contact, error) {
 	q, arg := `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = $1 AND id = $2`, any(sel.ID)
 	if sel.ID == 0 {
-		q, arg = `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = $1 AND email_key = $2`, hookhub.EmailKey(sel.Email)
+		q, arg = `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = $1 AND email_key = $2`, crm.EmailKey(sel.Email)
 	}
 	c, err := scanContact(a.tx.QueryRowContext(ctx, q+a.s.forUpdate(), a.ch.TenantID, arg))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -525,7 +526,7 @@ func (a *applier) selectContact(ctx context.Context, sel hookhub.ContactSelector
 	return c, nil
 }
 
-func (a *applier) standardize(ctx context.Context, sel hookhub.ContactSelector) error {
+func (a *applier) standardize(ctx context.Context, sel crm.ContactSelector) error {
 	c, err := a.selectContact(ctx, sel)
 	if err != nil {
 		return err
@@ -542,7 +543,7 @@ func (a *applier) standardize(ctx context.Context, sel hookhub.ContactSelector) 
 // dedup merges each group of duplicates into its oldest contact: the
 // others' records and external ids move to it, an activity keeps each as
 // it was, and they are deleted.
-func (a *applier) dedup(ctx context.Context, sel hookhub.ContactSelector) error {
+func (a *applier) dedup(ctx context.Context, sel crm.ContactSelector) error {
 	var only int64
 	if !sel.IsZero() {
 		c, err := a.selectContact(ctx, sel)
@@ -555,8 +556,8 @@ func (a *applier) dedup(ctx context.Context, sel hookhub.ContactSelector) error 
 	if err != nil {
 		return fmt.Errorf("list contacts to dedup: %w", err)
 	}
-	for _, g := range hookhub.DuplicateGroups(all) {
-		if only != 0 && !slices.ContainsFunc(g, func(c *hookhub.Contact) bool { return c.ID == only }) {
+	for _, g := range crm.DuplicateGroups(all) {
+		if only != 0 && !slices.ContainsFunc(g, func(c *crm.Contact) bool { return c.ID == only }) {
 			continue
 		}
 		if err := a.merge(ctx, g[0], g[1:]); err != nil {
@@ -566,7 +567,7 @@ func (a *applier) dedup(ctx context.Context, sel hookhub.ContactSelector) error 
 	return nil
 }
 
-func (a *applier) merge(ctx context.Context, keep *hookhub.Contact, dups []*hookhub.Contact) error {
+func (a *applier) merge(ctx context.Context, keep *crm.Contact, dups []*crm.Contact) error {
 	var changed []string
 	var merged []int64
 	for _, d := range dups {
@@ -585,7 +586,7 @@ func (a *applier) merge(ctx context.Context, keep *hookhub.Contact, dups []*hook
 		if err != nil {
 			return fmt.Errorf("encode merged contact: %w", err)
 		}
-		act := &hookhub.Activity{TenantID: a.ch.TenantID, ContactID: keep.ID, IntegrationID: a.ch.IntegrationID, Type: hookhub.ActivityMerge,
+		act := &crm.Activity{TenantID: a.ch.TenantID, ContactID: keep.ID, IntegrationID: a.ch.IntegrationID, Type: crm.ActivityMerge,
 			Data: data, OccurredAt: a.now, CreatedAt: a.now}
 		if err := a.insertActivity(ctx, act); err != nil {
 			return err
@@ -606,12 +607,12 @@ func (a *applier) merge(ctx context.Context, keep *hookhub.Contact, dups []*hook
 }
 
 // GetProduct finds one of a tenant's products.
-func (s *Store) GetProduct(ctx context.Context, tenantID string, id int64) (*hookhub.Product, error) {
+func (s *Store) GetProduct(ctx context.Context, tenantID string, id int64) (*crm.Product, error) {
 	return getOne(ctx, s, scanProduct, "product", `SELECT `+productColumns+` FROM products WHERE tenant_id = $1 AND id = $2`, tenantID, id)
 }
 
 // ListProducts lists a tenant's products, newest first.
-func (s *Store) ListProducts(ctx context.Context, tenantID string, f hookhub.ProductFilter) ([]*hookhub.Product, error) {
+func (s *Store) ListProducts(ctx context.Context, tenantID string, f crm.ProductFilter) ([]*crm.Product, error) {
 	var w where
 	w.add("tenant_id = %s", tenantID)
 	if f.IntegrationID != 0 {
@@ -624,12 +625,12 @@ func (s *Store) ListProducts(ctx context.Context, tenantID string, f hookhub.Pro
 }
 
 // GetTicket finds one of a tenant's tickets.
-func (s *Store) GetTicket(ctx context.Context, tenantID string, id int64) (*hookhub.Ticket, error) {
+func (s *Store) GetTicket(ctx context.Context, tenantID string, id int64) (*crm.Ticket, error) {
 	return getOne(ctx, s, scanTicket, "ticket", `SELECT `+ticketColumns+` FROM tickets WHERE tenant_id = $1 AND id = $2`, tenantID, id)
 }
 
 // ListTickets lists a tenant's tickets, newest first.
-func (s *Store) ListTickets(ctx context.Context, tenantID string, f hookhub.TicketFilter) ([]*hookhub.Ticket, error) {
+func (s *Store) ListTickets(ctx context.Context, tenantID string, f crm.TicketFilter) ([]*crm.Ticket, error) {
 	var w where
 	w.add("tenant_id = %s", tenantID)
 	if f.ContactID != 0 {
@@ -648,7 +649,7 @@ func (s *Store) ListTickets(ctx context.Context, tenantID string, f hookhub.Tick
 }
 
 // ListActivities lists a tenant's activities, newest first.
-func (s *Store) ListActivities(ctx context.Context, tenantID string, f hookhub.ActivityFilter) ([]*hookhub.Activity, error) {
+func (s *Store) ListActivities(ctx context.Context, tenantID string, f crm.ActivityFilter) ([]*crm.Activity, error) {
 	var w where
 	w.add("tenant_id = %s", tenantID)
 	if f.ContactID != 0 {

@@ -7,12 +7,13 @@ import (
 	"fmt"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 const crm360AccountColumns = `tenant_id, customer_name, database_alias, updated_at`
 
-func scanCRM360Account(sc scanner) (*hookhub.CRM360Account, error) {
-	var a hookhub.CRM360Account
+func scanCRM360Account(sc scanner) (*crm.CRM360Account, error) {
+	var a crm.CRM360Account
 	var updated int64
 	if err := sc.Scan(&a.TenantID, &a.CustomerName, &a.DatabaseAlias, &updated); err != nil {
 		return nil, err
@@ -22,12 +23,12 @@ func scanCRM360Account(sc scanner) (*hookhub.CRM360Account, error) {
 }
 
 // PutCRM360Account sets a tenant's CRM360 name.
-func (s *Store) PutCRM360Account(ctx context.Context, a *hookhub.CRM360Account) error {
+func (s *Store) PutCRM360Account(ctx context.Context, a *crm.CRM360Account) error {
 	_, err := s.W.ExecContext(ctx, `INSERT INTO crm360_accounts (tenant_id, customer_name, database_alias, customer_key, alias_key, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (tenant_id) DO UPDATE SET customer_name = excluded.customer_name, database_alias = excluded.database_alias,
 			customer_key = excluded.customer_key, alias_key = excluded.alias_key, updated_at = excluded.updated_at`,
-		a.TenantID, a.CustomerName, a.DatabaseAlias, hookhub.CRM360Key(a.CustomerName), hookhub.CRM360Key(a.DatabaseAlias), msv(a.UpdatedAt))
+		a.TenantID, a.CustomerName, a.DatabaseAlias, crm.CRM360Key(a.CustomerName), crm.CRM360Key(a.DatabaseAlias), msv(a.UpdatedAt))
 	if err != nil {
 		if s.Dialect.IsUniqueViolation(err) {
 			return hookhub.Errorf(hookhub.ECONFLICT, "another tenant has CustomerName %q and DatabaseAlias %q", a.CustomerName, a.DatabaseAlias)
@@ -38,7 +39,7 @@ func (s *Store) PutCRM360Account(ctx context.Context, a *hookhub.CRM360Account) 
 }
 
 // GetCRM360Account returns a tenant's CRM360 name.
-func (s *Store) GetCRM360Account(ctx context.Context, tenantID string) (*hookhub.CRM360Account, error) {
+func (s *Store) GetCRM360Account(ctx context.Context, tenantID string) (*crm.CRM360Account, error) {
 	a, err := scanCRM360Account(s.R.QueryRowContext(ctx, `SELECT `+crm360AccountColumns+` FROM crm360_accounts WHERE tenant_id = $1`, tenantID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, hookhub.Errorf(hookhub.ENOTFOUND, "the tenant has no CRM360 name yet")
@@ -50,9 +51,9 @@ func (s *Store) GetCRM360Account(ctx context.Context, tenantID string) (*hookhub
 }
 
 // CRM360AccountByName finds the tenant of a CRM360 name, in any case.
-func (s *Store) CRM360AccountByName(ctx context.Context, customerName, databaseAlias string) (*hookhub.CRM360Account, error) {
+func (s *Store) CRM360AccountByName(ctx context.Context, customerName, databaseAlias string) (*crm.CRM360Account, error) {
 	a, err := scanCRM360Account(s.R.QueryRowContext(ctx, `SELECT `+crm360AccountColumns+` FROM crm360_accounts
-		WHERE customer_key = $1 AND alias_key = $2`, hookhub.CRM360Key(customerName), hookhub.CRM360Key(databaseAlias)))
+		WHERE customer_key = $1 AND alias_key = $2`, crm.CRM360Key(customerName), crm.CRM360Key(databaseAlias)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, hookhub.Errorf(hookhub.ENOTFOUND, "no customer has CustomerName %q and DatabaseAlias %q", customerName, databaseAlias)
 	}
@@ -63,7 +64,7 @@ func (s *Store) CRM360AccountByName(ctx context.Context, customerName, databaseA
 }
 
 // PutCRM360Source sets the settings of one of a tenant's integrations.
-func (s *Store) PutCRM360Source(ctx context.Context, src *hookhub.CRM360Source) error {
+func (s *Store) PutCRM360Source(ctx context.Context, src *crm.CRM360Source) error {
 	var secret []byte
 	if src.Secret != "" {
 		secret = s.Sealer.Seal([]byte(src.Secret))
@@ -89,8 +90,8 @@ func (s *Store) PutCRM360Source(ctx context.Context, src *hookhub.CRM360Source) 
 }
 
 // GetCRM360Source returns the settings of one of a tenant's integrations.
-func (s *Store) GetCRM360Source(ctx context.Context, tenantID string, integrationID int64) (*hookhub.CRM360Source, error) {
-	src := hookhub.CRM360Source{IntegrationID: integrationID, TenantID: tenantID}
+func (s *Store) GetCRM360Source(ctx context.Context, tenantID string, integrationID int64) (*crm.CRM360Source, error) {
+	src := crm.CRM360Source{IntegrationID: integrationID, TenantID: tenantID}
 	var auth string
 	var secret []byte
 	var updated int64
@@ -109,7 +110,7 @@ func (s *Store) GetCRM360Source(ctx context.Context, tenantID string, integratio
 		}
 		src.Secret = string(plain)
 	}
-	src.Auth, src.UpdatedAt = hookhub.SourceAuth(auth), fromMSv(updated)
+	src.Auth, src.UpdatedAt = crm.SourceAuth(auth), fromMSv(updated)
 	return &src, nil
 }
 
@@ -121,7 +122,7 @@ func (s *Store) QueueInboundMessage(ctx context.Context, m *hookhub.InboundMessa
 			return err
 		}
 		for _, to := range copyTo {
-			mail := hookhub.InboundCopyMail(m, to, m.ReceivedAt)
+			mail := crm.InboundCopyMail(m, to, m.ReceivedAt)
 			if err := insertMail(ctx, tx, &mail); err != nil {
 				return err
 			}

@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 const messageColumns = `id, tenant_id, integration_id, contact_id, channel, provider, provider_id, to_addr, from_addr, subject, body,
 	data, status, reason, events, attempts, mail_id, zone_id, brand_id, run_at, created_at, updated_at, sent_at`
 
-func scanMessage(sc scanner) (*hookhub.Message, error) {
-	var m hookhub.Message
+func scanMessage(sc scanner) (*crm.Message, error) {
+	var m crm.Message
 	var channel, status, events string
 	var data sql.NullString
 	var runAt, created, updated int64
@@ -32,7 +33,7 @@ func scanMessage(sc scanner) (*hookhub.Message, error) {
 	if data.Valid {
 		m.Data = json.RawMessage(data.String)
 	}
-	m.Channel, m.Status = hookhub.Channel(channel), hookhub.MessageStatus(status)
+	m.Channel, m.Status = crm.Channel(channel), crm.MessageStatus(status)
 	m.RunAt, m.CreatedAt, m.UpdatedAt, m.SentAt = fromMSv(runAt), fromMSv(created), fromMSv(updated), fromMS(sent)
 	return &m, nil
 }
@@ -42,9 +43,9 @@ func scanMessage(sc scanner) (*hookhub.Message, error) {
 var messageFields = []string{"contact_id", "provider", "provider_id", "to_addr", "from_addr", "subject", "body", "data",
 	"status", "reason", "events", "attempts", "mail_id", "zone_id", "brand_id", "run_at", "updated_at", "sent_at"}
 
-func messageArgs(m *hookhub.Message) ([]any, error) {
+func messageArgs(m *crm.Message) ([]any, error) {
 	if m.Events == nil {
-		m.Events = []hookhub.MessageEvent{}
+		m.Events = []crm.MessageEvent{}
 	}
 	events, err := json.Marshal(m.Events)
 	if err != nil {
@@ -59,7 +60,7 @@ func messageArgs(m *hookhub.Message) ([]any, error) {
 }
 
 // insertMessage stores m, stamped at now, and sets its id.
-func (a *applier) insertMessage(ctx context.Context, m *hookhub.Message) error {
+func (a *applier) insertMessage(ctx context.Context, m *crm.Message) error {
 	m.TenantID, m.CreatedAt, m.UpdatedAt = a.ch.TenantID, a.now, a.now
 	if m.IntegrationID == 0 {
 		m.IntegrationID = a.ch.IntegrationID
@@ -83,12 +84,12 @@ func (a *applier) insertMessage(ctx context.Context, m *hookhub.Message) error {
 // addressContacts are the tenant's contacts with an address on a channel
 // (a phone number in the form PhoneKey gives, an e-mail address), oldest
 // first, locked.
-func (a *applier) addressContacts(ctx context.Context, ch hookhub.Channel, address string) ([]*hookhub.Contact, error) {
-	col, key := "phone_key", hookhub.PhoneKey(hookhub.Phone{Number: address})
+func (a *applier) addressContacts(ctx context.Context, ch crm.Channel, address string) ([]*crm.Contact, error) {
+	col, key := "phone_key", crm.PhoneKey(crm.Phone{Number: address})
 	switch ch {
-	case hookhub.ChannelEmail:
-		col, key = "email_key", hookhub.EmailKey(address)
-	case hookhub.ChannelWallet:
+	case crm.ChannelEmail:
+		col, key = "email_key", crm.EmailKey(address)
+	case crm.ChannelWallet:
 		return nil, nil
 	}
 	if key == "" {
@@ -106,7 +107,7 @@ func (a *applier) addressContacts(ctx context.Context, ch hookhub.Channel, addre
 // report records a provider's news of a message: the message is created
 // when it is the first news, its status moved on, and the consent of its
 // recipients changed when the news says so.
-func (a *applier) report(ctx context.Context, r *hookhub.MessageReport) error {
+func (a *applier) report(ctx context.Context, r *crm.MessageReport) error {
 	m, err := scanMessage(a.tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages
 		WHERE tenant_id = $1 AND channel = $2 AND provider = $3 AND provider_id = $4 AND provider_id <> ''`+a.s.forUpdate(), // the partial index messages_provider
 		a.ch.TenantID, string(r.Channel), r.Provider, r.ProviderID))
@@ -119,7 +120,7 @@ func (a *applier) report(ctx context.Context, r *hookhub.MessageReport) error {
 		return err
 	}
 	if created {
-		m = &hookhub.Message{Channel: r.Channel, Provider: r.Provider, ProviderID: r.ProviderID, To: r.To}
+		m = &crm.Message{Channel: r.Channel, Provider: r.Provider, ProviderID: r.ProviderID, To: r.To}
 		if len(recipients) > 0 {
 			m.ContactID = recipients[0].ID
 		}
@@ -145,7 +146,7 @@ func (a *applier) report(ctx context.Context, r *hookhub.MessageReport) error {
 			return err
 		}
 	}
-	field, consent, ok := hookhub.ConsentAfter(r.Channel, r.Event)
+	field, consent, ok := crm.ConsentAfter(r.Channel, r.Event)
 	if !ok {
 		return nil
 	}
@@ -154,7 +155,7 @@ func (a *applier) report(ctx context.Context, r *hookhub.MessageReport) error {
 
 // setConsent sets a consent on contacts, raising contact.changed for
 // those it changes.
-func (a *applier) setConsent(ctx context.Context, cs []*hookhub.Contact, field string, v hookhub.Consent) error {
+func (a *applier) setConsent(ctx context.Context, cs []*crm.Contact, field string, v crm.Consent) error {
 	for _, c := range cs {
 		if !c.SetConsent(field, v) {
 			continue
@@ -171,33 +172,33 @@ func (a *applier) setConsent(ctx context.Context, cs []*hookhub.Contact, field s
 
 // optOut withdraws the channel's consent of every contact with the
 // address.
-func (a *applier) optOut(ctx context.Context, o *hookhub.OptOut) error {
+func (a *applier) optOut(ctx context.Context, o *crm.OptOut) error {
 	cs, err := a.addressContacts(ctx, o.Channel, o.Address)
 	if err != nil {
 		return err
 	}
 	if len(cs) == 0 {
 		what := "mobile number"
-		if o.Channel == hookhub.ChannelEmail {
+		if o.Channel == crm.ChannelEmail {
 			what = "e-mail address"
 		}
 		return hookhub.Errorf(hookhub.ENOTFOUND, "no contact has the %s %s; nothing changed", what, o.Address)
 	}
 	field := "sms_consent"
-	if o.Channel == hookhub.ChannelEmail {
+	if o.Channel == crm.ChannelEmail {
 		field = "email_consent"
 	}
 	for _, c := range cs {
 		a.effect("contact", c.ID, false, false, nil)
 	}
-	return a.setConsent(ctx, cs, field, hookhub.ConsentWithdrawn)
+	return a.setConsent(ctx, cs, field, crm.ConsentWithdrawn)
 }
 
 // send queues a message, linked to the oldest contact with its address,
 // or stores it blocked when that contact's consent does not allow it.
-func (a *applier) send(ctx context.Context, in *hookhub.Message, mail *hookhub.Mail) error {
+func (a *applier) send(ctx context.Context, in *crm.Message, mail *hookhub.Mail) error {
 	m := *in
-	m.Status, m.Events = hookhub.MessageQueued, nil
+	m.Status, m.Events = crm.MessageQueued, nil
 	cs, err := a.addressContacts(ctx, m.Channel, m.To)
 	if err != nil {
 		return err
@@ -220,7 +221,7 @@ func (a *applier) send(ctx context.Context, in *hookhub.Message, mail *hookhub.M
 	if err := a.insertMessage(ctx, &m); err != nil {
 		return err
 	}
-	if !blocked && m.Channel != hookhub.ChannelEmail {
+	if !blocked && m.Channel != crm.ChannelEmail {
 		if err := a.s.notifyDue(ctx, a.tx); err != nil {
 			return err
 		}
@@ -229,12 +230,12 @@ func (a *applier) send(ctx context.Context, in *hookhub.Message, mail *hookhub.M
 }
 
 // GetMessage finds one of a tenant's messages.
-func (s *Store) GetMessage(ctx context.Context, tenantID string, id int64) (*hookhub.Message, error) {
+func (s *Store) GetMessage(ctx context.Context, tenantID string, id int64) (*crm.Message, error) {
 	return getOne(ctx, s, scanMessage, "message", `SELECT `+messageColumns+` FROM messages WHERE tenant_id = $1 AND id = $2`, tenantID, id)
 }
 
 // ListMessages lists a tenant's messages, newest first.
-func (s *Store) ListMessages(ctx context.Context, tenantID string, f hookhub.MessageFilter) ([]*hookhub.Message, error) {
+func (s *Store) ListMessages(ctx context.Context, tenantID string, f crm.MessageFilter) ([]*crm.Message, error) {
 	var w where
 	w.add("tenant_id = %s", tenantID)
 	if f.Channel != "" {
@@ -250,7 +251,7 @@ func (s *Store) ListMessages(ctx context.Context, tenantID string, f hookhub.Mes
 }
 
 // ClaimOutbox leases due queued SMS and wallet updates.
-func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*hookhub.Message, error) {
+func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*crm.Message, error) {
 	lock := ""
 	if s.Dialect.Name == "postgres" {
 		lock = " FOR UPDATE SKIP LOCKED"
@@ -266,7 +267,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease
 }
 
 // FinishOutbox records how handing a message to its provider went.
-func (s *Store) FinishOutbox(ctx context.Context, now time.Time, tenantID string, id int64, o hookhub.OutboxOutcome) error {
+func (s *Store) FinishOutbox(ctx context.Context, now time.Time, tenantID string, id int64, o crm.OutboxOutcome) error {
 	now = fromMSv(msv(now))
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		m, err := scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE tenant_id = $1 AND id = $2`+s.forUpdate(), tenantID, id))
@@ -276,10 +277,10 @@ func (s *Store) FinishOutbox(ctx context.Context, now time.Time, tenantID string
 		if err != nil {
 			return fmt.Errorf("get message: %w", err)
 		}
-		if m.Status != hookhub.MessageQueued || o.Try != 0 && m.Attempts != o.Try {
+		if m.Status != crm.MessageQueued || o.Try != 0 && m.Attempts != o.Try {
 			return hookhub.Errorf(hookhub.ECONFLICT, "message %d was claimed again or finished", id)
 		}
-		a := &applier{s: s, tx: tx, now: now, ch: &hookhub.CRMChange{TenantID: tenantID}, res: &hookhub.CRMResult{}}
+		a := &applier{s: s, tx: tx, now: now, ch: &crm.CRMChange{TenantID: tenantID}, res: &crm.CRMResult{}}
 		changed := []string{"attempts"}
 		m.Reason, m.UpdatedAt = o.Error, now
 		if o.Provider != "" && m.Provider == "" {
@@ -288,19 +289,19 @@ func (s *Store) FinishOutbox(ctx context.Context, now time.Time, tenantID string
 		if o.ProviderID != "" {
 			m.ProviderID = o.ProviderID
 		}
-		if o.Status == hookhub.MessageQueued {
+		if o.Status == crm.MessageQueued {
 			m.RunAt = o.RetryAt
 		} else {
 			m.Status, changed = o.Status, []string{"status"}
-			m.Events = append(m.Events, hookhub.MessageEvent{Type: "handoff", Status: o.Status, At: now, Detail: o.Error})
-			if o.Status == hookhub.MessageSent || o.Status == hookhub.MessageLogged {
+			m.Events = append(m.Events, crm.MessageEvent{Type: "handoff", Status: o.Status, At: now, Detail: o.Error})
+			if o.Status == crm.MessageSent || o.Status == crm.MessageLogged {
 				m.SentAt = now
 			}
 		}
 		if err := update(ctx, a, "messages", messageFields, m.ID, messageArgs, m); err != nil {
 			return err
 		}
-		if o.Status == hookhub.MessageQueued {
+		if o.Status == crm.MessageQueued {
 			return nil
 		}
 		if err := a.saved("message", m.ID, false, changed, m.Event); err != nil {
@@ -313,11 +314,11 @@ func (s *Store) FinishOutbox(ctx context.Context, now time.Time, tenantID string
 
 // followMail moves the message an outbox e-mail sends along with it.
 func (s *Store) followMail(ctx context.Context, tx *sql.Tx, mailID int64, state hookhub.MailState, errMsg string, now time.Time, sent sql.NullInt64) error {
-	status := map[hookhub.MailState]hookhub.MessageStatus{
-		hookhub.MailSent: hookhub.MessageSent, hookhub.MailLogged: hookhub.MessageLogged, hookhub.MailFailed: hookhub.MessageFailed,
+	status := map[hookhub.MailState]crm.MessageStatus{
+		hookhub.MailSent: crm.MessageSent, hookhub.MailLogged: crm.MessageLogged, hookhub.MailFailed: crm.MessageFailed,
 	}[state]
 	if status == "" {
-		status = hookhub.MessageQueued
+		status = crm.MessageQueued
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = $1, reason = $2, sent_at = $3, attempts = attempts + 1, updated_at = $4
 		WHERE mail_id = $5 AND mail_id <> 0 AND status = 'queued'`, string(status), errMsg, sent, msv(now), mailID); err != nil {

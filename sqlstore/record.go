@@ -10,15 +10,16 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // SaveRecords applies a change to a tenant's records, publishes the events
 // it raises and marks its message done, in one transaction.
-func (s *Store) SaveRecords(ctx context.Context, now time.Time, ch *hookhub.RecordChange) (*hookhub.RecordResult, error) {
+func (s *Store) SaveRecords(ctx context.Context, now time.Time, ch *crm.RecordChange) (*crm.RecordResult, error) {
 	now = fromMSv(msv(now)) // what a read will give back
-	var res *hookhub.RecordResult
+	var res *crm.RecordResult
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res = &hookhub.RecordResult{}
+		res = &crm.RecordResult{}
 		var reqs []hookhub.PublishRequest
 		raise := func(e *hookhub.Event, err error) error {
 			if err != nil {
@@ -34,9 +35,9 @@ func (s *Store) SaveRecords(ctx context.Context, now time.Time, ch *hookhub.Reco
 		res.Contact, res.ContactCreated, res.ContactChanged = c, created, changed
 		switch {
 		case created:
-			err = raise(c.Event(hookhub.EventContactCreated, nil))
+			err = raise(c.Event(crm.EventContactCreated, nil))
 		case len(changed) > 0:
-			err = raise(c.Event(hookhub.EventContactChanged, changed))
+			err = raise(c.Event(crm.EventContactChanged, changed))
 		}
 		if err != nil {
 			return err
@@ -49,9 +50,9 @@ func (s *Store) SaveRecords(ctx context.Context, now time.Time, ch *hookhub.Reco
 			res.Order, res.OrderCreated, res.OrderChanged = o, created, changed
 			switch {
 			case created:
-				err = raise(o.Event(hookhub.EventOrderCreated, nil))
+				err = raise(o.Event(crm.EventOrderCreated, nil))
 			case len(changed) > 0:
-				err = raise(o.Event(hookhub.EventOrderChanged, changed))
+				err = raise(o.Event(crm.EventOrderChanged, changed))
 			}
 			if err != nil {
 				return err
@@ -79,8 +80,8 @@ const contactColumns = `id, tenant_id, first_name, last_name, email, phone_count
 	billing_address, shipping_address, source, integration_id, zone_id, brand_id, address_type_id,
 	email_consent, sms_consent, created_at, updated_at`
 
-func scanContact(sc scanner) (*hookhub.Contact, error) {
-	var c hookhub.Contact
+func scanContact(sc scanner) (*crm.Contact, error) {
+	var c crm.Contact
 	var billing, shipping sql.NullString
 	var emailConsent, smsConsent string
 	var created, updated int64
@@ -92,7 +93,7 @@ func scanContact(sc scanner) (*hookhub.Contact, error) {
 	}
 	for _, a := range []struct {
 		col sql.NullString
-		dst **hookhub.Address
+		dst **crm.Address
 	}{{billing, &c.BillingAddress}, {shipping, &c.ShippingAddress}} {
 		if a.col.Valid {
 			if err := json.Unmarshal([]byte(a.col.String), a.dst); err != nil {
@@ -100,7 +101,7 @@ func scanContact(sc scanner) (*hookhub.Contact, error) {
 			}
 		}
 	}
-	c.EmailConsent, c.SMSConsent = hookhub.Consent(emailConsent), hookhub.Consent(smsConsent)
+	c.EmailConsent, c.SMSConsent = crm.Consent(emailConsent), crm.Consent(smsConsent)
 	c.CreatedAt, c.UpdatedAt = fromMSv(created), fromMSv(updated)
 	return &c, nil
 }
@@ -113,7 +114,7 @@ var contactFields = []string{"first_name", "last_name", "email", "email_key", "n
 
 // contactArgs are a contact's columns in contactFields order, with the
 // keys it is matched and searched by.
-func contactArgs(c *hookhub.Contact) ([]any, error) {
+func contactArgs(c *crm.Contact) ([]any, error) {
 	billing, err := nullJSON(c.BillingAddress, c.BillingAddress == nil)
 	if err != nil {
 		return nil, fmt.Errorf("encode billing address: %w", err)
@@ -123,8 +124,8 @@ func contactArgs(c *hookhub.Contact) ([]any, error) {
 		return nil, fmt.Errorf("encode shipping address: %w", err)
 	}
 	nameKey := strings.ToLower(strings.TrimSpace(c.FirstName + " " + c.LastName))
-	return []any{c.FirstName, c.LastName, c.Email, hookhub.EmailKey(c.Email), nameKey, c.Phone.Country, c.Phone.Number,
-		billing, shipping, c.Source, hookhub.PhoneKey(c.Phone), c.ZoneID, c.BrandID, c.AddressTypeID,
+	return []any{c.FirstName, c.LastName, c.Email, crm.EmailKey(c.Email), nameKey, c.Phone.Country, c.Phone.Number,
+		billing, shipping, c.Source, crm.PhoneKey(c.Phone), c.ZoneID, c.BrandID, c.AddressTypeID,
 		string(c.EmailConsent), string(c.SMSConsent), msv(c.UpdatedAt)}, nil
 }
 
@@ -139,7 +140,7 @@ func (s *Store) forUpdate() string {
 
 // upsertContact creates the change's contact or merges it into the one
 // with its e-mail.
-func (s *Store) upsertContact(ctx context.Context, tx *sql.Tx, now time.Time, ch *hookhub.RecordChange) (*hookhub.Contact, bool, []string, error) {
+func (s *Store) upsertContact(ctx context.Context, tx *sql.Tx, now time.Time, ch *crm.RecordChange) (*crm.Contact, bool, []string, error) {
 	return s.saveContact(ctx, tx, now, ch.TenantID, ch.IntegrationID, ch.Contact)
 }
 
@@ -147,7 +148,7 @@ func (s *Store) upsertContact(ctx context.Context, tx *sql.Tx, now time.Time, ch
 // with its e-mail. Inserting first, with ON CONFLICT DO NOTHING, makes two
 // transactions that bring the same new address meet at the unique index:
 // the second waits for the first and then updates its contact.
-func (s *Store) saveContact(ctx context.Context, tx *sql.Tx, now time.Time, tenantID string, integrationID int64, c *hookhub.Contact) (*hookhub.Contact, bool, []string, error) {
+func (s *Store) saveContact(ctx context.Context, tx *sql.Tx, now time.Time, tenantID string, integrationID int64, c *crm.Contact) (*crm.Contact, bool, []string, error) {
 	in := *c
 	in.TenantID, in.CreatedAt, in.UpdatedAt = tenantID, now, now
 	if in.IntegrationID == 0 {
@@ -158,7 +159,7 @@ func (s *Store) saveContact(ctx context.Context, tx *sql.Tx, now time.Time, tena
 		return &in, created, nil, err
 	}
 	old, err := scanContact(tx.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = $1 AND email_key = $2`+s.forUpdate(),
-		in.TenantID, hookhub.EmailKey(in.Email)))
+		in.TenantID, crm.EmailKey(in.Email)))
 	if err != nil {
 		return nil, false, nil, fmt.Errorf("get contact by email: %w", err)
 	}
@@ -174,7 +175,7 @@ func (s *Store) saveContact(ctx context.Context, tx *sql.Tx, now time.Time, tena
 
 // insertContact inserts c and sets its id, unless the tenant has a
 // contact with its e-mail: then it reports false.
-func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c *hookhub.Contact) (bool, error) {
+func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c *crm.Contact) (bool, error) {
 	args, err := contactArgs(c)
 	if err != nil {
 		return false, err
@@ -193,7 +194,7 @@ func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c *hookhub.Contac
 }
 
 // updateContact saves c's fields, stamped updated at now.
-func (s *Store) updateContact(ctx context.Context, tx *sql.Tx, now time.Time, c *hookhub.Contact) error {
+func (s *Store) updateContact(ctx context.Context, tx *sql.Tx, now time.Time, c *crm.Contact) error {
 	c.UpdatedAt = now
 	args, err := contactArgs(c)
 	if err != nil {
@@ -212,8 +213,8 @@ func (s *Store) updateContact(ctx context.Context, tx *sql.Tx, now time.Time, c 
 const orderColumns = `id, tenant_id, contact_id, integration_id, external_id, type, user_id, ordered_at,
 	shipping, taxes, total, items, currency, store, zone_id, brand_id, created_at, updated_at`
 
-func scanOrder(sc scanner) (*hookhub.Order, error) {
-	var o hookhub.Order
+func scanOrder(sc scanner) (*crm.Order, error) {
+	var o crm.Order
 	var typ, shipping, taxes, total, items string
 	var date, created, updated int64
 	err := sc.Scan(&o.ID, &o.TenantID, &o.ContactID, &o.IntegrationID, &o.ExternalID, &typ, &o.UserID, &date,
@@ -224,7 +225,7 @@ func scanOrder(sc scanner) (*hookhub.Order, error) {
 	if err := json.Unmarshal([]byte(items), &o.Items); err != nil {
 		return nil, fmt.Errorf("decode items of order %d: %w", o.ID, err)
 	}
-	o.Type, o.Shipping, o.Taxes, o.Total = hookhub.OrderType(typ), hookhub.Decimal(shipping), hookhub.Decimal(taxes), hookhub.Decimal(total)
+	o.Type, o.Shipping, o.Taxes, o.Total = crm.OrderType(typ), crm.Decimal(shipping), crm.Decimal(taxes), crm.Decimal(total)
 	o.Date, o.CreatedAt, o.UpdatedAt = fromMSv(date), fromMSv(created), fromMSv(updated)
 	return &o, nil
 }
@@ -234,10 +235,10 @@ var orderFields = []string{"contact_id", "integration_id", "external_id", "type"
 	"shipping", "taxes", "total", "items", "currency", "store", "zone_id", "brand_id", "updated_at"}
 
 // orderArgs are an order's columns in orderFields order.
-func orderArgs(o *hookhub.Order) ([]any, error) {
+func orderArgs(o *crm.Order) ([]any, error) {
 	items := o.Items
 	if items == nil {
-		items = []hookhub.OrderItem{}
+		items = []crm.OrderItem{}
 	}
 	b, err := json.Marshal(items)
 	if err != nil {
@@ -249,13 +250,13 @@ func orderArgs(o *hookhub.Order) ([]any, error) {
 
 // upsertOrder creates the change's order for the contact, or merges it
 // into the one with its integration and external id.
-func (s *Store) upsertOrder(ctx context.Context, tx *sql.Tx, now time.Time, ch *hookhub.RecordChange, contactID int64) (*hookhub.Order, bool, []string, error) {
+func (s *Store) upsertOrder(ctx context.Context, tx *sql.Tx, now time.Time, ch *crm.RecordChange, contactID int64) (*crm.Order, bool, []string, error) {
 	return s.saveOrder(ctx, tx, now, ch.TenantID, ch.IntegrationID, ch.Order, contactID)
 }
 
 // saveOrder creates an order of the contact, or merges it into the one
 // with its integration and external id.
-func (s *Store) saveOrder(ctx context.Context, tx *sql.Tx, now time.Time, tenantID string, integrationID int64, o *hookhub.Order, contactID int64) (*hookhub.Order, bool, []string, error) {
+func (s *Store) saveOrder(ctx context.Context, tx *sql.Tx, now time.Time, tenantID string, integrationID int64, o *crm.Order, contactID int64) (*crm.Order, bool, []string, error) {
 	in := *o
 	in.TenantID, in.ContactID, in.CreatedAt, in.UpdatedAt = tenantID, contactID, now, now
 	if in.IntegrationID == 0 {
@@ -263,7 +264,7 @@ func (s *Store) saveOrder(ctx context.Context, tx *sql.Tx, now time.Time, tenant
 	}
 	in.Date = fromMSv(msv(in.Date))
 	if in.Items == nil {
-		in.Items = []hookhub.OrderItem{}
+		in.Items = []crm.OrderItem{}
 	}
 	args, err := orderArgs(&in)
 	if err != nil {
@@ -310,7 +311,7 @@ func setList(cols []string) string {
 }
 
 // GetContact finds one of a tenant's contacts.
-func (s *Store) GetContact(ctx context.Context, tenantID string, id int64) (*hookhub.Contact, error) {
+func (s *Store) GetContact(ctx context.Context, tenantID string, id int64) (*crm.Contact, error) {
 	c, err := scanContact(s.R.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = $1 AND id = $2`, tenantID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("contact", id)
@@ -322,11 +323,11 @@ func (s *Store) GetContact(ctx context.Context, tenantID string, id int64) (*hoo
 }
 
 // ListContacts lists a tenant's contacts, newest first.
-func (s *Store) ListContacts(ctx context.Context, tenantID string, f hookhub.ContactFilter) ([]*hookhub.Contact, error) {
+func (s *Store) ListContacts(ctx context.Context, tenantID string, f crm.ContactFilter) ([]*crm.Contact, error) {
 	var w where
 	w.add("tenant_id = %s", tenantID)
 	if f.Email != "" {
-		w.add("email_key = %s", hookhub.EmailKey(f.Email))
+		w.add("email_key = %s", crm.EmailKey(f.Email))
 	}
 	if q := strings.ToLower(strings.TrimSpace(f.Search)); q != "" {
 		w.add(`(name_key LIKE %[1]s ESCAPE '\' OR email_key LIKE %[1]s ESCAPE '\')`, "%"+escapeLike(q)+"%")
@@ -352,7 +353,7 @@ func escapeLike(s string) string {
 }
 
 // GetOrder finds one of a tenant's orders.
-func (s *Store) GetOrder(ctx context.Context, tenantID string, id int64) (*hookhub.Order, error) {
+func (s *Store) GetOrder(ctx context.Context, tenantID string, id int64) (*crm.Order, error) {
 	o, err := scanOrder(s.R.QueryRowContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE tenant_id = $1 AND id = $2`, tenantID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("order", id)
@@ -364,7 +365,7 @@ func (s *Store) GetOrder(ctx context.Context, tenantID string, id int64) (*hookh
 }
 
 // ListOrders lists a tenant's orders, newest first.
-func (s *Store) ListOrders(ctx context.Context, tenantID string, f hookhub.OrderFilter) ([]*hookhub.Order, error) {
+func (s *Store) ListOrders(ctx context.Context, tenantID string, f crm.OrderFilter) ([]*crm.Order, error) {
 	var w where
 	w.add("tenant_id = %s", tenantID)
 	if f.ContactID != 0 {

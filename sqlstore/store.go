@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // Dialect holds what differs between the databases.
@@ -185,7 +186,10 @@ func (h hotQueryer) ExecContext(ctx context.Context, query string, args ...any) 
 	return h.plain().ExecContext(ctx, query, args...)
 }
 
-var _ hookhub.Store = (*Store)(nil)
+var (
+	_ hookhub.Store = (*Store)(nil)
+	_ crm.Store     = (*Store)(nil)
+)
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {

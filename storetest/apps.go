@@ -12,7 +12,7 @@ import (
 // and that fan-out honours the limit: a webhook limited to apps takes only
 // events of those apps, one without a limit takes events of any app or of
 // none.
-func testApps(t *testing.T, s hookhub.Store) {
+func testApps(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten := newTenant(t, s)
 	mk := func(state hookhub.WebhookState, apps ...string) *hookhub.Webhook {

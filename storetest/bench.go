@@ -15,10 +15,10 @@ import (
 // store, closed when b ends. A store's benchmark calls it:
 //
 //	func BenchmarkStore(b *testing.B) { storetest.Bench(b, openBench) }
-func Bench(b *testing.B, open func(b *testing.B) hookhub.Store) {
+func Bench(b *testing.B, open func(b *testing.B) Store) {
 	const batch = 64
 	data := json.RawMessage(`{"id":42,"name":"Ada Lovelace","email":"ada@example.com","n":1}`)
-	setupBench := func(b *testing.B) (hookhub.Store, *hookhub.Tenant) {
+	setupBench := func(b *testing.B) (Store, *hookhub.Tenant) {
 		s := open(b)
 		ten := &hookhub.Tenant{ID: hookhub.NewID("ten"), Name: "bench", CreatedAt: now}
 		if err := s.CreateTenant(b.Context(), ten); err != nil {
@@ -32,7 +32,7 @@ func Bench(b *testing.B, open func(b *testing.B) hookhub.Store) {
 		}
 		return s, ten
 	}
-	publishBatch := func(b *testing.B, s hookhub.Store, tenantID string, at time.Time) {
+	publishBatch := func(b *testing.B, s Store, tenantID string, at time.Time) {
 		reqs := make([]hookhub.PublishRequest, batch)
 		for i := range reqs {
 			reqs[i].Event = &hookhub.Event{TenantID: tenantID, Type: "contact.created", EntityType: "contact", Data: data}

@@ -10,7 +10,7 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-func testClaim(t *testing.T, s hookhub.Store) {
+func testClaim(t *testing.T, s Store) {
 	b := setup(t, s)
 	publishN(t, s, now, b.tenant.ID, "contact.created", 5)
 	later := publish(t, s, now.Add(10*time.Second), b.tenant.ID, "contact.created")
@@ -53,7 +53,7 @@ func testClaim(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testClaimLease(t *testing.T, s hookhub.Store) {
+func testClaimLease(t *testing.T, s Store) {
 	b := setup(t, s)
 	r := publish(t, s, now, b.tenant.ID, "contact.created")
 
@@ -79,7 +79,7 @@ func testClaimLease(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testClaimEvent(t *testing.T, s hookhub.Store) {
+func testClaimEvent(t *testing.T, s Store) {
 	b := setup(t, s)
 	e := &hookhub.Event{
 		TenantID:       b.tenant.ID,
@@ -103,7 +103,7 @@ func testClaimEvent(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testClaimConcurrent(t *testing.T, s hookhub.Store) {
+func testClaimConcurrent(t *testing.T, s Store) {
 	const deliveries, claimers, limit = 500, 8, 7
 	b := setup(t, s)
 	publishN(t, s, now, b.tenant.ID, "contact.created", deliveries)

@@ -29,7 +29,7 @@ func checkAttempt(t *testing.T, got, want *hookhub.Attempt) {
 	}
 }
 
-func attemptsOf(t *testing.T, s hookhub.Store, tenantID string, deliveryID int64) []*hookhub.Attempt {
+func attemptsOf(t *testing.T, s Store, tenantID string, deliveryID int64) []*hookhub.Attempt {
 	t.Helper()
 	as, err := s.ListAttempts(t.Context(), tenantID, hookhub.AttemptFilter{DeliveryID: deliveryID, Page: hookhub.Page{Limit: 100}})
 	if err != nil {
@@ -39,7 +39,7 @@ func attemptsOf(t *testing.T, s hookhub.Store, tenantID string, deliveryID int64
 }
 
 // mailOf lists the tenant's e-mails about a webhook, oldest first.
-func mailOf(t *testing.T, s hookhub.Store, tenantID string, webhookID int64) []*hookhub.Mail {
+func mailOf(t *testing.T, s Store, tenantID string, webhookID int64) []*hookhub.Mail {
 	t.Helper()
 	ms, err := s.ListMail(t.Context(), tenantID, hookhub.Page{Limit: 100})
 	if err != nil {
@@ -63,7 +63,7 @@ func mailKinds(ms []*hookhub.Mail) []string {
 	return out
 }
 
-func testCompleteSucceeded(t *testing.T, s hookhub.Store) {
+func testCompleteSucceeded(t *testing.T, s Store) {
 	b := setup(t, s)
 	publishN(t, s, now, b.tenant.ID, "contact.created", 2)
 	cs := claim(t, s, now, 10)
@@ -112,7 +112,7 @@ func testCompleteSucceeded(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testCompleteRetry(t *testing.T, s hookhub.Store) {
+func testCompleteRetry(t *testing.T, s Store) {
 	b := setup(t, s)
 	publish(t, s, now, b.tenant.ID, "contact.created")
 	c := claimOne(t, s, now)
@@ -169,7 +169,7 @@ func testCompleteRetry(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testCompleteFailed(t *testing.T, s hookhub.Store) {
+func testCompleteFailed(t *testing.T, s Store) {
 	b := setup(t, s)
 	publish(t, s, now, b.tenant.ID, "contact.created")
 	c := claimOne(t, s, now)
@@ -194,7 +194,7 @@ func testCompleteFailed(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testCompleteHeld(t *testing.T, s hookhub.Store) {
+func testCompleteHeld(t *testing.T, s Store) {
 	b := setup(t, s)
 	publish(t, s, now, b.tenant.ID, "contact.created")
 	c := claimOne(t, s, now)
@@ -214,7 +214,7 @@ func testCompleteHeld(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testCompleteReleased(t *testing.T, s hookhub.Store) {
+func testCompleteReleased(t *testing.T, s Store) {
 	b := setup(t, s)
 	publish(t, s, now, b.tenant.ID, "contact.created")
 	c := claimOne(t, s, now)
@@ -247,7 +247,7 @@ func testCompleteReleased(t *testing.T, s hookhub.Store) {
 	claimOne(t, s, later)
 }
 
-func testCompleteGone(t *testing.T, s hookhub.Store) {
+func testCompleteGone(t *testing.T, s Store) {
 	b := setup(t, s)
 	publish(t, s, now, b.tenant.ID, "contact.created")
 	c := claimOne(t, s, now)
@@ -268,7 +268,7 @@ func testCompleteGone(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testCompleteTooManyErrors(t *testing.T, s hookhub.Store) {
+func testCompleteTooManyErrors(t *testing.T, s Store) {
 	const threshold, failures = 3, 5
 	for _, tt := range []struct {
 		name    string
@@ -343,7 +343,7 @@ func testCompleteTooManyErrors(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testCompleteEmailEachFailure(t *testing.T, s hookhub.Store) {
+func testCompleteEmailEachFailure(t *testing.T, s Store) {
 	ten := newTenant(t, s)
 	mk := func(each bool) *hookhub.Webhook {
 		return newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) {
@@ -391,7 +391,7 @@ func testCompleteEmailEachFailure(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testCompleteMany(t *testing.T, s hookhub.Store) {
+func testCompleteMany(t *testing.T, s Store) {
 	ten := newTenant(t, s)
 	mk := func(event string) *hookhub.Webhook {
 		return newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) { w.Events = []string{event} })
@@ -446,7 +446,7 @@ func testCompleteMany(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testHeldReactivated(t *testing.T, s hookhub.Store) {
+func testHeldReactivated(t *testing.T, s Store) {
 	b := setup(t, s)
 	w := b.webhook
 	w.FailureThreshold = 2

@@ -8,17 +8,18 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // testCRM360Accounts checks tenants' CRM360 names: set, changed, found in
 // any case, unique across tenants.
-func testCRM360Accounts(t *testing.T, s hookhub.Store) {
+func testCRM360Accounts(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten, other := newTenant(t, s), newTenant(t, s)
 	_, err := s.GetCRM360Account(ctx, ten.ID)
 	wantCode(t, "GetCRM360Account(before any)", err, hookhub.ENOTFOUND)
 
-	a := &hookhub.CRM360Account{TenantID: ten.ID, CustomerName: "FTS Services", DatabaseAlias: "Prod", UpdatedAt: now}
+	a := &crm.CRM360Account{TenantID: ten.ID, CustomerName: "FTS Services", DatabaseAlias: "Prod", UpdatedAt: now}
 	if err := s.PutCRM360Account(ctx, a); err != nil {
 		t.Fatalf("PutCRM360Account: %v", err)
 	}
@@ -30,8 +31,8 @@ func testCRM360Accounts(t *testing.T, s hookhub.Store) {
 	wantCode(t, "CRM360AccountByName(other alias)", err, hookhub.ENOTFOUND)
 
 	// Another tenant cannot take the name; the same customer with another alias can.
-	wantCode(t, "PutCRM360Account(taken)", s.PutCRM360Account(ctx, &hookhub.CRM360Account{TenantID: other.ID, CustomerName: "fts services", DatabaseAlias: "PROD", UpdatedAt: now}), hookhub.ECONFLICT)
-	if err := s.PutCRM360Account(ctx, &hookhub.CRM360Account{TenantID: other.ID, CustomerName: "FTS Services", DatabaseAlias: "Staging", UpdatedAt: now}); err != nil {
+	wantCode(t, "PutCRM360Account(taken)", s.PutCRM360Account(ctx, &crm.CRM360Account{TenantID: other.ID, CustomerName: "fts services", DatabaseAlias: "PROD", UpdatedAt: now}), hookhub.ECONFLICT)
+	if err := s.PutCRM360Account(ctx, &crm.CRM360Account{TenantID: other.ID, CustomerName: "FTS Services", DatabaseAlias: "Staging", UpdatedAt: now}); err != nil {
 		t.Fatalf("PutCRM360Account(other alias): %v", err)
 	}
 	// Renamed: the old name is free and unknown.
@@ -52,7 +53,7 @@ func testCRM360Accounts(t *testing.T, s hookhub.Store) {
 // testCRM360Sources checks sources' settings: the secret kept sealed and
 // given back, other tenants' integrations not found, settings gone with
 // their integration.
-func testCRM360Sources(t *testing.T, s hookhub.Store) {
+func testCRM360Sources(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten, other := newTenant(t, s), newTenant(t, s)
 	shop := newIntegration(t, s, ten.ID, "crm360-shopify", "shop")
@@ -60,23 +61,23 @@ func testCRM360Sources(t *testing.T, s hookhub.Store) {
 
 	_, err := s.GetCRM360Source(ctx, ten.ID, shop.ID)
 	wantCode(t, "GetCRM360Source(no settings)", err, hookhub.ENOTFOUND)
-	src := &hookhub.CRM360Source{IntegrationID: shop.ID, TenantID: ten.ID, Auth: hookhub.AuthShopify, Secret: "shpss_äpp secret", UpdatedAt: now, UpdatedBy: "tok_1"}
+	src := &crm.CRM360Source{IntegrationID: shop.ID, TenantID: ten.ID, Auth: crm.AuthShopify, Secret: "shpss_äpp secret", UpdatedAt: now, UpdatedBy: "tok_1"}
 	if err := s.PutCRM360Source(ctx, src); err != nil {
 		t.Fatalf("PutCRM360Source: %v", err)
 	}
 	got, err := s.GetCRM360Source(ctx, ten.ID, shop.ID)
-	if err != nil || got.Auth != hookhub.AuthShopify || got.Secret != src.Secret || got.UpdatedBy != "tok_1" || !sameTime(got.UpdatedAt, now) {
+	if err != nil || got.Auth != crm.AuthShopify || got.Secret != src.Secret || got.UpdatedBy != "tok_1" || !sameTime(got.UpdatedAt, now) {
 		t.Errorf("GetCRM360Source = %+v, %v; want %+v", got, err, src)
 	}
-	src.Auth, src.Secret = hookhub.AuthToken, ""
+	src.Auth, src.Secret = crm.AuthToken, ""
 	if err := s.PutCRM360Source(ctx, src); err != nil {
 		t.Fatalf("PutCRM360Source(back to token): %v", err)
 	}
-	if got, _ := s.GetCRM360Source(ctx, ten.ID, shop.ID); got.Auth != hookhub.AuthToken || got.Secret != "" {
+	if got, _ := s.GetCRM360Source(ctx, ten.ID, shop.ID); got.Auth != crm.AuthToken || got.Secret != "" {
 		t.Errorf("after switching to token: %+v", got)
 	}
 
-	stolen := &hookhub.CRM360Source{IntegrationID: theirs.ID, TenantID: ten.ID, Auth: hookhub.AuthToken, UpdatedAt: now}
+	stolen := &crm.CRM360Source{IntegrationID: theirs.ID, TenantID: ten.ID, Auth: crm.AuthToken, UpdatedAt: now}
 	wantCode(t, "PutCRM360Source(other tenant's integration)", s.PutCRM360Source(ctx, stolen), hookhub.ENOTFOUND)
 	_, err = s.GetCRM360Source(ctx, other.ID, shop.ID)
 	wantCode(t, "GetCRM360Source(other tenant)", err, hookhub.ENOTFOUND)
@@ -91,7 +92,7 @@ func testCRM360Sources(t *testing.T, s hookhub.Store) {
 // testQueueInbound checks a queued message stored with its copies by
 // e-mail in one transaction, due after its delay, and the fenced outcomes
 // of its claims.
-func testQueueInbound(t *testing.T, s hookhub.Store) {
+func testQueueInbound(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten := newTenant(t, s)
 	in := newIntegration(t, s, ten.ID, "crm360-shopify", "shop")
@@ -113,7 +114,7 @@ func testQueueInbound(t *testing.T, s hookhub.Store) {
 		t.Fatalf("ListMail = %d, %v; want the 2 copies", len(mails), err)
 	}
 	for _, ml := range mails {
-		if ml.Kind != hookhub.MailInboundCopy || ml.State != hookhub.MailQueued || !strings.Contains(ml.Text, string(m.Body)) || !strings.Contains(ml.Subject, "Customer Insert") {
+		if ml.Kind != crm.MailInboundCopy || ml.State != hookhub.MailQueued || !strings.Contains(ml.Text, string(m.Body)) || !strings.Contains(ml.Subject, "Customer Insert") {
 			t.Errorf("copy = %+v", ml)
 		}
 	}
@@ -140,7 +141,7 @@ func testQueueInbound(t *testing.T, s hookhub.Store) {
 	wantCode(t, "FinishInboundMessage(try of a done message)", s.FinishInboundMessage(ctx, ten.ID, m.ID, hookhub.InboundOutcome{Status: hookhub.InboundFailed, Try: 2}, now), hookhub.ECONFLICT)
 }
 
-func claimInboundAt(t *testing.T, s hookhub.Store, at time.Time) []*hookhub.InboundMessage {
+func claimInboundAt(t *testing.T, s Store, at time.Time) []*hookhub.InboundMessage {
 	t.Helper()
 	ms, err := s.ClaimInboundMessages(t.Context(), at, 10, lease)
 	if err != nil {
@@ -156,7 +157,7 @@ type crmBundle struct {
 	in *hookhub.Integration
 }
 
-func crmSetup(t *testing.T, s hookhub.Store) *crmBundle {
+func crmSetup(t *testing.T, s Store) *crmBundle {
 	t.Helper()
 	b := setup(t, s)
 	return &crmBundle{bundle: b, in: newIntegration(t, s, b.tenant.ID, "crm360-shopify", "shop")}
@@ -164,7 +165,7 @@ func crmSetup(t *testing.T, s hookhub.Store) *crmBundle {
 
 // apply applies ops as one change of the bundle's integration at the time
 // at, and fails t on error.
-func (b *crmBundle) apply(t *testing.T, s hookhub.Store, at time.Time, ops ...hookhub.CRMOp) *hookhub.CRMResult {
+func (b *crmBundle) apply(t *testing.T, s Store, at time.Time, ops ...crm.CRMOp) *crm.CRMResult {
 	t.Helper()
 	res, err := b.try(t, s, at, ops...)
 	if err != nil {
@@ -173,9 +174,9 @@ func (b *crmBundle) apply(t *testing.T, s hookhub.Store, at time.Time, ops ...ho
 	return res
 }
 
-func (b *crmBundle) try(t *testing.T, s hookhub.Store, at time.Time, ops ...hookhub.CRMOp) (*hookhub.CRMResult, error) {
+func (b *crmBundle) try(t *testing.T, s Store, at time.Time, ops ...crm.CRMOp) (*crm.CRMResult, error) {
 	t.Helper()
-	ch := &hookhub.CRMChange{TenantID: b.tenant.ID, IntegrationID: b.in.ID, Ops: ops}
+	ch := &crm.CRMChange{TenantID: b.tenant.ID, IntegrationID: b.in.ID, Ops: ops}
 	ch.Prepare()
 	if err := ch.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
@@ -185,7 +186,7 @@ func (b *crmBundle) try(t *testing.T, s hookhub.Store, at time.Time, ops ...hook
 
 // eventTypes are the types of the events a result raised, in order, each
 // checked to have one pending delivery.
-func (b *crmBundle) eventTypes(t *testing.T, s hookhub.Store, res *hookhub.CRMResult) []string {
+func (b *crmBundle) eventTypes(t *testing.T, s Store, res *crm.CRMResult) []string {
 	t.Helper()
 	var types []string
 	for _, e := range res.Events {
@@ -204,11 +205,11 @@ func wantTypes(t *testing.T, what string, got []string, want ...string) {
 	}
 }
 
-func customer(email, first string) *hookhub.Contact {
-	return &hookhub.Contact{FirstName: first, LastName: "Norman", Email: email, Phone: hookhub.Phone{Country: "FR", Number: "06 12 34 56 78"}}
+func customer(email, first string) *crm.Contact {
+	return &crm.Contact{FirstName: first, LastName: "Norman", Email: email, Phone: crm.Phone{Country: "FR", Number: "06 12 34 56 78"}}
 }
 
-func getContact(t *testing.T, s hookhub.Store, tenantID string, id int64) *hookhub.Contact {
+func getContact(t *testing.T, s Store, tenantID string, id int64) *crm.Contact {
 	t.Helper()
 	c, err := s.GetContact(t.Context(), tenantID, id)
 	if err != nil {

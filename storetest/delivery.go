@@ -8,7 +8,7 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-func testRetryDelivery(t *testing.T, s hookhub.Store) {
+func testRetryDelivery(t *testing.T, s Store) {
 	ctx := t.Context()
 	b, other := setup(t, s), setup(t, s)
 	publishN(t, s, now, b.tenant.ID, "contact.created", 3)
@@ -58,7 +58,7 @@ func testRetryDelivery(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testRecoverDeliveries(t *testing.T, s hookhub.Store) {
+func testRecoverDeliveries(t *testing.T, s Store) {
 	ctx := t.Context()
 	b := setup(t, s)
 	w := b.webhook
@@ -123,7 +123,7 @@ func testRecoverDeliveries(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testDeliveryList(t *testing.T, s hookhub.Store) {
+func testDeliveryList(t *testing.T, s Store) {
 	ctx := t.Context()
 	b, other := setup(t, s), setup(t, s)
 	w1 := b.webhook // "*"
@@ -243,7 +243,7 @@ func checkNewestFirst[T any](t *testing.T, xs []T, id func(T) int64) {
 	}
 }
 
-func testAttemptList(t *testing.T, s hookhub.Store) {
+func testAttemptList(t *testing.T, s Store) {
 	ctx := t.Context()
 	b, other := setup(t, s), setup(t, s)
 	w1 := b.webhook

@@ -9,7 +9,7 @@ import (
 // testCompleteFenced: a worker whose lease ran out, and whose delivery
 // another worker claimed since, reports its outcome late. It must change
 // nothing: not the delivery, not the attempts, not the webhook's figures.
-func testCompleteFenced(t *testing.T, s hookhub.Store) {
+func testCompleteFenced(t *testing.T, s Store) {
 	b := setup(t, s)
 	res := publish(t, s, now, b.tenant.ID, "contact.created")
 	stale := claimOne(t, s, now)

@@ -14,7 +14,7 @@ import (
 // testIntegrations checks integrations and their inbound messages: round
 // trips, lookup by URL token, filters, token rotation, deletion, tenants,
 // and the inbound queue (claims, leases, outcomes, purge).
-func testIntegrations(t *testing.T, s hookhub.Store) {
+func testIntegrations(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten, other := newTenant(t, s), newTenant(t, s)
 	shop := newIntegration(t, s, ten.ID, "thiio", "Thiio shop")
@@ -196,7 +196,7 @@ func testIntegrations(t *testing.T, s hookhub.Store) {
 // testInboundQueue checks claims of inbound messages: due queued messages
 // and those whose lease ran out are claimed, a try counted each time, and
 // concurrent claimers never share a message.
-func testInboundQueue(t *testing.T, s hookhub.Store) {
+func testInboundQueue(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten := newTenant(t, s)
 	in := newIntegration(t, s, ten.ID, "crm360", "queue")
@@ -328,7 +328,7 @@ func testInboundQueue(t *testing.T, s hookhub.Store) {
 
 // newIntegration creates an active integration of the tenant, made and
 // last changed by "tok_1" at now.
-func newIntegration(t *testing.T, s hookhub.Store, tenantID, kind, name string) *hookhub.Integration {
+func newIntegration(t *testing.T, s Store, tenantID, kind, name string) *hookhub.Integration {
 	t.Helper()
 	in := &hookhub.Integration{
 		TenantID: tenantID, Kind: kind, Name: name, Active: true, Token: hookhub.NewIntegrationToken(),
@@ -345,7 +345,7 @@ func newIntegration(t *testing.T, s hookhub.Store, tenantID, kind, name string) 
 
 // receive stores a message of the integration received at the time at,
 // already answered, with the given status.
-func receive(t *testing.T, s hookhub.Store, in *hookhub.Integration, at time.Time, status hookhub.InboundStatus) *hookhub.InboundMessage {
+func receive(t *testing.T, s Store, in *hookhub.Integration, at time.Time, status hookhub.InboundStatus) *hookhub.InboundMessage {
 	t.Helper()
 	m := &hookhub.InboundMessage{
 		TenantID: in.TenantID, IntegrationID: in.ID, Kind: in.Kind, Method: "POST",

@@ -9,7 +9,7 @@ import (
 )
 
 // enqueue stores a queued e-mail of the tenant created at the time at.
-func enqueue(t *testing.T, s hookhub.Store, tenantID string, webhookID int64, subject string, at time.Time) *hookhub.Mail {
+func enqueue(t *testing.T, s Store, tenantID string, webhookID int64, subject string, at time.Time) *hookhub.Mail {
 	t.Helper()
 	m := &hookhub.Mail{
 		TenantID: tenantID, WebhookID: webhookID, Kind: hookhub.MailTooManyErrors,
@@ -25,7 +25,7 @@ func enqueue(t *testing.T, s hookhub.Store, tenantID string, webhookID int64, su
 	return m
 }
 
-func claimMail(t *testing.T, s hookhub.Store, at time.Time, limit int) []*hookhub.Mail {
+func claimMail(t *testing.T, s Store, at time.Time, limit int) []*hookhub.Mail {
 	t.Helper()
 	ms, err := s.ClaimMail(t.Context(), at, limit, lease)
 	if err != nil {
@@ -34,7 +34,7 @@ func claimMail(t *testing.T, s hookhub.Store, at time.Time, limit int) []*hookhu
 	return ms
 }
 
-func finishMail(t *testing.T, s hookhub.Store, id int64, state hookhub.MailState, errMsg string, at, retryAt time.Time) {
+func finishMail(t *testing.T, s Store, id int64, state hookhub.MailState, errMsg string, at, retryAt time.Time) {
 	t.Helper()
 	if err := s.FinishMail(t.Context(), id, state, errMsg, at, retryAt); err != nil {
 		t.Fatalf("FinishMail(%d, %s): %v", id, state, err)
@@ -42,7 +42,7 @@ func finishMail(t *testing.T, s hookhub.Store, id int64, state hookhub.MailState
 }
 
 // listMail returns a tenant's e-mails by id.
-func listMail(t *testing.T, s hookhub.Store, tenantID string) map[int64]*hookhub.Mail {
+func listMail(t *testing.T, s Store, tenantID string) map[int64]*hookhub.Mail {
 	t.Helper()
 	ms, err := s.ListMail(t.Context(), tenantID, hookhub.Page{Limit: 100})
 	if err != nil {
@@ -55,7 +55,7 @@ func listMail(t *testing.T, s hookhub.Store, tenantID string) map[int64]*hookhub
 	return out
 }
 
-func testMail(t *testing.T, s hookhub.Store) {
+func testMail(t *testing.T, s Store) {
 	b := setup(t, s)
 	sent := enqueue(t, s, b.tenant.ID, b.webhook.ID, "sent", now)
 	refused := enqueue(t, s, b.tenant.ID, 0, "refused", now)
@@ -123,7 +123,7 @@ func testMail(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testMailLease(t *testing.T, s hookhub.Store) {
+func testMailLease(t *testing.T, s Store) {
 	b := setup(t, s)
 	m := enqueue(t, s, b.tenant.ID, 0, "one", now)
 	if ms := claimMail(t, s, now, 10); !slices.Equal(ids(ms, mailID), []int64{m.ID}) {
@@ -152,7 +152,7 @@ func testMailLease(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testMailList(t *testing.T, s hookhub.Store) {
+func testMailList(t *testing.T, s Store) {
 	a, b := setup(t, s), setup(t, s)
 	var mine []int64
 	for i := range 3 {

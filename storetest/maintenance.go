@@ -8,7 +8,7 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-func testPurge(t *testing.T, s hookhub.Store) {
+func testPurge(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten := newTenant(t, s)
 	w := newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) { w.Events = []string{"contact.*"} })
@@ -103,7 +103,7 @@ func testPurge(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testStats(t *testing.T, s hookhub.Store) {
+func testStats(t *testing.T, s Store) {
 	b, other := setup(t, s), setup(t, s)
 	newWebhook(t, s, b.tenant.ID, func(w *hookhub.Webhook) {
 		w.Events, w.State = []string{"sale.*"}, hookhub.StateStopped
@@ -161,7 +161,7 @@ func testStats(t *testing.T, s hookhub.Store) {
 
 // testPurgeMany: a purge of more rows than one of its batches deletes them
 // all.
-func testPurgeMany(t *testing.T, s hookhub.Store) {
+func testPurgeMany(t *testing.T, s Store) {
 	ten := newTenant(t, s) // no webhooks: its events have no deliveries
 	old := now.Add(-90 * 24 * time.Hour)
 	const n = 4500 // more than two batches

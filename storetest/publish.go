@@ -10,7 +10,7 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-func testPublishFanOut(t *testing.T, s hookhub.Store) {
+func testPublishFanOut(t *testing.T, s Store) {
 	ten := newTenant(t, s)
 	mk := func(state hookhub.WebhookState, events ...string) *hookhub.Webhook {
 		return newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) { w.State, w.Events = state, events })
@@ -66,7 +66,7 @@ func testPublishFanOut(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testPublishIdempotency(t *testing.T, s hookhub.Store) {
+func testPublishIdempotency(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, b := setup(t, s), setup(t, s)
 
@@ -156,7 +156,7 @@ func testPublishIdempotency(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testPublishToWebhook(t *testing.T, s hookhub.Store) {
+func testPublishToWebhook(t *testing.T, s Store) {
 	ctx := t.Context()
 	b := setup(t, s) // its webhook subscribes to "*"
 	target := newWebhook(t, s, b.tenant.ID, func(w *hookhub.Webhook) { w.Events = []string{"contact.*"} })
@@ -177,7 +177,7 @@ func testPublishToWebhook(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testPublishTenants(t *testing.T, s hookhub.Store) {
+func testPublishTenants(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, b := setup(t, s), setup(t, s)
 
@@ -228,7 +228,7 @@ func testPublishTenants(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testEventList(t *testing.T, s hookhub.Store) {
+func testEventList(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, b := setup(t, s), setup(t, s)
 

@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // testRecords checks SaveRecords: contacts matched by e-mail within the
 // tenant, orders by integration and external id, the events each change
 // raises (with the record as data, and deliveries for subscribed webhooks)
 // and the message marked done, all in one transaction.
-func testRecords(t *testing.T, s hookhub.Store) {
+func testRecords(t *testing.T, s Store) {
 	ctx := t.Context()
 	b := setup(t, s) // a webhook subscribed to every event
 	in := newIntegration(t, s, b.tenant.ID, "thiio", "shop")
@@ -33,7 +34,7 @@ func testRecords(t *testing.T, s hookhub.Store) {
 	if c.IntegrationID != in.ID || c.Source != "Thiio Custom" || o.IntegrationID != in.ID || !sameTime(c.CreatedAt, now) {
 		t.Errorf("first save: contact %+v, order %+v", c, o)
 	}
-	wantEvents(t, s, b, res, []string{hookhub.EventContactCreated, hookhub.EventOrderCreated}, nil)
+	wantEvents(t, s, b, res, []string{crm.EventContactCreated, crm.EventOrderCreated}, nil)
 	if m, err := s.GetInboundMessage(ctx, b.tenant.ID, msg.ID); err != nil || m.Status != hookhub.InboundDone || m.Answer != 200 {
 		t.Errorf("message after save = %+v, %v; want done, answered 200", m, err)
 	}
@@ -68,8 +69,8 @@ func testRecords(t *testing.T, s hookhub.Store) {
 		if !res.OrderCreated || res.Order.ContactID != c.ID || res.Order.ID == o.ID {
 			t.Errorf("second order = %+v, want a new order of contact %d", res.Order, c.ID)
 		}
-		wantEvents(t, s, b, res, []string{hookhub.EventOrderCreated}, nil)
-		orders, err := s.ListOrders(ctx, b.tenant.ID, hookhub.OrderFilter{ContactID: c.ID})
+		wantEvents(t, s, b, res, []string{crm.EventOrderCreated}, nil)
+		orders, err := s.ListOrders(ctx, b.tenant.ID, crm.OrderFilter{ContactID: c.ID})
 		if err != nil || len(orders) != 2 {
 			t.Errorf("ListOrders(contact) = %d orders, %v; want 2", len(orders), err)
 		}
@@ -78,17 +79,17 @@ func testRecords(t *testing.T, s hookhub.Store) {
 	t.Run("SameOrderAgain", func(t *testing.T) {
 		ch := sampleChange(b.tenant.ID, in.ID, "john.doe@example.com", "123")
 		ch.Contact.Phone.Number = "+15125550000"
-		ch.Order.Type, ch.Order.Total = hookhub.OrderRefund, "120.00" // the same number written otherwise
+		ch.Order.Type, ch.Order.Total = crm.OrderRefund, "120.00" // the same number written otherwise
 		res := save(t, s, now.Add(2*time.Minute), ch)
-		if res.OrderCreated || res.Order.ID != o.ID || res.Order.Type != hookhub.OrderRefund {
+		if res.OrderCreated || res.Order.ID != o.ID || res.Order.Type != crm.OrderRefund {
 			t.Errorf("same order again = %+v, want order %d updated", res.Order, o.ID)
 		}
 		if !slices.Equal(res.OrderChanged, []string{"type"}) || !slices.Equal(res.ContactChanged, []string{"phone"}) {
 			t.Errorf("changed fields: contact %v, order %v; want [phone], [type]", res.ContactChanged, res.OrderChanged)
 		}
-		wantEvents(t, s, b, res, []string{hookhub.EventContactChanged, hookhub.EventOrderChanged}, [][]string{{"phone"}, {"type"}})
+		wantEvents(t, s, b, res, []string{crm.EventContactChanged, crm.EventOrderChanged}, [][]string{{"phone"}, {"type"}})
 		got, _ := s.GetOrder(ctx, b.tenant.ID, o.ID)
-		if got.Type != hookhub.OrderRefund || !sameTime(got.UpdatedAt, now.Add(2*time.Minute)) || !sameTime(got.CreatedAt, now) {
+		if got.Type != crm.OrderRefund || !sameTime(got.UpdatedAt, now.Add(2*time.Minute)) || !sameTime(got.CreatedAt, now) {
 			t.Errorf("order after update = %s", jsonOf(got))
 		}
 
@@ -108,11 +109,11 @@ func testRecords(t *testing.T, s hookhub.Store) {
 		ch.MessageID = 1 << 40 // no such message: the whole change is refused
 		_, err = s.SaveRecords(ctx, now, ch)
 		wantCode(t, "SaveRecords(unknown message)", err, hookhub.ENOTFOUND)
-		cs, err := s.ListContacts(ctx, b.tenant.ID, hookhub.ContactFilter{Email: "nobody@example.com"})
+		cs, err := s.ListContacts(ctx, b.tenant.ID, crm.ContactFilter{Email: "nobody@example.com"})
 		if err != nil || len(cs) != 0 {
 			t.Errorf("contacts after a failed save = %d, %v; want none", len(cs), err)
 		}
-		os, err := s.ListOrders(ctx, b.tenant.ID, hookhub.OrderFilter{ExternalID: "999"})
+		os, err := s.ListOrders(ctx, b.tenant.ID, crm.OrderFilter{ExternalID: "999"})
 		if err != nil || len(os) != 0 {
 			t.Errorf("orders after a failed save = %d, %v; want none", len(os), err)
 		}
@@ -133,8 +134,8 @@ func testRecords(t *testing.T, s hookhub.Store) {
 		wantCode(t, "GetContact(other tenant)", err, hookhub.ENOTFOUND)
 		_, err = s.GetOrder(ctx, other.ID, o.ID)
 		wantCode(t, "GetOrder(other tenant)", err, hookhub.ENOTFOUND)
-		cs, _ := s.ListContacts(ctx, other.ID, hookhub.ContactFilter{})
-		os, _ := s.ListOrders(ctx, other.ID, hookhub.OrderFilter{ContactID: c.ID})
+		cs, _ := s.ListContacts(ctx, other.ID, crm.ContactFilter{})
+		os, _ := s.ListOrders(ctx, other.ID, crm.OrderFilter{ContactID: c.ID})
 		if len(cs) != 1 || cs[0].ID != res.Contact.ID || len(os) != 0 {
 			t.Errorf("other tenant lists %d contacts and %d orders of contact %d, want only its own", len(cs), len(os), c.ID)
 		}
@@ -142,13 +143,13 @@ func testRecords(t *testing.T, s hookhub.Store) {
 
 	t.Run("List", func(t *testing.T) {
 		ten := newTenant(t, s)
-		var contacts []*hookhub.Contact
-		var orders []*hookhub.Order
+		var contacts []*crm.Contact
+		var orders []*crm.Order
 		for i, name := range []string{"Ada Lovelace", "Grace Hopper", "Alan Turing", "Ünïcode Person"} {
 			ch := sampleChange(ten.ID, in.ID, fmt.Sprintf("person%d@example.com", i), fmt.Sprint(i))
 			ch.Contact.FirstName, ch.Contact.LastName, _ = strings.Cut(name, " ")
 			ch.Contact.Source = []string{"shop", "shop", "fair", "fair"}[i]
-			ch.Order.Type = hookhub.OrderTypes[i]
+			ch.Order.Type = crm.OrderTypes[i]
 			ch.Order.Date = now.Add(time.Duration(i) * time.Hour)
 			res := save(t, s, now.Add(time.Duration(i)*time.Minute), ch)
 			contacts, orders = append(contacts, res.Contact), append(orders, res.Order)
@@ -162,20 +163,20 @@ func testRecords(t *testing.T, s hookhub.Store) {
 		}
 		for _, tt := range []struct {
 			name string
-			f    hookhub.ContactFilter
+			f    crm.ContactFilter
 			want []int64
 		}{
-			{"All", hookhub.ContactFilter{}, cid(3, 2, 1, 0)},
-			{"Email", hookhub.ContactFilter{Email: "PERSON1@example.com"}, cid(1)},
-			{"SearchName", hookhub.ContactFilter{Search: "hopp"}, cid(1)},
-			{"SearchUnicode", hookhub.ContactFilter{Search: "ÜNÏ"}, cid(3)},
-			{"SearchEmail", hookhub.ContactFilter{Search: "son2@"}, cid(2)},
-			{"SearchWildcard", hookhub.ContactFilter{Search: "%"}, nil},
-			{"Source", hookhub.ContactFilter{Source: "fair"}, cid(3, 2)},
-			{"Integration", hookhub.ContactFilter{IntegrationID: in.ID + 1000}, nil},
-			{"Since", hookhub.ContactFilter{Since: now.Add(2 * time.Minute)}, cid(3, 2)},
-			{"Until", hookhub.ContactFilter{Until: now.Add(time.Minute)}, cid(0)},
-			{"Page", hookhub.ContactFilter{Page: hookhub.Page{Limit: 2, Before: contacts[3].ID}}, cid(2, 1)},
+			{"All", crm.ContactFilter{}, cid(3, 2, 1, 0)},
+			{"Email", crm.ContactFilter{Email: "PERSON1@example.com"}, cid(1)},
+			{"SearchName", crm.ContactFilter{Search: "hopp"}, cid(1)},
+			{"SearchUnicode", crm.ContactFilter{Search: "ÜNÏ"}, cid(3)},
+			{"SearchEmail", crm.ContactFilter{Search: "son2@"}, cid(2)},
+			{"SearchWildcard", crm.ContactFilter{Search: "%"}, nil},
+			{"Source", crm.ContactFilter{Source: "fair"}, cid(3, 2)},
+			{"Integration", crm.ContactFilter{IntegrationID: in.ID + 1000}, nil},
+			{"Since", crm.ContactFilter{Since: now.Add(2 * time.Minute)}, cid(3, 2)},
+			{"Until", crm.ContactFilter{Until: now.Add(time.Minute)}, cid(0)},
+			{"Page", crm.ContactFilter{Page: hookhub.Page{Limit: 2, Before: contacts[3].ID}}, cid(2, 1)},
 		} {
 			t.Run("Contacts"+tt.name, func(t *testing.T) {
 				got, err := s.ListContacts(ctx, ten.ID, tt.f)
@@ -200,17 +201,17 @@ func testRecords(t *testing.T, s hookhub.Store) {
 		}
 		for _, tt := range []struct {
 			name string
-			f    hookhub.OrderFilter
+			f    crm.OrderFilter
 			want []int64
 		}{
-			{"All", hookhub.OrderFilter{}, oid(3, 2, 1, 0)},
-			{"Contact", hookhub.OrderFilter{ContactID: contacts[2].ID}, oid(2)},
-			{"Integration", hookhub.OrderFilter{IntegrationID: in.ID}, oid(3, 2, 1, 0)},
-			{"ExternalID", hookhub.OrderFilter{ExternalID: "1"}, oid(1)},
-			{"Type", hookhub.OrderFilter{Type: hookhub.OrderVoid}, oid(2)},
-			{"Since", hookhub.OrderFilter{Since: now.Add(2 * time.Hour)}, oid(3, 2)},
-			{"Until", hookhub.OrderFilter{Until: now.Add(time.Hour)}, oid(0)},
-			{"Page", hookhub.OrderFilter{Page: hookhub.Page{Limit: 1, Before: orders[2].ID}}, oid(1)},
+			{"All", crm.OrderFilter{}, oid(3, 2, 1, 0)},
+			{"Contact", crm.OrderFilter{ContactID: contacts[2].ID}, oid(2)},
+			{"Integration", crm.OrderFilter{IntegrationID: in.ID}, oid(3, 2, 1, 0)},
+			{"ExternalID", crm.OrderFilter{ExternalID: "1"}, oid(1)},
+			{"Type", crm.OrderFilter{Type: crm.OrderVoid}, oid(2)},
+			{"Since", crm.OrderFilter{Since: now.Add(2 * time.Hour)}, oid(3, 2)},
+			{"Until", crm.OrderFilter{Until: now.Add(time.Hour)}, oid(0)},
+			{"Page", crm.OrderFilter{Page: hookhub.Page{Limit: 1, Before: orders[2].ID}}, oid(1)},
 		} {
 			t.Run("Orders"+tt.name, func(t *testing.T) {
 				got, err := s.ListOrders(ctx, ten.ID, tt.f)
@@ -232,7 +233,7 @@ func testRecords(t *testing.T, s hookhub.Store) {
 		// Messages about one new customer at once make one contact.
 		ten := newTenant(t, s)
 		var wg sync.WaitGroup
-		results := make([]*hookhub.RecordResult, 8)
+		results := make([]*crm.RecordResult, 8)
 		for i := range results {
 			wg.Go(func() {
 				r, err := s.SaveRecords(ctx, now, sampleChange(ten.ID, in.ID, "same@example.com", fmt.Sprint("o", i)))
@@ -250,11 +251,11 @@ func testRecords(t *testing.T, s hookhub.Store) {
 				created++
 			}
 		}
-		cs, err := s.ListContacts(ctx, ten.ID, hookhub.ContactFilter{})
+		cs, err := s.ListContacts(ctx, ten.ID, crm.ContactFilter{})
 		if err != nil || len(cs) != 1 || created != 1 {
 			t.Errorf("contacts = %d (%v), created %d times; want 1", len(cs), err, created)
 		}
-		os, _ := s.ListOrders(ctx, ten.ID, hookhub.OrderFilter{})
+		os, _ := s.ListOrders(ctx, ten.ID, crm.OrderFilter{})
 		if len(os) != len(results) {
 			t.Errorf("orders = %d, want %d", len(os), len(results))
 		}
@@ -263,20 +264,20 @@ func testRecords(t *testing.T, s hookhub.Store) {
 
 // sampleChange is the seed's sample payload as a change: a contact with
 // addresses and a phone, and an order with two items.
-func sampleChange(tenantID string, integrationID int64, email, orderID string) *hookhub.RecordChange {
-	addr := hookhub.Address{FirstName: "John", LastName: "Doe", Line1: "11801 Stonehollow Drive", Line2: "line two",
+func sampleChange(tenantID string, integrationID int64, email, orderID string) *crm.RecordChange {
+	addr := crm.Address{FirstName: "John", LastName: "Doe", Line1: "11801 Stonehollow Drive", Line2: "line two",
 		City: "Austin", State: "TX", ZipCode: "78758", Country: "US"}
 	billing, shipping := addr, addr
-	return &hookhub.RecordChange{
+	return &crm.RecordChange{
 		TenantID: tenantID, IntegrationID: integrationID,
-		Contact: &hookhub.Contact{
-			FirstName: "John", LastName: "Doe", Email: email, Phone: hookhub.Phone{Country: "US", Number: "+15124713434"},
+		Contact: &crm.Contact{
+			FirstName: "John", LastName: "Doe", Email: email, Phone: crm.Phone{Country: "US", Number: "+15124713434"},
 			BillingAddress: &billing, ShippingAddress: &shipping, Source: "Thiio Custom",
 		},
-		Order: &hookhub.Order{
-			ExternalID: orderID, Type: hookhub.OrderSuccess, UserID: "10", Date: time.Date(2024, 5, 1, 13, 45, 10, 0, time.UTC),
+		Order: &crm.Order{
+			ExternalID: orderID, Type: crm.OrderSuccess, UserID: "10", Date: time.Date(2024, 5, 1, 13, 45, 10, 0, time.UTC),
 			Shipping: "10.5", Total: "120",
-			Items: []hookhub.OrderItem{
+			Items: []crm.OrderItem{
 				{Name: "Product one", Title: "Product one Red", Quantity: "1", Price: "50"},
 				{Name: "Product two", Title: "Product two White", Quantity: "1", Price: "50.25"},
 			},
@@ -284,7 +285,7 @@ func sampleChange(tenantID string, integrationID int64, email, orderID string) *
 	}
 }
 
-func save(t *testing.T, s hookhub.Store, at time.Time, ch *hookhub.RecordChange) *hookhub.RecordResult {
+func save(t *testing.T, s Store, at time.Time, ch *crm.RecordChange) *crm.RecordResult {
 	t.Helper()
 	res, err := s.SaveRecords(t.Context(), at, ch)
 	if err != nil {
@@ -296,7 +297,7 @@ func save(t *testing.T, s hookhub.Store, at time.Time, ch *hookhub.RecordChange)
 // wantEvents checks that res raised events of the given types, in order,
 // with its records as data (and the modified fields, when given), each
 // with a pending delivery for the bundle's webhook.
-func wantEvents(t *testing.T, s hookhub.Store, b *bundle, res *hookhub.RecordResult, types []string, modified [][]string) {
+func wantEvents(t *testing.T, s Store, b *bundle, res *crm.RecordResult, types []string, modified [][]string) {
 	t.Helper()
 	if len(res.Events) != len(types) {
 		t.Fatalf("%d events raised, want %v", len(res.Events), types)
@@ -308,7 +309,7 @@ func wantEvents(t *testing.T, s hookhub.Store, b *bundle, res *hookhub.RecordRes
 		}
 		var record any = res.Contact
 		entity, id := "contact", res.Contact.ID
-		if e.Type == hookhub.EventOrderCreated || e.Type == hookhub.EventOrderChanged {
+		if e.Type == crm.EventOrderCreated || e.Type == crm.EventOrderChanged {
 			record, entity, id = res.Order, "order", res.Order.ID
 		}
 		if e.Type != types[i] || e.EntityType != entity || e.EntityID != fmt.Sprint(id) || !sameJSON(e.Data, []byte(jsonOf(record))) {

@@ -9,7 +9,7 @@ import (
 
 // testScriptFields checks that a webhook keeps its filter, transform, type
 // and script through create, get, list and update.
-func testScriptFields(t *testing.T, s hookhub.Store) {
+func testScriptFields(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten := newTenant(t, s)
 	w := newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) {
@@ -42,7 +42,7 @@ func testScriptFields(t *testing.T, s hookhub.Store) {
 
 // testPublishFilter checks that fan-out honours payload filters: an event
 // that does not match a webhook's filter makes no delivery for it.
-func testPublishFilter(t *testing.T, s hookhub.Store) {
+func testPublishFilter(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten := newTenant(t, s)
 	big := newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) {

@@ -10,7 +10,7 @@ import (
 
 // newSession stores a session of tok created at the time at, ending at
 // expires.
-func newSession(t *testing.T, s hookhub.Store, tok *hookhub.Token, at, expires time.Time) *hookhub.Session {
+func newSession(t *testing.T, s Store, tok *hookhub.Token, at, expires time.Time) *hookhub.Session {
 	t.Helper()
 	_, hash := hookhub.NewSessionSecret()
 	se := &hookhub.Session{
@@ -23,7 +23,7 @@ func newSession(t *testing.T, s hookhub.Store, tok *hookhub.Token, at, expires t
 	return se
 }
 
-func testSession(t *testing.T, s hookhub.Store) {
+func testSession(t *testing.T, s Store) {
 	ctx := t.Context()
 	b := setup(t, s)
 	want := newSession(t, s, b.token, now, now.Add(12*time.Hour))
@@ -64,7 +64,7 @@ func testSession(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testSessionPurge(t *testing.T, s hookhub.Store) {
+func testSessionPurge(t *testing.T, s Store) {
 	ctx := t.Context()
 	b := setup(t, s)
 	ended := newSession(t, s, b.token, now, now.Add(time.Hour))   // past its absolute end
@@ -91,7 +91,7 @@ func testSessionPurge(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testGetToken(t *testing.T, s hookhub.Store) {
+func testGetToken(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, other := setup(t, s), newTenant(t, s)
 	got, err := s.GetToken(ctx, a.tenant.ID, a.token.ID)

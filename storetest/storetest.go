@@ -1,8 +1,9 @@
-// Package storetest is the test suite every hookhub.Store passes. A store's
+// Package storetest is the test suite every store (hookhub.Store and
+// crm.Store together) passes. A store's
 // own test calls Run with a function that opens a fresh, empty store:
 //
 //	func TestStore(t *testing.T) {
-//		storetest.Run(t, func(t *testing.T) hookhub.Store { return openTest(t) })
+//		storetest.Run(t, func(t *testing.T) storetest.Store { return openTest(t) })
 //	}
 //
 // Each behaviour is a parallel subtest with its own store. Time is a fixed
@@ -22,11 +23,19 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
+
+// Store is what the suite tests: hookhub's store and the CRM's, as the SQL
+// store implements both over one database.
+type Store interface {
+	hookhub.Store
+	crm.Store
+}
 
 // Run runs the suite against the stores open returns. open must return a new
 // empty store on each call and register its own cleanup with t.
-func Run(t *testing.T, open func(t *testing.T) hookhub.Store) {
+func Run(t *testing.T, open func(t *testing.T) Store) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -38,7 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) hookhub.Store) {
 // tests lists the behaviours, one subtest each.
 var tests = []struct {
 	name string
-	fn   func(t *testing.T, s hookhub.Store)
+	fn   func(t *testing.T, s Store)
 }{
 	{"Ping", testPing},
 
@@ -106,7 +115,7 @@ var now = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 // lease is the claim lease the tests use.
 const lease = 30 * time.Second
 
-func testPing(t *testing.T, s hookhub.Store) {
+func testPing(t *testing.T, s Store) {
 	if err := s.Ping(t.Context()); err != nil {
 		t.Fatalf("Ping: %v", err)
 	}
@@ -121,7 +130,7 @@ type bundle struct {
 }
 
 // setup creates a bundle in s.
-func setup(t *testing.T, s hookhub.Store) *bundle {
+func setup(t *testing.T, s Store) *bundle {
 	t.Helper()
 	ten := newTenant(t, s)
 	tok := newToken(t, s, ten.ID)
@@ -129,7 +138,7 @@ func setup(t *testing.T, s hookhub.Store) *bundle {
 	return &bundle{tenant: ten, token: tok, webhook: w}
 }
 
-func newTenant(t *testing.T, s hookhub.Store) *hookhub.Tenant {
+func newTenant(t *testing.T, s Store) *hookhub.Tenant {
 	t.Helper()
 	ten := &hookhub.Tenant{ID: hookhub.NewID("ten"), Name: "Tenant " + hookhub.RandomString(4), CreatedAt: now}
 	if err := s.CreateTenant(t.Context(), ten); err != nil {
@@ -138,7 +147,7 @@ func newTenant(t *testing.T, s hookhub.Store) *hookhub.Tenant {
 	return ten
 }
 
-func newToken(t *testing.T, s hookhub.Store, tenantID string) *hookhub.Token {
+func newToken(t *testing.T, s Store, tenantID string) *hookhub.Token {
 	t.Helper()
 	_, hash := hookhub.NewTokenSecret()
 	tok := &hookhub.Token{
@@ -153,7 +162,7 @@ func newToken(t *testing.T, s hookhub.Store, tenantID string) *hookhub.Token {
 
 // newWebhook creates an active webhook of the tenant, subscribed to every
 // event, with the defaults applied after edit has changed it.
-func newWebhook(t *testing.T, s hookhub.Store, tenantID string, edit func(w *hookhub.Webhook)) *hookhub.Webhook {
+func newWebhook(t *testing.T, s Store, tenantID string, edit func(w *hookhub.Webhook)) *hookhub.Webhook {
 	t.Helper()
 	w := &hookhub.Webhook{
 		TenantID:     tenantID,
@@ -177,7 +186,7 @@ func newWebhook(t *testing.T, s hookhub.Store, tenantID string, edit func(w *hoo
 	return w
 }
 
-func getWebhook(t *testing.T, s hookhub.Store, tenantID string, id int64) *hookhub.Webhook {
+func getWebhook(t *testing.T, s Store, tenantID string, id int64) *hookhub.Webhook {
 	t.Helper()
 	w, err := s.GetWebhook(t.Context(), tenantID, id)
 	if err != nil {
@@ -200,7 +209,7 @@ func newEvent(tenantID, typ string, at time.Time) *hookhub.Event {
 }
 
 // publish publishes one event of typ at the time at and returns its result.
-func publish(t *testing.T, s hookhub.Store, at time.Time, tenantID, typ string) hookhub.PublishResult {
+func publish(t *testing.T, s Store, at time.Time, tenantID, typ string) hookhub.PublishResult {
 	t.Helper()
 	rs, err := s.Publish(t.Context(), at, hookhub.PublishRequest{Event: newEvent(tenantID, typ, at)})
 	if err != nil {
@@ -217,7 +226,7 @@ func publish(t *testing.T, s hookhub.Store, at time.Time, tenantID, typ string) 
 
 // publishN publishes n events of typ at the time at in one call and returns
 // their ids.
-func publishN(t *testing.T, s hookhub.Store, at time.Time, tenantID, typ string, n int) []int64 {
+func publishN(t *testing.T, s Store, at time.Time, tenantID, typ string, n int) []int64 {
 	t.Helper()
 	reqs := make([]hookhub.PublishRequest, n)
 	for i := range reqs {
@@ -238,7 +247,7 @@ func publishN(t *testing.T, s hookhub.Store, at time.Time, tenantID, typ string,
 }
 
 // deliveriesOf lists every delivery of an event.
-func deliveriesOf(t *testing.T, s hookhub.Store, tenantID string, eventID int64) []*hookhub.Delivery {
+func deliveriesOf(t *testing.T, s Store, tenantID string, eventID int64) []*hookhub.Delivery {
 	t.Helper()
 	ds, err := s.ListDeliveries(t.Context(), tenantID, hookhub.DeliveryFilter{EventID: eventID, Page: hookhub.Page{Limit: 1000}})
 	if err != nil {
@@ -248,7 +257,7 @@ func deliveriesOf(t *testing.T, s hookhub.Store, tenantID string, eventID int64)
 }
 
 // onlyDelivery returns the one delivery of an event.
-func onlyDelivery(t *testing.T, s hookhub.Store, tenantID string, eventID int64) *hookhub.Delivery {
+func onlyDelivery(t *testing.T, s Store, tenantID string, eventID int64) *hookhub.Delivery {
 	t.Helper()
 	ds := deliveriesOf(t, s, tenantID, eventID)
 	if len(ds) != 1 {
@@ -257,7 +266,7 @@ func onlyDelivery(t *testing.T, s hookhub.Store, tenantID string, eventID int64)
 	return ds[0]
 }
 
-func getDelivery(t *testing.T, s hookhub.Store, tenantID string, id int64) *hookhub.Delivery {
+func getDelivery(t *testing.T, s Store, tenantID string, id int64) *hookhub.Delivery {
 	t.Helper()
 	d, err := s.GetDelivery(t.Context(), tenantID, id)
 	if err != nil {
@@ -266,7 +275,7 @@ func getDelivery(t *testing.T, s hookhub.Store, tenantID string, id int64) *hook
 	return d
 }
 
-func claim(t *testing.T, s hookhub.Store, at time.Time, limit int) []*hookhub.Claim {
+func claim(t *testing.T, s Store, at time.Time, limit int) []*hookhub.Claim {
 	t.Helper()
 	cs, err := s.Claim(t.Context(), at, limit, lease)
 	if err != nil {
@@ -276,7 +285,7 @@ func claim(t *testing.T, s hookhub.Store, at time.Time, limit int) []*hookhub.Cl
 }
 
 // claimOne claims at the time at and expects exactly one delivery.
-func claimOne(t *testing.T, s hookhub.Store, at time.Time) *hookhub.Claim {
+func claimOne(t *testing.T, s Store, at time.Time) *hookhub.Claim {
 	t.Helper()
 	cs := claim(t, s, at, 10)
 	if len(cs) != 1 {
@@ -285,7 +294,7 @@ func claimOne(t *testing.T, s hookhub.Store, at time.Time) *hookhub.Claim {
 	return cs[0]
 }
 
-func complete(t *testing.T, s hookhub.Store, at time.Time, outcomes ...hookhub.Outcome) {
+func complete(t *testing.T, s Store, at time.Time, outcomes ...hookhub.Outcome) {
 	t.Helper()
 	if err := s.Complete(t.Context(), at, outcomes); err != nil {
 		t.Fatalf("Complete: %v", err)
@@ -365,7 +374,7 @@ func sameHeader(a, b http.Header) bool {
 }
 
 // wantCode fails t unless err has the code.
-func wantCode(t *testing.T, what string, err error, code string) {
+func wantCode(t *testing.T, what string, err error, code hookhub.Code) {
 	t.Helper()
 	if got := hookhub.ErrorCode(err); got != code {
 		t.Errorf("%s: error code %q (%v), want %q", what, got, err, code)

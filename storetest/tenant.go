@@ -11,7 +11,7 @@ import (
 	"github.com/hookhub/hookhub"
 )
 
-func testTenant(t *testing.T, s hookhub.Store) {
+func testTenant(t *testing.T, s Store) {
 	ctx := t.Context()
 	want := &hookhub.Tenant{ID: hookhub.NewID("ten"), Name: "Acme", CreatedAt: now}
 	if err := s.CreateTenant(ctx, want); err != nil {
@@ -29,7 +29,7 @@ func testTenant(t *testing.T, s hookhub.Store) {
 	wantCode(t, "GetTenant(unknown)", err, hookhub.ENOTFOUND)
 }
 
-func testToken(t *testing.T, s hookhub.Store) {
+func testToken(t *testing.T, s Store) {
 	ctx := t.Context()
 	ten := newTenant(t, s)
 	_, hash := hookhub.NewTokenSecret()
@@ -96,7 +96,7 @@ func testToken(t *testing.T, s hookhub.Store) {
 	wantCode(t, "RevokeToken(unknown)", err, hookhub.ENOTFOUND)
 }
 
-func testTokenTenants(t *testing.T, s hookhub.Store) {
+func testTokenTenants(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, b := newTenant(t, s), newTenant(t, s)
 	a1, a2 := newToken(t, s, a.ID), newToken(t, s, a.ID)
@@ -136,7 +136,7 @@ func testTokenTenants(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testEventType(t *testing.T, s hookhub.Store) {
+func testEventType(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, b := newTenant(t, s), newTenant(t, s)
 

@@ -115,7 +115,7 @@ func checkStatistics(t *testing.T, got, want *hookhub.Webhook) {
 	}
 }
 
-func testWebhookRoundTrip(t *testing.T, s hookhub.Store) {
+func testWebhookRoundTrip(t *testing.T, s Store) {
 	ten := newTenant(t, s)
 	want := newWebhook(t, s, ten.ID, fullWebhook)
 	got := getWebhook(t, s, ten.ID, want.ID)
@@ -138,7 +138,7 @@ func testWebhookRoundTrip(t *testing.T, s hookhub.Store) {
 	wantCode(t, "GetWebhook(unknown)", err, hookhub.ENOTFOUND)
 }
 
-func testWebhookList(t *testing.T, s hookhub.Store) {
+func testWebhookList(t *testing.T, s Store) {
 	ten, other := newTenant(t, s), newTenant(t, s)
 	mk := func(tenantID, name string, events []string, state hookhub.WebhookState, format string) *hookhub.Webhook {
 		return newWebhook(t, s, tenantID, func(w *hookhub.Webhook) {
@@ -196,7 +196,7 @@ func testWebhookList(t *testing.T, s hookhub.Store) {
 	checkSettings(t, ws[0], contacts)
 }
 
-func testWebhookUpdate(t *testing.T, s hookhub.Store) {
+func testWebhookUpdate(t *testing.T, s Store) {
 	b := setup(t, s)
 	w := b.webhook
 
@@ -242,7 +242,7 @@ func testWebhookUpdate(t *testing.T, s hookhub.Store) {
 	wantCode(t, "UpdateWebhook(unknown)", s.UpdateWebhook(t.Context(), &missing, ""), hookhub.ENOTFOUND)
 }
 
-func testWebhookDelete(t *testing.T, s hookhub.Store) {
+func testWebhookDelete(t *testing.T, s Store) {
 	ctx := t.Context()
 	b := setup(t, s)
 	w := b.webhook
@@ -315,7 +315,7 @@ func testWebhookDelete(t *testing.T, s hookhub.Store) {
 	}
 }
 
-func testWebhookTenants(t *testing.T, s hookhub.Store) {
+func testWebhookTenants(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, b := setup(t, s), setup(t, s)
 	w := getWebhook(t, s, a.tenant.ID, a.webhook.ID)
@@ -347,7 +347,7 @@ func testWebhookTenants(t *testing.T, s hookhub.Store) {
 
 // testWebhookLimit: creates under a limit never pass it, however many run
 // at once; webhooks that do not count, and other tenants', do not matter.
-func testWebhookLimit(t *testing.T, s hookhub.Store) {
+func testWebhookLimit(t *testing.T, s Store) {
 	b := setup(t, s) // b.webhook is named "hook": it does not count
 	other := newTenant(t, s)
 	newWebhook(t, s, other.ID, func(w *hookhub.Webhook) { w.Name = "limited" })

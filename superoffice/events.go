@@ -44,14 +44,17 @@ var events = []struct{ name, description string }{
 	{"salestakeholder.deleted", "A stakeholder was removed from a sale."},
 }
 
-func init() {
-	// Types hookhub has already keep their description; the others join
-	// the built-in catalogue, so that SaveWebhook knows every name.
-	for _, e := range events {
-		if !hookhub.IsBuiltinEventType(e.name) {
-			hookhub.RegisterBuiltin(hookhub.EventType{Name: e.name, Description: e.description})
-		}
+// Product is what SuperOffice adds to hookhub's catalogue: its event
+// names, so that SaveWebhook knows every one (types hookhub has already
+// keep their description).
+var Product = hookhub.Product{Name: "SuperOffice", EventTypes: eventTypes()}
+
+func eventTypes() []hookhub.EventType {
+	out := make([]hookhub.EventType, len(events))
+	for i, e := range events {
+		out[i] = hookhub.EventType{Name: e.name, Description: e.description}
 	}
+	return out
 }
 
 // EventTypes lists SuperOffice's event names.

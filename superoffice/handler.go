@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/httpstatus"
 	"github.com/hookhub/hookhub/service"
 )
 
@@ -301,26 +302,23 @@ func (e errorJSON) writeXML(x *xmlWriter, name string) {
 	x.close(name)
 }
 
-// codes maps hookhub's error codes onto an HTTP status and an ErrorType.
-// Every bad input is 400, as in SuperOffice.
-var codes = map[string]struct {
-	status int
-	typ    string
-}{
-	hookhub.EINVALID:      {http.StatusBadRequest, "ValidationError"},
-	hookhub.ENOTFOUND:     {http.StatusNotFound, "NotFound"},
-	hookhub.EUNAUTHORIZED: {http.StatusUnauthorized, "Unauthorized"},
-	hookhub.EFORBIDDEN:    {http.StatusForbidden, "Forbidden"},
-	hookhub.ECONFLICT:     {http.StatusConflict, "Conflict"},
-	hookhub.ETOOLARGE:     {http.StatusRequestEntityTooLarge, "RequestTooLarge"},
-	hookhub.EUNAVAILABLE:  {http.StatusServiceUnavailable, "Unavailable"},
-	hookhub.EUNSUPPORTED:  {http.StatusNotImplemented, "NotSupported"},
-	hookhub.ERATELIMITED:  {http.StatusTooManyRequests, "TooManyRequests"},
-	hookhub.EGONE:         {http.StatusGone, "Gone"},
-	hookhub.EUPSTREAM:     {http.StatusBadGateway, "ReceiverError"},
-	hookhub.EMETHOD:       {http.StatusMethodNotAllowed, "MethodNotAllowed"},
-	hookhub.EMEDIATYPE:    {http.StatusUnsupportedMediaType, "UnsupportedMediaType"},
-	hookhub.ENOTACCEPT:    {http.StatusNotAcceptable, "NotAcceptable"},
+// errorTypes names each of hookhub's error codes as SuperOffice's ErrorType.
+// The status is httpstatus.SuperOffice's.
+var errorTypes = map[hookhub.Code]string{
+	hookhub.EINVALID:      "ValidationError",
+	hookhub.ENOTFOUND:     "NotFound",
+	hookhub.EUNAUTHORIZED: "Unauthorized",
+	hookhub.EFORBIDDEN:    "Forbidden",
+	hookhub.ECONFLICT:     "Conflict",
+	hookhub.ETOOLARGE:     "RequestTooLarge",
+	hookhub.EUNAVAILABLE:  "Unavailable",
+	hookhub.EUNSUPPORTED:  "NotSupported",
+	hookhub.ERATELIMITED:  "TooManyRequests",
+	hookhub.EGONE:         "Gone",
+	hookhub.EUPSTREAM:     "ReceiverError",
+	hookhub.EMETHOD:       "MethodNotAllowed",
+	hookhub.EMEDIATYPE:    "UnsupportedMediaType",
+	hookhub.ENOTACCEPT:    "NotAcceptable",
 }
 
 // writeError answers err in SuperOffice's error shape. Field names are
@@ -336,8 +334,8 @@ func (h *handler) writeError(w http.ResponseWriter, c *call, err error) {
 	case errors.As(err, &mbe):
 		status, out.ErrorType = http.StatusRequestEntityTooLarge, "RequestTooLarge"
 		out.Error = "the body is larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes"
-	case errors.As(err, &he) && codes[he.Code].status != 0:
-		status, out.ErrorType = codes[he.Code].status, codes[he.Code].typ
+	case errors.As(err, &he) && httpstatus.SuperOffice.Status(he.Code) != http.StatusInternalServerError:
+		status, out.ErrorType = httpstatus.SuperOffice.Status(he.Code), errorTypes[he.Code]
 		named := &hookhub.Error{Message: he.Message}
 		for _, f := range he.Fields {
 			fe := hookhub.FieldError{Field: fieldName(f.Field), Reason: reason(f.Field, f.Reason)}

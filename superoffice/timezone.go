@@ -3,7 +3,6 @@ package superoffice
 import (
 	"strings"
 	"time"
-	_ "time/tzdata" // SO-TimeZone's zones, also where the system has no zoneinfo
 
 	"github.com/hookhub/hookhub"
 )

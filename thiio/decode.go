@@ -11,14 +11,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/inbound"
 )
 
 // payload is a request that passed every rule, as the CRM records it.
 type payload struct {
 	Event   string // "order" or "customer"
-	Contact *hookhub.Contact
-	Order   *hookhub.Order // nil for a customer event
+	Contact *crm.Contact
+	Order   *crm.Order // nil for a customer event
 }
 
 // The events of a payload.
@@ -59,7 +60,7 @@ func decode(header http.Header, body []byte) (*payload, error) {
 		return nil, hookhub.Invalid(inbound.BodyField, "the request body must be a JSON object")
 	}
 	var c checker
-	p := &payload{Contact: &hookhub.Contact{}}
+	p := &payload{Contact: &crm.Contact{}}
 	p.Event = c.enum(root, "", "event", []string{EventOrder, EventCustomer})
 	p.Contact.Source = c.text(root, "", "source", true)
 
@@ -195,7 +196,7 @@ func (c *checker) email(o map[string]any, prefix, key string) string {
 		return ""
 	}
 	s = strings.TrimSpace(s)
-	if hookhub.CheckEmail(s) != "" {
+	if crm.CheckEmail(s) != "" {
 		c.add(prefix+key, "must be a valid email address")
 		return ""
 	}
@@ -208,13 +209,13 @@ func (c *checker) email(o map[string]any, prefix, key string) string {
 
 // address checks an optional address block: when it is there, its
 // country and state are required and 2 or 3 characters long.
-func (c *checker) address(o map[string]any, key string) *hookhub.Address {
+func (c *checker) address(o map[string]any, key string) *crm.Address {
 	block := c.object(o, "", key)
 	if block == nil {
 		return nil
 	}
 	prefix := key + "."
-	a := &hookhub.Address{
+	a := &crm.Address{
 		FirstName: c.text(block, prefix, "first_name", false),
 		LastName:  c.text(block, prefix, "last_name", false),
 		Line1:     c.text(block, prefix, "line1", false),
@@ -239,7 +240,7 @@ func (c *checker) code(o map[string]any, prefix, key string) string {
 }
 
 // order checks the order block, required when the event is an order.
-func (c *checker) order(root map[string]any) *hookhub.Order {
+func (c *checker) order(root map[string]any) *crm.Order {
 	if _, ok := value(root, "order"); !ok {
 		c.add("order", "is required when event is %s", EventOrder)
 		return nil
@@ -249,9 +250,9 @@ func (c *checker) order(root map[string]any) *hookhub.Order {
 		return nil
 	}
 	const prefix = "order."
-	o := &hookhub.Order{
+	o := &crm.Order{
 		ExternalID: c.id(block, prefix, "id", true),
-		Type:       hookhub.OrderType(c.orderType(block)),
+		Type:       crm.OrderType(c.orderType(block)),
 		UserID:     c.id(block, prefix, "user_id", true),
 		Date:       c.date(block, prefix, "date"),
 		Shipping:   c.decimal(block, prefix, "shipping", false),
@@ -263,8 +264,8 @@ func (c *checker) order(root map[string]any) *hookhub.Order {
 }
 
 func (c *checker) orderType(block map[string]any) string {
-	values := make([]string, len(hookhub.OrderTypes))
-	for i, t := range hookhub.OrderTypes {
+	values := make([]string, len(crm.OrderTypes))
+	for i, t := range crm.OrderTypes {
 		values[i] = string(t)
 	}
 	return c.enum(block, "order.", "type", values)
@@ -307,7 +308,7 @@ func (c *checker) date(o map[string]any, prefix, key string) time.Time {
 
 // decimal checks a number: a JSON number or a string holding one, in plain
 // notation; null or missing is no value.
-func (c *checker) decimal(o map[string]any, prefix, key string, required bool) hookhub.Decimal {
+func (c *checker) decimal(o map[string]any, prefix, key string, required bool) crm.Decimal {
 	v, ok := value(o, key)
 	if !ok {
 		if required {
@@ -325,7 +326,7 @@ func (c *checker) decimal(o map[string]any, prefix, key string, required bool) h
 		c.add(prefix+key, "must be a number")
 		return ""
 	}
-	d, valid := hookhub.ParseDecimal(text)
+	d, valid := crm.ParseDecimal(text)
 	if !valid {
 		c.add(prefix+key, "must be a number")
 		return ""
@@ -336,7 +337,7 @@ func (c *checker) decimal(o map[string]any, prefix, key string, required bool) h
 // items checks the order's items: an array of at least one object, whose
 // fields are optional (name and title strings of at most 255 characters,
 // quantity and price numbers).
-func (c *checker) items(block map[string]any) []hookhub.OrderItem {
+func (c *checker) items(block map[string]any) []crm.OrderItem {
 	v, present := block["items"]
 	if !present || v == nil {
 		c.add("order.items", "is required")
@@ -350,11 +351,11 @@ func (c *checker) items(block map[string]any) []hookhub.OrderItem {
 	case len(list) == 0:
 		c.add("order.items", "must have at least 1 item")
 		return nil
-	case len(list) > hookhub.MaxOrderItems:
-		c.add("order.items", "must not have more than %d items", hookhub.MaxOrderItems)
+	case len(list) > crm.MaxOrderItems:
+		c.add("order.items", "must not have more than %d items", crm.MaxOrderItems)
 		return nil
 	}
-	items := make([]hookhub.OrderItem, 0, len(list))
+	items := make([]crm.OrderItem, 0, len(list))
 	for i, v := range list {
 		prefix := "order.items." + strconv.Itoa(i) + "."
 		it, isObject := v.(map[string]any)
@@ -362,7 +363,7 @@ func (c *checker) items(block map[string]any) []hookhub.OrderItem {
 			c.add(strings.TrimSuffix(prefix, "."), "must be an object")
 			continue
 		}
-		items = append(items, hookhub.OrderItem{
+		items = append(items, crm.OrderItem{
 			Name:     c.text(it, prefix, "name", false),
 			Title:    c.text(it, prefix, "title", false),
 			Quantity: c.decimal(it, prefix, "quantity", false),

@@ -10,13 +10,16 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/inbound"
 )
 
 // Name is the kind's name in the catalogue and in integrations.
 const Name = "thiio"
 
-func init() { inbound.Register(Kind{}) }
+// Product is what Thiio adds to hookhub's catalogue: its integration
+// kind. Kind reads the requests to integrations of it.
+var Product = hookhub.Product{Name: "Thiio", IntegrationKinds: []hookhub.IntegrationKind{Kind{}.Info()}}
 
 // Kind is the Thiio integration kind.
 type Kind struct{}
@@ -54,8 +57,8 @@ func (Kind) Process(ctx context.Context, rec inbound.Recorder, in *hookhub.Integ
 }
 
 // change is what the payload does to the CRM records, for message msgID.
-func (p *payload) change(msgID int64) *hookhub.RecordChange {
-	return &hookhub.RecordChange{Contact: p.Contact, Order: p.Order, MessageID: msgID, Answer: http.StatusOK}
+func (p *payload) change(msgID int64) *crm.RecordChange {
+	return &crm.RecordChange{Contact: p.Contact, Order: p.Order, MessageID: msgID, Answer: http.StatusOK}
 }
 
 // The exception names of the err field, by what went wrong. The guide

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // Sample is the guide's sample payload with a real date in place of the
@@ -201,13 +202,13 @@ func TestAccepted(t *testing.T) {
 		{"Sample", nil, func(t *testing.T, p *payload) {
 			c, o := p.Contact, p.Order
 			if p.Event != "order" || c.FirstName != "John" || c.LastName != "Doe" || c.Email != "john.doe@example.com" ||
-				c.Source != "Thiio Custom" || c.Phone != (hookhub.Phone{Country: "US", Number: "+15124713434"}) ||
+				c.Source != "Thiio Custom" || c.Phone != (crm.Phone{Country: "US", Number: "+15124713434"}) ||
 				c.BillingAddress == nil || c.BillingAddress.State != "TX" || c.ShippingAddress == nil || c.ShippingAddress.ZipCode != "78758" {
 				t.Errorf("contact = %+v", c)
 			}
-			if o == nil || o.ExternalID != "123" || o.UserID != "10" || o.Type != hookhub.OrderSuccess ||
+			if o == nil || o.ExternalID != "123" || o.UserID != "10" || o.Type != crm.OrderSuccess ||
 				!o.Date.Equal(time.Date(2024, 5, 1, 13, 45, 10, 0, time.UTC)) || o.Shipping != "10" || o.Taxes != "10" || o.Total != "120" ||
-				len(o.Items) != 2 || o.Items[1] != (hookhub.OrderItem{Name: "Product two", Title: "Product two White", Quantity: "1", Price: "50"}) {
+				len(o.Items) != 2 || o.Items[1] != (crm.OrderItem{Name: "Product two", Title: "Product two White", Quantity: "1", Price: "50"}) {
 				t.Errorf("order = %+v", o)
 			}
 		}},
@@ -232,7 +233,7 @@ func TestAccepted(t *testing.T) {
 			}
 		}},
 		{"PhoneWithoutCountry", map[string]any{"phone.country": remove, "phone.number": json.Number("5124713434")}, func(t *testing.T, p *payload) {
-			if p.Contact.Phone != (hookhub.Phone{Number: "5124713434"}) {
+			if p.Contact.Phone != (crm.Phone{Number: "5124713434"}) {
 				t.Errorf("phone = %+v, want the number as written and no country (the service makes it US)", p.Contact.Phone)
 			}
 		}},
@@ -258,7 +259,7 @@ func TestAccepted(t *testing.T) {
 			}
 		}},
 		{"ItemFieldsOptional", map[string]any{"order.items": []any{map[string]any{}}}, func(t *testing.T, p *payload) {
-			if len(p.Order.Items) != 1 || p.Order.Items[0] != (hookhub.OrderItem{}) {
+			if len(p.Order.Items) != 1 || p.Order.Items[0] != (crm.OrderItem{}) {
 				t.Errorf("items = %+v", p.Order.Items)
 			}
 		}},
@@ -360,27 +361,27 @@ func TestCoreProblems(t *testing.T) {
 	long := strings.Repeat("x", 256)
 	for _, tt := range []struct {
 		name   string
-		change func(ch *hookhub.RecordChange)
+		change func(ch *crm.RecordChange)
 		err    string
 	}{
-		{"NoContact", func(ch *hookhub.RecordChange) { ch.Contact = nil }, "the contact field is required"},
-		{"FirstName", func(ch *hookhub.RecordChange) { ch.Contact.FirstName = long }, "the contact.first_name field must not be greater than 255 characters"},
-		{"Email", func(ch *hookhub.RecordChange) { ch.Contact.Email = "john" }, "the contact.email field must be a valid email address"},
-		{"Source", func(ch *hookhub.RecordChange) { ch.Contact.Source = long }, "the source field must not be greater than 255 characters"},
-		{"PhoneNumber", func(ch *hookhub.RecordChange) { ch.Contact.Phone.Number = long }, "the phone.number field must not be greater than 255 characters"},
-		{"PhoneCountry", func(ch *hookhub.RecordChange) { ch.Contact.Phone.Country = "USAA" }, "the phone.country field must not be greater than 3 characters"},
-		{"BillingCity", func(ch *hookhub.RecordChange) { ch.Contact.BillingAddress.City = long }, "the billing_address.city field must not be greater than 255 characters"},
-		{"ShippingZip", func(ch *hookhub.RecordChange) { ch.Contact.ShippingAddress.ZipCode = long }, "the shipping_address.zip_code field must not be greater than 255 characters"},
-		{"OrderIDMissing", func(ch *hookhub.RecordChange) { ch.Order.ExternalID = "" }, "the order.id field is required"},
-		{"OrderIDTooLong", func(ch *hookhub.RecordChange) { ch.Order.ExternalID = long }, "the order.id field must not be greater than 255 characters"},
-		{"UserID", func(ch *hookhub.RecordChange) { ch.Order.UserID = long }, "the order.user_id field must not be greater than 255 characters"},
-		{"Type", func(ch *hookhub.RecordChange) { ch.Order.Type = "paid" }, "the order.type field must be one of: success, pending, void, refund"},
-		{"Date", func(ch *hookhub.RecordChange) { ch.Order.Date = time.Time{} }, "the order.date field is required"},
-		{"Total", func(ch *hookhub.RecordChange) { ch.Order.Total = "" }, "the order.total field is required"},
-		{"Taxes", func(ch *hookhub.RecordChange) { ch.Order.Taxes = "1e3" }, "the order.taxes field must be a number"},
-		{"TooManyItems", func(ch *hookhub.RecordChange) { ch.Order.Items = make([]hookhub.OrderItem, hookhub.MaxOrderItems+1) }, "the order.items field must not have more than 1000 items"},
-		{"ItemName", func(ch *hookhub.RecordChange) { ch.Order.Items[1].Name = long }, "the order.items.1.name field must not be greater than 255 characters"},
-		{"ItemPrice", func(ch *hookhub.RecordChange) { ch.Order.Items[0].Price = "fifty" }, "the order.items.0.price field must be a number"},
+		{"NoContact", func(ch *crm.RecordChange) { ch.Contact = nil }, "the contact field is required"},
+		{"FirstName", func(ch *crm.RecordChange) { ch.Contact.FirstName = long }, "the contact.first_name field must not be greater than 255 characters"},
+		{"Email", func(ch *crm.RecordChange) { ch.Contact.Email = "john" }, "the contact.email field must be a valid email address"},
+		{"Source", func(ch *crm.RecordChange) { ch.Contact.Source = long }, "the source field must not be greater than 255 characters"},
+		{"PhoneNumber", func(ch *crm.RecordChange) { ch.Contact.Phone.Number = long }, "the phone.number field must not be greater than 255 characters"},
+		{"PhoneCountry", func(ch *crm.RecordChange) { ch.Contact.Phone.Country = "USAA" }, "the phone.country field must not be greater than 3 characters"},
+		{"BillingCity", func(ch *crm.RecordChange) { ch.Contact.BillingAddress.City = long }, "the billing_address.city field must not be greater than 255 characters"},
+		{"ShippingZip", func(ch *crm.RecordChange) { ch.Contact.ShippingAddress.ZipCode = long }, "the shipping_address.zip_code field must not be greater than 255 characters"},
+		{"OrderIDMissing", func(ch *crm.RecordChange) { ch.Order.ExternalID = "" }, "the order.id field is required"},
+		{"OrderIDTooLong", func(ch *crm.RecordChange) { ch.Order.ExternalID = long }, "the order.id field must not be greater than 255 characters"},
+		{"UserID", func(ch *crm.RecordChange) { ch.Order.UserID = long }, "the order.user_id field must not be greater than 255 characters"},
+		{"Type", func(ch *crm.RecordChange) { ch.Order.Type = "paid" }, "the order.type field must be one of: success, pending, void, refund"},
+		{"Date", func(ch *crm.RecordChange) { ch.Order.Date = time.Time{} }, "the order.date field is required"},
+		{"Total", func(ch *crm.RecordChange) { ch.Order.Total = "" }, "the order.total field is required"},
+		{"Taxes", func(ch *crm.RecordChange) { ch.Order.Taxes = "1e3" }, "the order.taxes field must be a number"},
+		{"TooManyItems", func(ch *crm.RecordChange) { ch.Order.Items = make([]crm.OrderItem, crm.MaxOrderItems+1) }, "the order.items field must not have more than 1000 items"},
+		{"ItemName", func(ch *crm.RecordChange) { ch.Order.Items[1].Name = long }, "the order.items.1.name field must not be greater than 255 characters"},
+		{"ItemPrice", func(ch *crm.RecordChange) { ch.Order.Items[0].Price = "fifty" }, "the order.items.0.price field must be a number"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

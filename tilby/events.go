@@ -26,16 +26,22 @@ var entities = []entity{
 	{"bookings", "A booking", []string{"created", "updated", "deleted"}},
 }
 
-func init() {
+// Product is what Tilby adds to hookhub's catalogue: its event types,
+// entity_name.event_type.
+var Product = hookhub.Product{Name: "Tilby", EventTypes: eventTypes()}
+
+func eventTypes() []hookhub.EventType {
+	var out []hookhub.EventType
 	for _, e := range entities {
 		for _, ev := range e.events {
 			d := fmt.Sprintf("Tilby: %s was %s.", strings.ToLower(e.what[:1])+e.what[1:], ev)
 			if e.name == "items" || e.name == "customers" {
 				d += " Imports arrive as batches of at most 80 entities."
 			}
-			hookhub.RegisterBuiltin(hookhub.EventType{Name: e.name + "." + ev, Description: d})
+			out = append(out, hookhub.EventType{Name: e.name + "." + ev, Description: d})
 		}
 	}
+	return out
 }
 
 // EventTypes lists Tilby's event types, entity_name.event_type

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/httpstatus"
 	"github.com/hookhub/hookhub/service"
 )
 
@@ -136,20 +137,6 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.writeError(w, r, hookhub.Errorf(hookhub.EMETHOD, "%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, strings.Join(allow, ", ")))
 }
 
-// statusOf maps hookhub's error codes onto HTTP statuses. A request that
-// breaks a rule is 400, as Tilby answers it.
-var statusOf = map[string]int{
-	hookhub.EINVALID:      http.StatusBadRequest,
-	hookhub.ENOTFOUND:     http.StatusNotFound,
-	hookhub.ECONFLICT:     http.StatusConflict,
-	hookhub.EUNAUTHORIZED: http.StatusUnauthorized,
-	hookhub.EFORBIDDEN:    http.StatusForbidden,
-	hookhub.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	hookhub.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	hookhub.ERATELIMITED:  http.StatusTooManyRequests,
-	hookhub.EMETHOD:       http.StatusMethodNotAllowed,
-}
-
 // errorJSON is the body of every error: the status, its name, a sentence,
 // the fields at fault, and for a refused verification request what the
 // receiver answered.
@@ -181,8 +168,8 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	case errors.As(err, &mbe):
 		out.Status = http.StatusRequestEntityTooLarge
 		out.Message = "the request body is larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes"
-	case errors.As(err, &he) && statusOf[he.Code] != 0:
-		out.Status, out.Message = statusOf[he.Code], he.Error()
+	case errors.As(err, &he) && httpstatus.Tilby.Status(he.Code) != http.StatusInternalServerError:
+		out.Status, out.Message = httpstatus.Tilby.Status(he.Code), he.Error()
 		for _, f := range he.Fields {
 			out.Details = append(out.Details, detailJSON{Field: field(f.Field), Message: f.Reason})
 			if f.Field == "entity_name" || f.Field == "event_type" {

@@ -21,6 +21,7 @@ import (
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/mail/smtptest"
+	"github.com/hookhub/hookhub/mailqueue"
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
 	"github.com/hookhub/hookhub/sqlite"
@@ -57,7 +58,7 @@ func (c *clock) Add(d time.Duration) {
 type env struct {
 	url    string
 	svc    *service.Service
-	store  hookhub.Store
+	store  service.Store
 	engine *delivery.Engine
 	clock  *clock
 	smtp   *smtptest.Server
@@ -94,13 +95,13 @@ func setup(t *testing.T, opts *options) *env {
 		Formats:      server.Formats(),
 	})
 	e.svc = service.New(service.Config{Store: db, Egress: policy, Now: e.clock.Now, Wake: e.engine.Wake, Sender: e.engine, Logger: logger,
-		Rules: server.Rules()})
+		Rules: server.Rules(), Catalog: server.Catalog()})
 	t.Cleanup(e.svc.Close)
 	mc, err := mail.ParseURL(e.smtp.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	mailer := &delivery.Mailer{Store: db, Sender: mail.NewSMTP(mc, "hookhub@example.com"), Now: e.clock.Now, Logger: logger, Interval: 10 * time.Millisecond}
+	mailer := &mailqueue.Mailer{Store: db, Sender: mail.NewSMTP(mc, "hookhub@example.com"), Now: e.clock.Now, Logger: logger, Interval: 10 * time.Millisecond}
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = e.engine.Run(runCtx) })

@@ -52,7 +52,7 @@ func benchConfig(args []string, getenv func(string) string, stderr io.Writer) (h
 	fs.StringVar(&c.Target, "target", c.Target, "base URL of a running hookhub on this machine, started with --allow-private-targets, to measure instead")
 	fs.StringVar(&c.Token, "token", getenv("HOOKHUB_TOKEN"), "with --target: a token of the tenant with every scope (HOOKHUB_TOKEN)")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", c.CPUProfile, "write a CPU profile of the (last) node to this file, taken from the first publish")
-	fs.DurationVar(&c.ProfileSeconds, "profile-duration", c.ProfileSeconds, "how long the CPU profile covers")
+	fs.DurationVar(&c.ProfileDuration, "profile-duration", c.ProfileDuration, "how long the CPU profile covers")
 	fs.BoolVar(&asJSON, "json", false, "print the report as one JSON object")
 	if err := fs.Parse(args); err != nil {
 		return c, false, err

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // SuperOffice's SO-TimeZone zones, also where the system has no zoneinfo
 
 	"github.com/hookhub/hookhub/server"
 )

@@ -21,8 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // DefaultURL is the server tried when HOOKHUB_TEST_POSTGRES is not set: the
@@ -43,10 +44,11 @@ func AdminURL() string {
 // admin is the connection pool that creates and drops the databases, opened
 // on first use; err says why the server cannot be reached.
 var admin = sync.OnceValues(func() (*sql.DB, error) {
-	db, err := sql.Open("pgx", AdminURL())
+	cfg, err := pgx.ParseConfig(AdminURL())
 	if err != nil {
 		return nil, err
 	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(2)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

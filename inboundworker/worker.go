@@ -1,0 +1,197 @@
+package inboundworker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/hookhub/hookhub"
+)
+
+// Processor applies queued inbound messages of some kinds. Its methods are
+// called concurrently.
+type Processor interface {
+	// Process applies m and marks it done in the same transaction, fenced
+	// by m.Attempts (crm.CRMChange.MessageTry). An error says why it
+	// could not: a *hookhub.Error with EINVALID, ENOTFOUND, EFORBIDDEN or
+	// EUNSUPPORTED is the message's own fault and fails it for good, with
+	// the error's message as its reason; any other error is transient,
+	// and the message is tried again later.
+	Process(ctx context.Context, m *hookhub.InboundMessage) error
+}
+
+// DefaultRetry is when a message is tried: at once, then after 10 s, 1
+// min, 5 min, 30 min, 2 h and 6 h; after the seventh failure it is failed.
+var DefaultRetry = hookhub.RetryPolicy{
+	Schedule: []time.Duration{0, 10 * time.Second, time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 6 * time.Hour},
+	Jitter:   0.1,
+}
+
+// Config is what a Worker needs.
+type Config struct {
+	Store      hookhub.Store
+	Processors map[string]Processor // by integration kind
+	Now        func() time.Time     // default time.Now
+	Logger     *slog.Logger         // default slog.Default()
+
+	BatchSize    int                 // messages claimed at once (default 32)
+	Workers      int                 // messages processed at once (default 4)
+	Lease        time.Duration       // how long a claim lasts (default 2 min)
+	PollInterval time.Duration       // how often the queue is looked at without a wake-up (default 1 s)
+	Timeout      time.Duration       // how long one message may take (default 30 s)
+	Retry        hookhub.RetryPolicy // default DefaultRetry
+	RetryScale   float64             // multiplies every retry delay (HOOKHUB_RETRY_SCALE; default 1)
+}
+
+// Worker processes the inbound queue until its context ends.
+type Worker struct {
+	cfg  Config
+	wake chan struct{}
+}
+
+// New returns a worker with cfg's gaps filled by defaults.
+func New(cfg Config) *Worker {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 32
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 2 * time.Minute
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = time.Second
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if len(cfg.Retry.Schedule) == 0 {
+		cfg.Retry = DefaultRetry
+	}
+	if cfg.RetryScale <= 0 {
+		cfg.RetryScale = 1
+	}
+	return &Worker{cfg: cfg, wake: make(chan struct{}, 1)}
+}
+
+// Wake tells the worker that a message may be due now. It never blocks.
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run claims and processes messages until ctx ends, then lets the
+// messages in hand finish and returns. A message whose outcome could not
+// be recorded is claimed again when its lease runs out: nothing is lost.
+func (w *Worker) Run(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for ctx.Err() == nil {
+		if n := w.RunOnce(ctx); n == w.cfg.BatchSize {
+			continue // there may be more due right now
+		}
+		timer.Reset(w.cfg.PollInterval)
+		select {
+		case <-ctx.Done():
+		case <-w.wake:
+		case <-timer.C:
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+	}
+}
+
+// RunOnce claims one batch of due messages, processes it and returns how
+// many it claimed.
+func (w *Worker) RunOnce(ctx context.Context) int {
+	msgs, err := w.cfg.Store.ClaimInboundMessages(ctx, w.cfg.Now(), w.cfg.BatchSize, w.cfg.Lease)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.cfg.Logger.Error("claim inbound messages", "err", err)
+		}
+		return 0
+	}
+	slots := make(chan struct{}, w.cfg.Workers)
+	var wg sync.WaitGroup
+	for _, m := range msgs {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			// Started, a message is finished even when shutdown begins.
+			mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.Timeout)
+			defer cancel()
+			w.process(mctx, m)
+		})
+	}
+	wg.Wait()
+	return len(msgs)
+}
+
+// process hands one claimed message to its processor and records the
+// outcome of a failure.
+func (w *Worker) process(ctx context.Context, m *hookhub.InboundMessage) {
+	log := w.cfg.Logger.With("message", m.ID, "tenant", m.TenantID, "kind", m.Kind, "try", m.Attempts)
+	p, ok := w.cfg.Processors[m.Kind]
+	var err error
+	if ok {
+		err = p.Process(ctx, m)
+	} else {
+		// A kind processed in its request (Thiio) whose request never
+		// finished: its records were not written.
+		err = hookhub.Errorf(hookhub.EUNSUPPORTED, "messages of kind %s are not processed from the queue; this one was left unfinished", m.Kind)
+	}
+	if err == nil {
+		return
+	}
+	o := hookhub.InboundOutcome{Status: hookhub.InboundFailed, Try: m.Attempts}
+	if permanent(err) {
+		o.Reason = hookhub.ErrorMessage(err)
+		log.Info("inbound message failed", "reason", o.Reason)
+	} else {
+		log.Warn("inbound message: try failed", "err", err)
+		what := hookhub.ErrorMessage(err)
+		if at, ok := hookhub.NextTry(w.cfg.Retry, m.Attempts+1, w.cfg.Now(), 0, w.cfg.RetryScale, nil); ok {
+			o.Status, o.RunAt = hookhub.InboundQueued, at
+			o.Reason = fmt.Sprintf("try %d failed (%s); trying again at %s", m.Attempts, what, at.UTC().Format(time.RFC3339))
+		} else {
+			o.Reason = fmt.Sprintf("gave up after %d tries: %s", m.Attempts, what)
+		}
+	}
+	err = w.cfg.Store.FinishInboundMessage(ctx, m.TenantID, m.ID, o, w.cfg.Now())
+	switch {
+	case hookhub.ErrorCode(err) == hookhub.ECONFLICT:
+		log.Warn("inbound message: another worker holds it now; its outcome stands")
+	case err != nil:
+		log.Error("record inbound outcome: the message will be claimed again after its lease", "err", err)
+	}
+}
+
+// permanent reports whether err is the message's own fault, which trying
+// again cannot mend.
+func permanent(err error) bool {
+	var e *hookhub.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code {
+	case hookhub.EINVALID, hookhub.ENOTFOUND, hookhub.EFORBIDDEN, hookhub.EUNSUPPORTED:
+		return true
+	}
+	return false
+}
