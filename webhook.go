@@ -2,6 +2,7 @@ package hookhub
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/mail"
 	"net/textproto"
 	"slices"
@@ -36,6 +37,15 @@ const (
 // FormatStandard is the native wire format: the Standard Webhooks envelope
 // and headers. Adapters register others ("superoffice", "salesiq", "tilby").
 const FormatStandard = "standard"
+
+// Types of webhook: what hookhub does with a matching event.
+const (
+	TypeHTTP   = "http"   // an HTTP request to URL
+	TypeScript = "script" // a run of Script
+)
+
+// IsScript reports whether the webhook runs a script instead of posting.
+func (w *Webhook) IsScript() bool { return w.Type == TypeScript }
 
 // Defaults for a new webhook.
 const (
@@ -102,6 +112,16 @@ type Webhook struct {
 	FailureThreshold int    // consecutive failures before too_many_errors
 	ErrorsEmail      string // told when the webhook fails too often
 	EmailEachFailure bool   // also tell ErrorsEmail of every failed try
+
+	// Filter, when set, is a JSON object (see package filter) that an
+	// event as published must match to reach the webhook. Transform is
+	// JavaScript run on each request before it is signed and sent (HTTP
+	// webhooks). A webhook of Type TypeScript runs Script on each event
+	// instead of posting to URL. See docs/scripts.md.
+	Filter    json.RawMessage
+	Transform string
+	Type      string // TypeHTTP ("" reads as it) or TypeScript
+	Script    string
 
 	// Meta is data an adapter keeps to show the webhook in its product's
 	// shape (SuperOffice's Type, SalesIQ's module and key); the core does
@@ -247,7 +267,7 @@ func (w *Webhook) Validate() error {
 	if len(w.Name) > 255 {
 		p.Add("name", "must be at most 255 characters")
 	}
-	if strings.TrimSpace(w.URL) == "" {
+	if strings.TrimSpace(w.URL) == "" && !w.IsScript() {
 		p.Add("url", "is required")
 	} else if len(w.URL) > 2048 {
 		p.Add("url", "must be at most 2048 characters")
@@ -281,14 +301,8 @@ func (w *Webhook) Validate() error {
 		p.Add("signing_scheme", "must be v1 (HMAC-SHA256) or v1a (ed25519)")
 	}
 	for k, v := range w.Headers {
-		canon := textproto.CanonicalMIMEHeaderKey(k)
-		switch {
-		case !validHeaderName(k):
-			p.Add("headers", "%q is not a valid header name", k)
-		case reservedHeaders[canon]:
-			p.Add("headers", "%q is set by hookhub and cannot be overridden", k)
-		case strings.ContainsAny(v, "\r\n\x00"):
-			p.Add("headers", "value of %q must not contain line breaks", k)
+		if r := CheckHeader(k, v); r != "" {
+			p.Add("headers", "%s", r)
 		}
 	}
 	if len(w.Properties) > 0 {
@@ -331,6 +345,21 @@ func (w *Webhook) Validate() error {
 		}
 	}
 	return p.Err()
+}
+
+// CheckHeader returns a reason when a header a caller chose (a webhook's
+// headers, a transform's) may not be sent: an invalid name, one hookhub
+// sets itself, or a value with line breaks.
+func CheckHeader(k, v string) string {
+	switch {
+	case !validHeaderName(k):
+		return fmt.Sprintf("%q is not a valid header name", k)
+	case reservedHeaders[textproto.CanonicalMIMEHeaderKey(k)]:
+		return fmt.Sprintf("%q is set by hookhub and cannot be overridden", k)
+	case strings.ContainsAny(v, "\r\n\x00"):
+		return fmt.Sprintf("value of %q must not contain line breaks", k)
+	}
+	return ""
 }
 
 func indexed(field string, i int) string {

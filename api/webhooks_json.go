@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"math"
 	"time"
@@ -26,7 +27,7 @@ type retryInJSON struct {
 // hookhub's defaults.
 type webhookCreateJSON struct {
 	Name             string            `json:"name,omitempty" maxLength:"255"`
-	URL              string            `json:"url" doc:"The http or https URL hookhub posts to. Private and loopback addresses are refused unless the server allows them."`
+	URL              string            `json:"url,omitempty" doc:"The http or https URL hookhub posts to; required unless type is script. Private and loopback addresses are refused unless the server allows them."`
 	Events           []string          `json:"events" doc:"Event types (contact.created), prefixes (contact.*) or * for all."`
 	Apps             []string          `json:"apps,omitempty" doc:"Only events of these apps (their app_id); events of any app or of none when absent."`
 	State            string            `json:"state,omitempty" enum:"active,stopped" doc:"active (the default) or stopped."`
@@ -42,6 +43,10 @@ type webhookCreateJSON struct {
 	FailureThreshold int               `json:"failure_threshold,omitempty" doc:"Consecutive failures that switch the webhook to too_many_errors; default 9."`
 	ErrorsEmail      string            `json:"errors_email,omitempty" doc:"Told by e-mail when the webhook fails too often."`
 	EmailEachFailure bool              `json:"email_each_failure,omitempty" doc:"Also tell errors_email of every failed try."`
+	Type             string            `json:"type,omitempty" enum:"http,script" doc:"http (the default): post each event to url. script: run script on each event instead; url is not used."`
+	Filter           json.RawMessage   `json:"filter,omitempty" doc:"Only events matching this JSON filter reach the webhook, e.g. {\"data.amount\": {\"$gte\": 100}}. Operators: $eq $neq $gt $gte $lt $lte $in $nin $exist $regex $and $or $not. A bad filter is refused with the path and operator at fault."`
+	Transform        string            `json:"transform,omitempty" doc:"JavaScript run on each request before it is signed: function handler(webhook) { … return webhook } with method, url, headers, payload, eventType; webhook.cancel = true sends nothing."`
+	Script           string            `json:"script,omitempty" doc:"JavaScript a webhook of type script runs on each event: function handler(event, hookhub) { … } with hookhub.publish, hookhub.fetch, hookhub.log and CRM functions."`
 }
 
 func (in *webhookCreateJSON) webhook() *hookhub.Webhook {
@@ -55,6 +60,7 @@ func (in *webhookCreateJSON) webhook() *hookhub.Webhook {
 	if in.Retry != nil {
 		in.Retry.apply(&w.Retry)
 	}
+	w.Type, w.Filter, w.Transform, w.Script = in.Type, in.Filter, in.Transform, in.Script
 	return w
 }
 
@@ -88,6 +94,10 @@ type webhookPatchJSON struct {
 	FailureThreshold *int              `json:"failure_threshold,omitempty"`
 	ErrorsEmail      *string           `json:"errors_email,omitempty"`
 	EmailEachFailure *bool             `json:"email_each_failure,omitempty"`
+	Type             *string           `json:"type,omitempty" enum:"http,script"`
+	Filter           json.RawMessage   `json:"filter,omitempty" doc:"Replaces the filter; null or {} removes it."`
+	Transform        *string           `json:"transform,omitempty" doc:"Replaces the transform; \"\" removes it."`
+	Script           *string           `json:"script,omitempty" doc:"Replaces the script of a webhook of type script."`
 }
 
 // apply sets what the patch names on w.
@@ -126,6 +136,12 @@ func (p *webhookPatchJSON) apply(w *hookhub.Webhook) {
 	}
 	if p.SuccessCodes != nil {
 		w.SuccessCodes = p.SuccessCodes
+	}
+	set(&w.Type, p.Type)
+	set(&w.Transform, p.Transform)
+	set(&w.Script, p.Script)
+	if p.Filter != nil {
+		w.Filter = p.Filter
 	}
 }
 
@@ -186,6 +202,10 @@ type webhookJSON struct {
 	RegisteredBy        string            `json:"registered_by"`
 	UpdatedAt           time.Time         `json:"updated_at"`
 	UpdatedBy           string            `json:"updated_by"`
+	Type                string            `json:"type" enum:"http,script"`
+	Filter              json.RawMessage   `json:"filter,omitempty" doc:"The payload filter; absent when the webhook takes every event it subscribes to."`
+	Transform           string            `json:"transform,omitempty"`
+	Script              string            `json:"script,omitempty"`
 }
 
 // toWebhook converts w; its secret only when showSecret.
@@ -201,6 +221,7 @@ func toWebhook(w *hookhub.Webhook, showSecret bool) webhookJSON {
 		LastError: w.LastError, LastTriggeredAt: timeOrNil(w.LastTriggeredAt), FailingSince: timeOrNil(w.FailingSince),
 		RegisteredAt: w.RegisteredAt, RegisteredBy: w.RegisteredBy, UpdatedAt: w.UpdatedAt, UpdatedBy: w.UpdatedBy,
 	}
+	out.Type, out.Filter, out.Transform, out.Script = cmp.Or(w.Type, hookhub.TypeHTTP), w.Filter, w.Transform, w.Script
 	if showSecret {
 		out.Secret = w.Secret
 	}

@@ -32,6 +32,10 @@ type webhookForm struct {
 	EmailEachFailure bool
 	SigningScheme    string
 	Active           bool
+	Filter           string // a JSON object; empty for none
+	Transform        string // JavaScript; empty for none
+	Script           string // JavaScript of a script webhook
+	IsScript         bool   // the webhook runs Script instead of posting
 
 	Catalogue []*hookhub.EventType
 	Errors    formErrors
@@ -44,7 +48,7 @@ func (f *webhookForm) Standard() bool { return f.Format == hookhub.FormatStandar
 
 // webhookFields are the form's fields, as problems name them.
 var webhookFields = []string{"name", "url", "events", "apps", "headers", "properties", "retry_schedule",
-	"retry_jitter", "timeout", "failure_threshold", "errors_email", "signing_scheme", "state"}
+	"retry_jitter", "timeout", "failure_threshold", "errors_email", "signing_scheme", "state", "filter", "transform", "script"}
 
 var webhookAliases = map[string]string{"timeout_ms": "timeout"}
 
@@ -56,6 +60,10 @@ func formOf(w *hookhub.Webhook, catalogue []*hookhub.EventType) *webhookForm {
 		RetryJitter: strconv.FormatFloat(w.Retry.Jitter, 'f', -1, 64), Timeout: strconv.FormatFloat(w.Timeout.Seconds(), 'f', -1, 64),
 		FailureThreshold: strconv.Itoa(w.FailureThreshold), ErrorsEmail: w.ErrorsEmail, EmailEachFailure: w.EmailEachFailure,
 		SigningScheme: w.SigningScheme, Active: w.State == hookhub.StateActive, Catalogue: catalogue,
+		Transform: w.Transform, Script: w.Script, IsScript: w.IsScript(),
+	}
+	if len(w.Filter) > 0 {
+		f.Filter = body(w.Filter)
 	}
 	if len(w.Properties) > 0 {
 		f.Properties = body(w.Properties)
@@ -81,6 +89,7 @@ func readWebhookForm(r *http.Request, catalogue []*hookhub.EventType) *webhookFo
 		RetryJitter: v("retry_jitter"), Timeout: v("timeout"), FailureThreshold: v("failure_threshold"),
 		ErrorsEmail: v("errors_email"), EmailEachFailure: r.PostFormValue("email_each_failure") != "",
 		SigningScheme: v("signing_scheme"), Active: r.PostFormValue("active") != "", Catalogue: catalogue,
+		Filter: v("filter"), Transform: v("transform"), Script: v("script"),
 	}
 }
 
@@ -108,6 +117,18 @@ func (f *webhookForm) apply(w *hookhub.Webhook) error {
 	}
 	if w.Retry.Schedule, err = parseSchedule(f.RetrySchedule); err != nil {
 		p.Add("retry.schedule", "%s", err.Error())
+	}
+	w.Filter = nil
+	if f.Filter != "" {
+		if !json.Valid([]byte(f.Filter)) {
+			p.Add("filter", "must be a JSON object, like {\"data.amount\": {\"$gte\": 100}}")
+		}
+		w.Filter = json.RawMessage(f.Filter)
+	}
+	if w.IsScript() {
+		w.Script = f.Script
+	} else if w.Format == hookhub.FormatStandard || w.Format == "" {
+		w.Transform = f.Transform
 	}
 	w.Retry.Jitter = number(&p, "retry.jitter", f.RetryJitter, 0)
 	w.Timeout = time.Duration(number(&p, "timeout_ms", f.Timeout, 0) * float64(time.Second))

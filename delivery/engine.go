@@ -13,6 +13,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/jsrun"
 )
 
 // Config is what an Engine needs.
@@ -30,6 +31,10 @@ type Config struct {
 	PollInterval time.Duration // how often the queue is looked at without a wake-up (default 1 s)
 	RetryScale   float64       // multiplies every retry delay (default 1)
 	DrainTimeout time.Duration // how long shutdown waits for requests in flight (default 10 s)
+	ScriptLimits jsrun.Limits  // bound each transform and script run (default jsrun.DefaultLimits)
+	// ScriptHost gives the functions a script webhook may call besides
+	// hookhub.log and hookhub.fetch (publish, CRM changes); nil: none.
+	ScriptHost func(w *hookhub.Webhook) map[string]jsrun.Func
 }
 
 // Engine delivers queued deliveries until its context ends.
@@ -39,6 +44,8 @@ type Engine struct {
 	nextDue atomic.Int64 // Unix ms of the earliest retry scheduled by this node, 0 if none
 	limits  limiters
 	running atomic.Bool
+
+	programs jsrun.Cache // compiled transforms and scripts
 }
 
 // New returns an engine with cfg's gaps filled by defaults.
@@ -69,6 +76,9 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = 10 * time.Second
+	}
+	if cfg.ScriptLimits == (jsrun.Limits{}) {
+		cfg.ScriptLimits = jsrun.DefaultLimits()
 	}
 	formats := map[string]Formatter{hookhub.FormatStandard: &Standard{}}
 	for k, v := range cfg.Formats {
@@ -270,26 +280,32 @@ func (e *Engine) send(ctx context.Context, w *hookhub.Webhook, c *hookhub.Claim,
 		DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: w.ID, EventID: c.EventID,
 		Number: c.Attempts, URL: w.URL, StartedAt: start,
 	}
+	if w.Type == hookhub.TypeScript {
+		return e.runScript(ctx, w, c, a)
+	}
 	f, ok := e.cfg.Formats[w.Format]
 	if !ok {
 		a.Error = fmt.Sprintf("webhook format %q is not available", w.Format)
 		return a, 0
+	}
+	if w.Transform != "" {
+		return e.sendTransformed(ctx, w, c, f, a)
 	}
 	body, header, err := f.Format(w, c, start)
 	if err != nil {
 		a.Error = "build request: " + err.Error()
 		return a, 0
 	}
-	return a, e.post(ctx, w, a, body, header)
+	return a, e.post(ctx, w, a, http.MethodPost, body, header)
 }
 
-// post sends body to w's URL with w's timeout, fills a with the request
+// post sends body to a.URL with w's timeout, fills a with the request
 // and the answer, and returns the receiver's Retry-After.
-func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attempt, body []byte, header http.Header) time.Duration {
+func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attempt, method string, body []byte, header http.Header) time.Duration {
 	a.RequestHeaders, a.RequestBody = header, body
 	rctx, cancel := context.WithTimeout(ctx, w.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodPost, w.URL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(rctx, method, a.URL, bytes.NewReader(body))
 	if err != nil {
 		a.Error = "build request: " + err.Error()
 		return 0
@@ -299,7 +315,7 @@ func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attemp
 	if err != nil {
 		a.Duration = e.cfg.Now().Sub(a.StartedAt)
 		a.Error = describe(err, w.Timeout)
-		e.cfg.Logger.Info("no answer from a receiver", "tenant", w.TenantID, "webhook", w.ID, "url", w.URL, "err", err)
+		e.cfg.Logger.Info("no answer from a receiver", "tenant", w.TenantID, "webhook", w.ID, "url", a.URL, "err", err)
 		return 0
 	}
 	defer resp.Body.Close()
@@ -328,7 +344,7 @@ func (e *Engine) Try(ctx context.Context, w *hookhub.Webhook, ev *hookhub.Event)
 // Tilby's SUBSCRIBED request).
 func (e *Engine) Post(ctx context.Context, w *hookhub.Webhook, body []byte, header http.Header) *hookhub.Attempt {
 	a := &hookhub.Attempt{TenantID: w.TenantID, WebhookID: w.ID, Number: 1, URL: w.URL, StartedAt: e.cfg.Now()}
-	e.post(ctx, w, a, body, header)
+	e.post(ctx, w, a, http.MethodPost, body, header)
 	return a
 }
 

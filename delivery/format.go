@@ -39,11 +39,19 @@ type signerKey struct {
 
 // Format builds the request.
 func (f *Standard) Format(w *hookhub.Webhook, c *hookhub.Claim, now time.Time) ([]byte, http.Header, error) {
-	body, err := StandardBody(w, &c.Event)
+	body, h, err := f.Build(w, c)
 	if err != nil {
 		return nil, nil, err
 	}
-	signer, err := f.signer(w, now)
+	if err := f.Sign(w, c, now, body, h); err != nil {
+		return nil, nil, err
+	}
+	return body, h, nil
+}
+
+// Build makes the request's body and headers, unsigned.
+func (f *Standard) Build(w *hookhub.Webhook, c *hookhub.Claim) ([]byte, http.Header, error) {
+	body, err := StandardBody(w, &c.Event)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -53,9 +61,18 @@ func (f *Standard) Format(w *hookhub.Webhook, c *hookhub.Claim, now time.Time) (
 	}
 	h.Set("Content-Type", "application/json")
 	h.Set("User-Agent", UserAgent)
+	return body, h, nil
+}
+
+// Sign adds the signature headers of body to h.
+func (f *Standard) Sign(w *hookhub.Webhook, c *hookhub.Claim, now time.Time, body []byte, h http.Header) error {
+	signer, err := f.signer(w, now)
+	if err != nil {
+		return err
+	}
 	id := c.Event.MessageID()
 	signature.Headers(h, id, now, signer.Sign(id, now, body))
-	return body, h, nil
+	return nil
 }
 
 func (f *Standard) signer(w *hookhub.Webhook, now time.Time) (signature.Signer, error) {

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/hookhub/hookhub/jsrun"
 )
 
 // Config is everything an operator can set. cmd/hookhub fills it from flags
@@ -30,6 +32,7 @@ type Config struct {
 	DebugAddr           string        // where /debug/pprof listens; empty: nowhere
 	PublicURL           string        // the base URL senders reach hookhub at, for integrations' URLs; empty: http://<addr>
 	AdminToken          string        // an admin token's secret for the admin API (HOOKHUB_ADMIN_TOKEN); empty: only made ones
+	ScriptTimeout       time.Duration // how long one transform or script run may take
 }
 
 // Defaults returns the configuration hookhub starts with.
@@ -47,6 +50,7 @@ func Defaults() Config {
 		PollInterval:    time.Second,
 		MaxConns:        20,
 		Lease:           2 * time.Minute,
+		ScriptTimeout:   time.Second,
 	}
 }
 
@@ -70,6 +74,9 @@ func (c Config) Validate() error {
 	}
 	if c.Workers < 1 || c.Workers > 10000 {
 		errs = append(errs, fmt.Errorf("workers must be between 1 and 10000, not %d", c.Workers))
+	}
+	if c.ScriptTimeout < 10*time.Millisecond || c.ScriptTimeout > time.Minute {
+		errs = append(errs, fmt.Errorf("script timeout must be between 10ms and 1m, not %s", c.ScriptTimeout))
 	}
 	if c.Lease < time.Second {
 		errs = append(errs, fmt.Errorf("lease must be at least 1s, not %s", c.Lease))
@@ -113,4 +120,11 @@ func (c Config) publicURL(ln net.Listener) string {
 // IsPostgres reports whether dsn names a PostgreSQL database.
 func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// scriptLimits are the limits of each transform and script run.
+func (c Config) scriptLimits() jsrun.Limits {
+	l := jsrun.DefaultLimits()
+	l.Time = c.ScriptTimeout
+	return l
 }

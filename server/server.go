@@ -19,6 +19,7 @@ import (
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/inboundworker"
 	"github.com/hookhub/hookhub/listen"
+	"github.com/hookhub/hookhub/jsrun"
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/mailqueue"
 	"github.com/hookhub/hookhub/outbox"
@@ -79,6 +80,8 @@ func (s *Server) build() error {
 		PollInterval: s.cfg.PollInterval,
 		Lease:        s.cfg.Lease,
 		Formats:      Formats(),
+		ScriptLimits: s.cfg.scriptLimits(),
+		ScriptHost:   func(w *hookhub.Webhook) map[string]jsrun.Func { return s.svc.ScriptFuncs(w) }, // s.svc is set below
 	})
 	s.svc = service.New(service.Config{
 		Store:  s.store,

@@ -38,7 +38,7 @@ func (s *Service) checkFormat(p *hookhub.Problems, w, old *hookhub.Webhook) {
 		return
 	}
 	r.CheckWebhook(p, w, old)
-	if h, ok := r.(HTTPSOnly); ok && h.HTTPSOnly() && (old == nil || w.URL != old.URL) {
+	if h, ok := r.(HTTPSOnly); ok && h.HTTPSOnly() && !w.IsScript() && (old == nil || w.URL != old.URL) {
 		if reason := s.CheckHTTPS(w.URL); reason != "" && !hasField(*p, "url") {
 			p.Add("url", "%s", reason)
 		}

@@ -49,7 +49,9 @@ func (s *Service) tryable(actor *hookhub.Token, w *hookhub.Webhook) error {
 	if s.sender == nil {
 		return hookhub.Errorf(hookhub.EUNAVAILABLE, "test calls are not available in this process")
 	}
-	if _, err := s.egress.CheckURL(w.URL); err != nil {
+	if w.IsScript() {
+		w.TenantID = actor.TenantID // a script acts for the tenant, saved or not
+	} else if _, err := s.egress.CheckURL(w.URL); err != nil {
 		return hookhub.Invalid("url", "%s", err.Error())
 	}
 	if w.Timeout == 0 {

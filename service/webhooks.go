@@ -52,6 +52,7 @@ func (s *Service) createWebhook(ctx context.Context, actor *hookhub.Token, in *h
 		SuccessCodes: slices.Clone(in.SuccessCodes), RateLimitPerS: in.RateLimitPerS, MaxInFlight: in.MaxInFlight,
 		FailureThreshold: in.FailureThreshold, ErrorsEmail: strings.TrimSpace(in.ErrorsEmail),
 		EmailEachFailure: in.EmailEachFailure, Meta: slices.Clone(in.Meta),
+		Filter: slices.Clone(in.Filter), Transform: in.Transform, Type: in.Type, Script: in.Script,
 		RegisteredAt: now, RegisteredBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID,
 	}
 	w.ApplyDefaults()
@@ -260,6 +261,7 @@ func (s *Service) check(ctx context.Context, w, old *hookhub.Webhook) error {
 		p.Add("state", "must be one of active, stopped")
 	}
 	s.checkFormat(&p, w, old)
+	checkCode(&p, w)
 	if w.Format == hookhub.FormatStandard && w.Secret != "" {
 		if r := checkSecret(w.SigningScheme, w.Secret); r != "" {
 			p.Add("secret", "%s", r)
@@ -268,7 +270,7 @@ func (s *Service) check(ctx context.Context, w, old *hookhub.Webhook) error {
 	if r := listenHostReason(ctx, w, old); r != "" {
 		p.Add("url", "%s", r)
 	}
-	if !hasField(p, "url") {
+	if !hasField(p, "url") && !w.IsScript() { // a script's URL is not used (SuperOffice's crmscript keeps an id there)
 		if _, err := s.egress.CheckURL(w.URL); err != nil {
 			var e *egress.Error
 			if !errors.As(err, &e) {
@@ -333,6 +335,7 @@ func clone(w *hookhub.Webhook) *hookhub.Webhook {
 	c.Retry.Schedule = slices.Clone(w.Retry.Schedule)
 	c.SuccessCodes = slices.Clone(w.SuccessCodes)
 	c.Meta = slices.Clone(w.Meta)
+	c.Filter = slices.Clone(w.Filter)
 	return &c
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/filter"
 )
 
 const eventColumns = `id, tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id, channels`
@@ -41,6 +42,29 @@ func scanEvent(sc scanner) (*hookhub.Event, error) {
 type subscriber struct {
 	hookhub.Webhook // ID, Events, Apps and Channels only
 	active          bool
+	filter          *filter.Filter // nil: no filter
+}
+
+// filters keeps the webhooks' compiled filters between publishes.
+var filters filter.Cache
+
+// passes reports whether e passes sub's filter. doc is e decoded for
+// filters, made on first need and kept by the caller for the next
+// subscriber. A stored filter that does not compile (save refuses those) or
+// data that does not decode lets nothing through.
+func (sub *subscriber) passes(e *hookhub.Event, doc *any) bool {
+	if sub.filter == nil {
+		return true
+	}
+	if *doc == nil {
+		d, err := filter.Event{Type: e.Type, AppID: e.AppID, EntityType: e.EntityType, EntityID: e.EntityID,
+			ModifiedFields: e.ModifiedFields, Timestamp: e.CreatedAt, Data: e.Data}.Document()
+		if err != nil {
+			return false
+		}
+		*doc = d
+	}
+	return sub.filter.Match(*doc)
 }
 
 // Publish stores events and their deliveries in one transaction.
@@ -96,8 +120,9 @@ func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, reqs [
 				}
 				subs[e.TenantID] = list
 			}
+			var doc any
 			for _, sub := range list {
-				if r.WebhookID != 0 && sub.ID != r.WebhookID || r.WebhookID == 0 && !sub.Wants(e) {
+				if r.WebhookID != 0 && sub.ID != r.WebhookID || r.WebhookID == 0 && (!sub.Wants(e) || !sub.passes(e, &doc)) {
 					continue
 				}
 				state := hookhub.DeliveryHeld
@@ -153,14 +178,21 @@ func loadSubscribers(ctx context.Context, q queryer, tenantID string) ([]subscri
 	subs, err := collect(ctx, q, func(sc scanner) (subscriber, error) {
 		var sub subscriber
 		var events, state string
-		var apps, channels sql.NullString
-		if err := sc.Scan(&sub.ID, &events, &state, &apps, &channels); err != nil {
+		var apps, channels, filt sql.NullString
+		if err := sc.Scan(&sub.ID, &events, &state, &apps, &channels, &filt); err != nil {
 			return sub, err
 		}
 		if channels.Valid {
 			if err := json.Unmarshal([]byte(channels.String), &sub.Channels); err != nil {
 				return sub, fmt.Errorf("decode channels: %w", err)
 			}
+		}
+		if filt.Valid {
+			f, err := filters.Compile(filt.String)
+			if err != nil {
+				f = filter.None()
+			}
+			sub.filter = f
 		}
 		sub.active = state == string(hookhub.StateActive)
 		if apps.Valid {
@@ -169,7 +201,7 @@ func loadSubscribers(ctx context.Context, q queryer, tenantID string) ([]subscri
 			}
 		}
 		return sub, json.Unmarshal([]byte(events), &sub.Events)
-	}, `SELECT id, events, state, apps, channels FROM webhooks WHERE tenant_id = $1`, tenantID)
+	}, `SELECT id, events, state, apps, channels, filter FROM webhooks WHERE tenant_id = $1`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("load subscribers: %w", err)
 	}

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -17,7 +18,8 @@ import (
 const (
 	settingColumns = `name, url, events, apps, channels, state, format, secret, signing_scheme, previous_secret, previous_until,
 		headers, properties, timeout_ms, retry_schedule_ms, retry_jitter, success_codes, rate_limit_per_s,
-		max_in_flight, failure_threshold, errors_email, email_each_failure, meta, updated_at, updated_by`
+		max_in_flight, failure_threshold, errors_email, email_each_failure, meta, updated_at, updated_by,
+		filter, transform, type, script`
 	statColumns    = `consecutive_failures, total_calls, total_errors, last_error, last_triggered_at, failing_since`
 	webhookColumns = `id, tenant_id, ` + settingColumns + `, ` + statColumns + `, registered_at, registered_by`
 )
@@ -42,6 +44,8 @@ type webhookRow struct {
 	meta                             sql.NullString
 	updatedAt                        int64
 	updatedBy                        string
+	filter                           sql.NullString
+	transform, typ, script           string
 }
 
 func nullJSON(v any, empty bool) (sql.NullString, error) {
@@ -102,6 +106,7 @@ func (s *Store) encodeWebhook(w *hookhub.Webhook) ([]any, error) {
 		w.Name, w.URL, string(events), apps, channels, string(w.State), w.Format, secret, w.SigningScheme, previous, ms(w.PreviousUntil),
 		headers, nullRaw(w.Properties), w.Timeout.Milliseconds(), string(sched), w.Retry.Jitter, codes, w.RateLimitPerS,
 		w.MaxInFlight, w.FailureThreshold, w.ErrorsEmail, boolInt(w.EmailEachFailure), nullRaw(w.Meta), msv(w.UpdatedAt), w.UpdatedBy,
+		nullRaw(w.Filter), w.Transform, cmp.Or(w.Type, hookhub.TypeHTTP), w.Script,
 	}, nil
 }
 
@@ -114,6 +119,7 @@ func (s *Store) scanWebhook(sc scanner) (*hookhub.Webhook, error) {
 		&r.name, &r.url, &r.events, &r.apps, &r.channels, &r.state, &r.format, &r.secret, &r.scheme, &r.previous, &r.previousUntil,
 		&r.headers, &r.properties, &r.timeoutMS, &r.schedule, &r.jitter, &r.successCodes, &r.rateLimit,
 		&r.maxInFlight, &r.threshold, &r.errorsEmail, &r.eachFailure, &r.meta, &r.updatedAt, &r.updatedBy,
+		&r.filter, &r.transform, &r.typ, &r.script,
 		&w.ConsecutiveFailures, &w.TotalCalls, &w.TotalErrors, &w.LastError, &lastTriggered, &failingSince,
 		&registered, &w.RegisteredBy)
 	if err != nil {
@@ -177,6 +183,10 @@ func (s *Store) scanWebhook(sc scanner) (*hookhub.Webhook, error) {
 		w.Meta = json.RawMessage(r.meta.String)
 	}
 	w.UpdatedAt, w.UpdatedBy = fromMSv(r.updatedAt), r.updatedBy
+	if r.filter.Valid {
+		w.Filter = json.RawMessage(r.filter.String)
+	}
+	w.Transform, w.Type, w.Script = r.transform, r.typ, r.script
 	w.LastTriggeredAt, w.FailingSince = fromMS(lastTriggered), fromMS(failingSince)
 	w.RegisteredAt = fromMSv(registered)
 	return &w, nil

@@ -71,6 +71,7 @@ var tests = []struct {
 	{"Apps", testApps},
 	{"PreloadHistory", testPreloadHistory},
 	{"Applications", testApplications}, {"SavedResponses", testSavedResponses}, {"EventTypeMeta", testEventTypeMeta}, {"Channels", testChannels}, {"PortalToken", testPortalToken}, // application.go
+	{"ScriptFields", testScriptFields}, {"PublishFilter", testPublishFilter}, // scripts.go
 	{"Integrations", testIntegrations}, {"InboundQueue", testInboundQueue}, // integration.go
 	{"Records", testRecords},                                                                                         // record.go
 	{"CRM360Accounts", testCRM360Accounts}, {"CRM360Sources", testCRM360Sources}, {"QueueInbound", testQueueInbound}, // crm360.go

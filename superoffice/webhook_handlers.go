@@ -195,7 +195,7 @@ func (h *handler) testWebhook(ctx context.Context, c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	out := resultJSON{Success: a.Status == http.StatusOK, Message: describeAnswer(a), StatusCode: a.Status, ResponseBody: string(a.ResponseBody)}
+	out := resultJSON{Success: a.Status == http.StatusOK || w.IsScript() && a.Success, Message: describeAnswer(a), StatusCode: a.Status, ResponseBody: string(a.ResponseBody)}
 	return reply{status: http.StatusOK, v: out}, nil
 }
 
@@ -251,7 +251,7 @@ func decodeJSON(raw json.RawMessage) (any, error) {
 // the fields that shape the request (TargetUrl, Secret, Headers,
 // Properties) are fine, so that one answer names every field at fault.
 func (h *handler) vet(ctx context.Context, c *call, w *hookhub.Webhook, in *webhookIn, p hookhub.Problems, test bool) error {
-	script := isScript(in)
+	script := w.IsScript()
 	if err := h.svc.CheckWebhook(ctx, c.actor, w); err != nil {
 		fields, ok := invalidFields(err)
 		if !ok {

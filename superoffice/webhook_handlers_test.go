@@ -379,7 +379,8 @@ func TestBadInput(t *testing.T) {
 		{"State a boolean", req{body: body(`, "State": true`)}, 400, []string{"State"}, "not a boolean"},
 		{"State TooManyErrors on a new webhook", req{body: body(`, "State": 3`)}, 400, []string{"State"}, "State: must be Active or Stopped (or 1, 2); TooManyErrors is set by hookhub"},
 		{"State TooManyErrors by name", req{body: body(`, "State": "TooManyErrors"`)}, 400, []string{"State"}, "can only be kept, not set"},
-		{"Type crmscript", req{body: body(`, "Type": "crmscript"`)}, 400, []string{"Type"}, "scripts (crmscript) are not available yet"},
+		{"Type crmscript without a Script", req{body: body(`, "Type": "crmscript"`)}, 400, []string{"Script"}, "Script: is required for a webhook of type script"},
+		{"Type crmscript with a bad Script", req{body: body(`, "Type": "crmscript", "Script": "function handler( {"`)}, 400, []string{"Script"}, "Script: line 1, column"},
 		{"Type unknown", req{body: body(`, "Type": "email"`)}, 400, []string{"Type"}, "must be webhook"},
 		{"Registered not a date", req{body: body(`, "Registered": "yesterday"`)}, 400, []string{"Registered"}, "date-time"},
 		{"RegisteredAssociate a number", req{body: body(`, "RegisteredAssociate": 5`)}, 400, []string{"RegisteredAssociate"}, "Associate object"},
@@ -608,10 +609,11 @@ func TestAgentAndREST(t *testing.T) {
 				t.Errorf("TestWebhook answered %d: %+v, want no success", status, res)
 			}
 		}
-		se = e.fail(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook", auth: bearer(e.token), body: `{"TargetUrl": "7", "Type": "crmscript"}`}, http.StatusBadRequest)
-		se.wantFields(t, "Type")
-		if !strings.Contains(se.Error, "scripts (crmscript) are not available yet") {
-			t.Errorf("TestWebhook of a script: %q", se.Error)
+		// A crmscript webhook's test runs its script once.
+		e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/TestWebhook", auth: bearer(e.token),
+			body: `{"TargetUrl": "7", "Type": "crmscript", "Events": ["contact.created"], "Script": "function handler(event, hookhub) { hookhub.log(event.type); return 1 }"}`}, http.StatusOK, &res)
+		if !res.Success || !strings.Contains(res.ResponseBody, `"output":1`) {
+			t.Errorf("TestWebhook of a script: %+v, want success with its output", res)
 		}
 
 		// Delete: 204, then gone.

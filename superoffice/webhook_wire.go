@@ -17,7 +17,7 @@ import (
 // The Type of a webhook: SuperOffice's plugin that handles it.
 const (
 	TypeWebhook   = "webhook"   // HTTP POST to TargetUrl
-	TypeCRMScript = "crmscript" // run a CRM script (not available)
+	TypeCRMScript = "crmscript" // run a script: a hookhub script webhook (docs/scripts.md)
 )
 
 // retrySchedule is the delay before each try of a SuperOffice webhook's
@@ -70,6 +70,12 @@ type webhookIn struct {
 	HasHeaders  bool
 	Properties  json.RawMessage
 	ErrorsEmail *string
+	// Script is hookhub's own member: the JavaScript a crmscript webhook
+	// runs. SuperOffice names a CRM script of its own by its id in
+	// TargetUrl ("URL for webhooks. Id for CRM scripts"); hookhub has no
+	// library of scripts, so the source comes with the webhook and
+	// TargetUrl keeps the id the caller gave, shown back as it was.
+	Script *string
 }
 
 // decodeWebhook reads a Webhook body; every member of the wrong type is
@@ -86,7 +92,7 @@ func decodeWebhook(b body) (*webhookIn, error) {
 	in := &webhookIn{
 		WebhookID: f.integer("WebhookId"), Name: f.str("Name"), TargetURL: f.str("TargetUrl"),
 		Secret: f.str("Secret"), Type: f.str("Type"), ErrorsEmail: f.str("ErrorsEmail"),
-		Properties: f.object("Properties"),
+		Properties: f.object("Properties"), Script: f.str("Script"),
 	}
 	in.Events, in.HasEvents = f.stringList("Events")
 	in.Headers, in.HasHeaders = f.stringMap("Headers")
@@ -188,9 +194,9 @@ func (in *webhookIn) apply(w *hookhub.Webhook, who string, create bool) hookhub.
 	if in.Type != nil {
 		switch t := strings.ToLower(strings.TrimSpace(*in.Type)); t {
 		case TypeWebhook, "":
-			m.Type = TypeWebhook
+			m.Type, w.Type, w.Script = TypeWebhook, hookhub.TypeHTTP, ""
 		case TypeCRMScript:
-			p.Add("Type", "scripts (crmscript) are not available yet; use webhook for HTTP POST notifications")
+			m.Type, w.Type = TypeCRMScript, hookhub.TypeScript
 		default:
 			p.Add("Type", "must be webhook (HTTP POST notifications) or crmscript, not %q", *in.Type)
 		}
@@ -219,6 +225,9 @@ func (in *webhookIn) apply(w *hookhub.Webhook, who string, create bool) hookhub.
 	if in.ErrorsEmail != nil {
 		w.ErrorsEmail = *in.ErrorsEmail
 	}
+	if in.Script != nil {
+		w.Script = *in.Script
+	}
 	if create {
 		m.RegisteredAssociate = who
 	}
@@ -227,16 +236,10 @@ func (in *webhookIn) apply(w *hookhub.Webhook, who string, create bool) hookhub.
 	return p
 }
 
-// isScript reports whether the body asks for a CRM script, whose TargetUrl
-// is a script id rather than a URL.
-func isScript(in *webhookIn) bool {
-	return in.Type != nil && strings.EqualFold(strings.TrimSpace(*in.Type), TypeCRMScript)
-}
-
 // fieldNames maps the core's names of fields onto SuperOffice's.
 var fieldNames = map[string]string{
 	"name": "Name", "url": "TargetUrl", "events": "Events", "secret": "Secret", "state": "State",
-	"headers": "Headers", "properties": "Properties", "errors_email": "ErrorsEmail",
+	"headers": "Headers", "properties": "Properties", "errors_email": "ErrorsEmail", "script": "Script",
 }
 
 // fieldName is SuperOffice's name of a field the core or this package
@@ -308,6 +311,7 @@ type webhookJSON struct {
 	ConsecutiveErrors int     `json:"ConsecutiveErrors"`
 	LastError         string  `json:"LastError"`
 	LastTriggered     *string `json:"LastTriggered"`
+	Script            string  `json:"Script,omitempty"` // hookhub's: a crmscript webhook's JavaScript
 }
 
 // toWebhook converts w, with its date-times in loc.
@@ -319,7 +323,7 @@ func toWebhook(w *hookhub.Webhook, loc *time.Location) webhookJSON {
 		Registered: dateTime(w.RegisteredAt, loc), RegisteredAssociate: associate(m.RegisteredAssociate),
 		Updated: dateTime(w.UpdatedAt, loc), UpdatedAssociate: associate(m.UpdatedAssociate),
 		ErrorsEmail: w.ErrorsEmail, TotalCalls: w.TotalCalls, TotalErrors: w.TotalErrors,
-		ConsecutiveErrors: w.ConsecutiveFailures, LastError: w.LastError,
+		ConsecutiveErrors: w.ConsecutiveFailures, LastError: w.LastError, Script: w.Script,
 	}
 	if !w.LastTriggeredAt.IsZero() {
 		t := dateTime(w.LastTriggeredAt, loc)
@@ -364,6 +368,9 @@ func (o *webhookJSON) writeXML(x *xmlWriter, name string) error {
 		x.elem("LastTriggered", *o.LastTriggered)
 	} else {
 		x.null("LastTriggered")
+	}
+	if o.Script != "" {
+		x.elem("Script", o.Script)
 	}
 	x.close(name)
 	return nil

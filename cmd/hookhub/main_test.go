@@ -208,6 +208,21 @@ func getenv(env map[string]string) func(string) string {
 
 func (h *hookhub) do(t *testing.T, method, path, token string, body any, want int, out any) {
 	t.Helper()
+	status, b := h.send(t, method, path, token, body)
+	if status != want {
+		t.Fatalf("%s %s = %d %s, want %d", method, path, status, b, want)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: decode %s: %v", method, path, b, err)
+		}
+	}
+}
+
+// send makes a request, with body as JSON unless nil, and returns the
+// status and body whatever they are.
+func (h *hookhub) send(t *testing.T, method, path, token string, body any) (int, []byte) {
+	t.Helper()
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -230,14 +245,7 @@ func (h *hookhub) do(t *testing.T, method, path, token string, body any, want in
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != want {
-		t.Fatalf("%s %s = %d %s, want %d", method, path, resp.StatusCode, b, want)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s: decode %s: %v", method, path, b, err)
-		}
-	}
+	return resp.StatusCode, b
 }
 
 func (h *hookhub) waitWebhookState(t *testing.T, token string, id int64, state string) {

@@ -43,6 +43,7 @@ func settings(c *server.Config) []setting {
 		{"poll-interval", "HOOKHUB_POLL_INTERVAL", "how often the queue is checked without a wake-up", false, num(&c.PollInterval, time.ParseDuration)},
 		{"lease", "HOOKHUB_LEASE", "how long a claimed delivery is held before another worker may take it; keep it above the longest webhook timeout", false, num(&c.Lease, time.ParseDuration)},
 		{"public-url", "HOOKHUB_PUBLIC_URL", "the base URL senders and browsers reach hookhub at; default http://<addr>", false, str(&c.PublicURL)},
+		{"script-timeout", "HOOKHUB_SCRIPT_TIMEOUT", "how long one transform or script run may take", false, num(&c.ScriptTimeout, time.ParseDuration)},
 		{"debug-addr", "HOOKHUB_DEBUG_ADDR", "serve /debug/pprof on this address, e.g. 127.0.0.1:6060; keep it private", false, str(&c.DebugAddr)},
 		{"", "HOOKHUB_ADMIN_TOKEN", "an admin token for the admin API (/v1/tenants), at least 24 characters; admin-token create makes others", false, str(&c.AdminToken)},
 		{"", "HOOKHUB_LOG_FORMAT", "text (the default) or json", false, nil},
