@@ -60,20 +60,36 @@ func Migrate(ctx context.Context, conn *sql.Conn, ms []Migration, now time.Time)
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
-	var current int
-	if err := conn.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return 0, fmt.Errorf("read schema version: %w", err)
+	rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return 0, fmt.Errorf("read schema versions: %w", err)
 	}
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("read schema versions: %w", err)
+		}
+		done[v] = true
+	}
+	if err := rows.Close(); err != nil {
+		return 0, fmt.Errorf("read schema versions: %w", err)
+	}
+	known := map[int]bool{}
 	latest := 0
-	if len(ms) > 0 {
-		latest = ms[len(ms)-1].Version
+	for _, m := range ms {
+		known[m.Version] = true
+		latest = max(latest, m.Version)
 	}
-	if current > latest {
-		return 0, fmt.Errorf("database schema version %d is newer than this hookhub knows (%d): run a newer hookhub", current, latest)
+	for v := range done {
+		if !known[v] {
+			return 0, fmt.Errorf("database schema version %d is newer than this hookhub knows (%d): run a newer hookhub", v, latest)
+		}
 	}
 	for _, m := range ms {
-		if m.Version <= current {
-			continue
+		if done[m.Version] {
+			continue // every version missing is applied, not only those above the newest: branches merge in any order
 		}
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
