@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,8 +23,14 @@ type ServerOptions struct {
 type Server struct {
 	*server.Server
 	URL    string        // http://127.0.0.1:port
-	Config server.Config // what it was built with
+	Config server.Config // what it was built with; a new server on Config is a restart on the same database
+
+	stop func()
 }
+
+// Stop stops the server before the test ends, as a signal stops serve, and
+// waits until it has stopped; the test's end does it otherwise.
+func (s *Server) Stop() { s.stop() }
 
 // NewServer starts a whole hookhub built with server.New, as serve builds
 // it, listening on 127.0.0.1:0 over a fresh database, and stops it when t
@@ -59,11 +66,15 @@ func NewServer(t testing.TB, opts ServerOptions) *Server {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("server stopped with: %v", err)
-		}
-	})
-	return &Server{Server: srv, URL: "http://" + srv.Addr(), Config: cfg}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("server stopped with: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return &Server{Server: srv, URL: "http://" + srv.Addr(), Config: cfg, stop: stop}
 }
