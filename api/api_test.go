@@ -2,49 +2,28 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hookhub/hookhub/api"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
-	"github.com/hookhub/hookhub/sqlite"
 )
-
-// clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // env is a running API over a fresh SQLite store with two tenants.
 type env struct {
 	url   string
 	svc   *service.Service
 	store service.Store
-	clock *clock
+	clock *hookhubtest.Clock
 	a, b  string // the tenants' all-scope token secrets
 }
 
@@ -56,24 +35,16 @@ type options struct {
 
 func setup(t *testing.T, opts options) *env {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: bytes.Repeat([]byte{9}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	e := &env{store: db, clock: &clock{t: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)}}
+	db := hookhubtest.OpenSQLite(t)
+	e := &env{store: db, clock: hookhubtest.NewClock(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.svc = service.New(service.Config{Store: db, Egress: egress.Policy{AllowPrivate: opts.allowPrivate}, Now: e.clock.Now, Logger: logger, Catalog: server.Catalog(), AdminToken: opts.adminToken})
 	t.Cleanup(e.svc.Close)
 	srv := httptest.NewServer(api.New(e.svc, api.Options{MaxBody: opts.maxBody}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
-	for i, s := range []*string{&e.a, &e.b} {
-		if _, *s, err = e.svc.CreateTenant(ctx, "tenant "+string(rune('a'+i))); err != nil {
-			t.Fatal(err)
-		}
-	}
+	_, e.a = hookhubtest.Tenant(t, e.svc, "tenant a")
+	_, e.b = hookhubtest.Tenant(t, e.svc, "tenant b")
 	return e
 }
 

@@ -1,7 +1,6 @@
 package console_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -9,40 +8,19 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/console"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/inbound"
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
-	"github.com/hookhub/hookhub/sqlite"
-	_ "github.com/hookhub/hookhub/thiio" // the thiio integration kind
 )
-
-// clock is a settable clock, shared by the service and the console.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // limits are the tests' session limits.
 var limits = service.SessionLimits{Idle: 30 * time.Minute, Absolute: 2 * time.Hour}
@@ -52,7 +30,7 @@ var limits = service.SessionLimits{Idle: 30 * time.Minute, Absolute: 2 * time.Ho
 type bundle struct {
 	srv   *httptest.Server
 	svc   *service.Service
-	clock *clock
+	clock *hookhubtest.Clock
 	// each tenant's first token (every scope) and its secret
 	a, b             *hookhub.Token
 	aSecret, bSecret string
@@ -60,12 +38,8 @@ type bundle struct {
 
 func setup(t *testing.T, opts console.Options) *bundle {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: bytes.Repeat([]byte{7}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	b := &bundle{clock: &clock{t: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)}}
+	db := hookhubtest.OpenSQLite(t)
+	b := &bundle{clock: hookhubtest.NewClock(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))}
 	var base string
 	b.svc = service.New(service.Config{
 		Store: db, Egress: egress.Policy{AllowPrivate: true}, Now: b.clock.Now,
@@ -87,11 +61,8 @@ func setup(t *testing.T, opts console.Options) *bundle {
 
 func newTenant(t *testing.T, svc *service.Service, name string) (*hookhub.Token, string) {
 	t.Helper()
-	_, secret, err := svc.CreateTenant(context.Background(), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := svc.Authenticate(context.Background(), secret)
+	_, secret := hookhubtest.Tenant(t, svc, name)
+	tok, err := svc.Authenticate(t.Context(), secret)
 	if err != nil {
 		t.Fatal(err)
 	}

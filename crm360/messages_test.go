@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookhub/hookhub/hookhubtest"
 )
 
 // messageJSON is a message (SMS, e-mail, wallet update) as the API shows
@@ -208,7 +210,7 @@ func TestCrm360EmailSend(t *testing.T) {
 	t.Parallel()
 	e := setup(t, nil)
 	e.accept(t, call{platform: "Crm360", entity: "Email", action: "Send", body: testdata(t, "crm360_email.json")})
-	got := e.smtp.WaitFor(t, 1, waitTimeout)[0]
+	got := e.smtp.WaitFor(t, 1, hookhubtest.WaitTimeout)[0]
 	if got.From != "contact@fts-services.com" || len(got.To) != 1 || got.To[0] != "ndestroye@fts-services.com" {
 		t.Errorf("envelope from %q to %v", got.From, got.To)
 	}
@@ -225,7 +227,7 @@ func TestCrm360EmailSend(t *testing.T) {
 		t.Errorf("message.created = %s", evs["message.created"].Data)
 	}
 	// The message follows its mail: sent once the SMTP server took it.
-	for deadline := time.Now().Add(waitTimeout); ; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(hookhubtest.WaitTimeout); ; time.Sleep(10 * time.Millisecond) {
 		var now messageJSON
 		if e.must(t, e.token, "GET", fmt.Sprintf("/v1/messages/%d", m.ID), nil, 200, &now); now.Status == "sent" {
 			break

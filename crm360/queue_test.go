@@ -7,14 +7,15 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/crm360"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/secrets"
+	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/sqlite"
 )
 
@@ -42,24 +43,6 @@ func TestInvisibility(t *testing.T) {
 	}
 }
 
-// clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // TestCrashBetweenAcceptAndProcess accepts messages, stops the server
 // before it processes them (one still invisible, one held by a worker
 // that died), and starts it again: both are processed, nothing is lost.
@@ -67,14 +50,16 @@ func TestCrashBetweenAcceptAndProcess(t *testing.T) {
 	t.Parallel()
 	// The clock starts three hours ago, so that after the restart it is
 	// now again and the receiver takes the events' signed timestamps.
-	clk := &clock{t: time.Now().Add(-3 * time.Hour).UTC().Truncate(time.Millisecond)}
-	cfg := newConfig(t, false)
-	cfg.RetryScale = 1 // the clock, not the scale, says when messages are due
-	e := setup(t, &options{now: clk.now, cfg: &cfg})
+	clk := hookhubtest.NewClock(time.Now().Add(-3 * time.Hour).UTC().Truncate(time.Millisecond))
+	e := setup(t, &options{clock: clk, edit: func(c *server.Config) {
+		c.RetryScale = 1 // the clock, not the scale, says when messages are due
+		c.EncryptionKey = fmt.Sprintf("%x", secrets.GenerateKey())
+	}})
+	cfg := e.cfg
 
 	invisible := e.queue(t, call{platform: "Shopify", entity: "Customer", action: "Insert", body: testdata(t, "shopify_customer.json"),
 		params: map[string]string{"secondsOfInvisibility": "3600"}})
-	if invisible.status != 200 || !invisible.VisibleAt.Equal(clk.now().Add(time.Hour)) {
+	if invisible.status != 200 || !invisible.VisibleAt.Equal(clk.Now().Add(time.Hour)) {
 		t.Fatalf("answer = %d %s, want visible in an hour of the server's clock", invisible.status, invisible.raw)
 	}
 	held := e.queue(t, call{platform: "Adictiz", entity: "User", action: "Participate", body: testdata(t, "adictiz_participation.json"),
@@ -94,7 +79,7 @@ func TestCrashBetweenAcceptAndProcess(t *testing.T) {
 			t.Fatalf("message %d after the stop = %+v, %v; want queued, never tried", id, m, err)
 		}
 	}
-	claimed, err := db.ClaimInboundMessages(t.Context(), clk.now().Add(2*time.Hour), 1, time.Minute)
+	claimed, err := db.ClaimInboundMessages(t.Context(), clk.Now().Add(2*time.Hour), 1, time.Minute)
 	if err != nil || len(claimed) != 1 || claimed[0].ID != invisible.MessageID {
 		t.Fatalf("a worker's claim = %+v, %v", claimed, err)
 	}
@@ -104,8 +89,8 @@ func TestCrashBetweenAcceptAndProcess(t *testing.T) {
 	db.Close()
 
 	// Started again three hours on: the claim's lease ran out, the other is visible.
-	clk.add(3 * time.Hour)
-	e.start(t, clk.now)
+	clk.Add(3 * time.Hour)
+	e.start(t, clk)
 	for _, id := range []int64{invisible.MessageID, held.MessageID} {
 		if m := e.wait(t, id); m.Status != "done" {
 			t.Errorf("message %d after the restart = %+v, want done", id, m)
@@ -133,7 +118,7 @@ func TestEmailCopy(t *testing.T) {
 	e := setup(t, nil)
 	body := testdata(t, "zendesk_ticket.json")
 	m := e.accept(t, call{platform: "Zendesk", entity: "Ticket", action: "Update", body: body, params: map[string]string{"email": "ops@fts-services.com"}})
-	got := e.smtp.WaitFor(t, 1, waitTimeout)[0]
+	got := e.smtp.WaitFor(t, 1, hookhubtest.WaitTimeout)[0]
 	if got.To[0] != "ops@fts-services.com" || got.Subject != fmt.Sprintf("Webhook zendesk Ticket Update (message %d)", m.ID) {
 		t.Errorf("copy to %v: %q", got.To, got.Subject)
 	}
@@ -316,7 +301,7 @@ func TestOtherTenant(t *testing.T) {
 		t.Fatalf("globex's call = %d %s", a.status, a.raw)
 	}
 	var theirs []contactJSON
-	for deadline := time.Now().Add(waitTimeout); len(theirs) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(hookhubtest.WaitTimeout); len(theirs) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		var l struct{ Data []contactJSON }
 		e.must(t, e.other, "GET", "/v1/contacts", nil, 200, &l)
 		theirs = l.Data
@@ -370,7 +355,7 @@ func TestManyNodes(t *testing.T) {
 func TestZendeskSignatureVector(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 3, 14, 12, 31, 0, 0, time.UTC) // a minute after the signature
-	e := setup(t, &options{now: func() time.Time { return at }})
+	e := setup(t, &options{clock: hookhubtest.NewClock(at)})
 	e.must(t, e.token, "PUT", fmt.Sprintf("/v1/crm360/sources/%d/auth", e.sources["Zendesk"]), map[string]any{"auth": "zendesk_signature", "secret": "dGhpcyBpcyBhIHNlY3JldA=="}, 200, nil)
 	const body, ts, vector = `{"id":"1","requester":{"email":"a@example.com"}}`, "2026-03-14T12:30:00Z", "hxF4odPICwJBXdAoYQGKbHmSq3dSaFlAoOlFD21KhO0="
 	if got := zendeskSign("dGhpcyBpcyBhIHNlY3JldA==", ts, body); got != vector {

@@ -6,27 +6,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hookhub/hookhub/crm360"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/mail/smtptest"
-	"github.com/hookhub/hookhub/postgres/pgtest"
-	"github.com/hookhub/hookhub/secrets"
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/webhooktest"
 )
-
-// waitTimeout bounds every wait for something to happen; nothing asserts
-// on how long anything took.
-const waitTimeout = 20 * time.Second
 
 // env is hookhub served as `hookhub serve` serves it, with a tenant
 // (acme) that has a CRM360 name, one source of each platform, and a
@@ -36,7 +29,9 @@ const waitTimeout = 20 * time.Second
 type env struct {
 	base    string
 	srv     *server.Server
-	cfg     server.Config
+	cfg     server.Config // the running server's, once started
+	db      string        // "sqlite" or "postgres"
+	edit    func(*server.Config)
 	token   string // acme's token
 	other   string // globex's token
 	sources map[string]int64
@@ -49,8 +44,8 @@ type env struct {
 // options change the environment.
 type options struct {
 	postgres bool
-	now      func() time.Time // the server's clock; time.Now when nil
-	cfg      *server.Config   // a configuration to reuse (a restart); made when nil
+	clock    *hookhubtest.Clock   // the server's clock; the wall clock when nil
+	edit     func(*server.Config) // changes the tests' configuration
 }
 
 func setup(t *testing.T, opts *options) *env {
@@ -59,12 +54,11 @@ func setup(t *testing.T, opts *options) *env {
 		opts = &options{}
 	}
 	e := &env{smtp: smtptest.NewServer(t), sources: map[string]int64{}, theirs: map[string]int64{}}
-	e.cfg = newConfig(t, opts.postgres)
-	if opts.cfg != nil {
-		e.cfg = *opts.cfg
+	e.db, e.edit = "sqlite", opts.edit
+	if opts.postgres {
+		e.db = "postgres"
 	}
-	e.cfg.SMTPURL = e.smtp.URL()
-	e.start(t, opts.now)
+	e.start(t, opts.clock)
 	e.token, e.other = e.tenant(t, "acme", "FTS Services", "Prod"), e.tenant(t, "globex", "Globex", "Prod")
 	for _, r := range crm360.Routes {
 		if _, ok := e.sources[r.Platform]; !ok {
@@ -79,46 +73,22 @@ func setup(t *testing.T, opts *options) *env {
 	return e
 }
 
-func newConfig(t *testing.T, postgres bool) server.Config {
-	cfg := server.Defaults()
-	cfg.Addr, cfg.AllowPrivateTargets, cfg.RetryScale, cfg.PollInterval = "127.0.0.1:0", true, 0.001, 20*time.Millisecond
-	cfg.MailFrom, cfg.EncryptionKey = "hookhub@example.com", fmt.Sprintf("%x", secrets.GenerateKey())
-	if postgres {
-		cfg.DB = pgtest.NewDatabase(t)
-	} else {
-		cfg.DB = filepath.Join(t.TempDir(), "hookhub.db")
-	}
-	return cfg
-}
-
-// start runs a server on e.cfg until the test ends (or stop is called).
-func (e *env) start(t *testing.T, now func() time.Time) (stop func()) {
+// start runs a server until the test ends (or e.stop is called): on
+// e.cfg, a restart or another node on the same database, once e.cfg has a
+// database; else on a fresh one of the kind e.db names.
+func (e *env) start(t *testing.T, clock *hookhubtest.Clock) {
 	t.Helper()
-	s, err := server.New(context.Background(), e.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if now != nil {
-		s.Now = now
-	}
-	if err := s.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve returned %v after shutdown", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	e.base, e.srv, e.stop = "http://"+s.Addr(), s, stop
-	return stop
+	s := hookhubtest.NewServer(t, hookhubtest.ServerOptions{DB: e.db, Clock: clock, Config: func(c *server.Config) {
+		if e.cfg.DB != "" {
+			*c = e.cfg
+			return
+		}
+		c.AllowPrivateTargets, c.RetryScale, c.MailFrom, c.SMTPURL = true, 0.001, "hookhub@example.com", e.smtp.URL()
+		if e.edit != nil {
+			e.edit(c)
+		}
+	}})
+	e.base, e.srv, e.stop, e.cfg = s.URL, s.Server, s.Stop, s.Config
 }
 
 // tenant makes a tenant with a CRM360 name and returns its first token.
@@ -258,13 +228,13 @@ type message struct {
 func (e *env) wait(t *testing.T, id int64) message {
 	t.Helper()
 	var m message
-	for deadline := time.Now().Add(waitTimeout); ; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(hookhubtest.WaitTimeout); ; time.Sleep(10 * time.Millisecond) {
 		e.must(t, e.token, "GET", fmt.Sprintf("/v1/inbound-messages/%d", id), nil, 200, &m)
 		if m.Status == "done" || m.Status == "failed" {
 			return m
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("message %d is still %s after %s", id, m.Status, waitTimeout)
+			t.Fatalf("message %d is still %s after %s", id, m.Status, hookhubtest.WaitTimeout)
 		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/delivery"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/signature"
 )
 
@@ -233,7 +234,7 @@ func TestDeliverRotatedSecret(t *testing.T) {
 	f := setup(t)
 	rc := newReceiver(t, nil)
 	oldSecret, newSecret := newSecret(t), newSecret(t)
-	clk := &clock{}
+	clk := &hookhubtest.Clock{} // the wall clock, until moved
 	w := f.webhook(t, rc.URL, func(w *hookhub.Webhook) {
 		w.Secret, w.PreviousSecret, w.PreviousUntil = newSecret, oldSecret, clk.Now().Add(2*time.Minute)
 	})
@@ -268,7 +269,7 @@ func TestDeliverRotatedSecret(t *testing.T) {
 	}
 
 	// Past PreviousUntil, within the receivers' 5-minute tolerance.
-	clk.Advance(3 * time.Minute)
+	clk.Add(3 * time.Minute)
 	f.publish(t, clk.Now(), 1)
 	eng.Wake()
 	waitFor(t, "the second request", func() bool { return rc.count() == 2 }, nil)
@@ -470,7 +471,7 @@ func TestCrashRecovery(t *testing.T) {
 	f := setup(t)
 	rc := newReceiver(t, nil)
 	w := f.webhook(t, rc.URL, nil)
-	clk := &clock{}
+	clk := &hookhubtest.Clock{} // the wall clock, until moved
 	f.publish(t, clk.Now(), 10)
 	const lease = time.Minute
 	dead, err := f.db.Claim(context.Background(), clk.Now(), 4, lease)
@@ -500,7 +501,7 @@ func TestCrashRecovery(t *testing.T) {
 		}
 	}
 
-	clk.Advance(lease + time.Second)
+	clk.Add(lease + time.Second)
 	eng.Wake()
 	ds := f.waitDeliveries(t, w.ID, 10, hookhub.DeliverySucceeded)
 	for _, d := range ds {
@@ -533,7 +534,7 @@ func TestDeletedAndHeld(t *testing.T) {
 		f := setup(t)
 		rc := newReceiver(t, nil)
 		w := f.webhook(t, rc.URL, nil)
-		clk := &clock{}
+		clk := &hookhubtest.Clock{} // the wall clock, until moved
 		f.publish(t, clk.Now(), 1)
 		// A worker claims the delivery and dies; meanwhile the webhook is
 		// deleted, which removes only its unsent deliveries.
@@ -544,7 +545,7 @@ func TestDeletedAndHeld(t *testing.T) {
 		if err := f.store.DeleteWebhook(context.Background(), f.tenant, w.ID); err != nil {
 			t.Fatal(err)
 		}
-		clk.Advance(2 * time.Minute)
+		clk.Add(2 * time.Minute)
 		cfg := f.engineConfig(t)
 		cfg.Now = clk.Now
 		start(t, cfg)

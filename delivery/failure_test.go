@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/mail/smtptest"
 	"github.com/hookhub/hookhub/mailqueue"
@@ -80,7 +81,7 @@ func TestFailures(t *testing.T) {
 		rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 			select {
 			case <-r.Context().Done():
-			case <-time.After(waitTimeout):
+			case <-time.After(hookhubtest.WaitTimeout):
 			}
 		})
 		w := f.webhook(t, rc.URL, func(w *hookhub.Webhook) { w.Timeout = 200 * time.Millisecond })
@@ -278,7 +279,7 @@ func TestTooManyErrors(t *testing.T) {
 		t.Errorf("receiver got %d requests, delivery counts %d attempts; want 3 and 3", rc.count(), d.Attempts)
 	}
 
-	msgs := smtp.WaitFor(t, 1, waitTimeout)
+	msgs := smtp.WaitFor(t, 1, hookhubtest.WaitTimeout)
 	m := msgs[0]
 	if len(m.To) != 1 || m.To[0] != "ops@example.com" {
 		t.Errorf("e-mail to %q", m.To)
@@ -370,7 +371,7 @@ func TestEmailEachFailure(t *testing.T) {
 	waitMail(t, f, 4, hookhub.MailSent)
 
 	// One per failed try, then the retry limit's own.
-	msgs := smtp.WaitFor(t, 4, waitTimeout)
+	msgs := smtp.WaitFor(t, 4, hookhubtest.WaitTimeout)
 	if len(msgs) != 4 {
 		t.Fatalf("%d e-mails, want 4", len(msgs))
 	}

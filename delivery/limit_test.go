@@ -130,7 +130,7 @@ func TestRateLimitBucket(t *testing.T) {
 				t.Fatalf("request %d at a frozen time with 2/s: sent %v, want %v", i+1, sent, i < 2)
 			}
 		}
-		clk.Advance(time.Second)
+		clk.Add(time.Second)
 		eng.Wake()
 		checkOnce(t, f, rc, w, 3)
 	})

@@ -2,13 +2,12 @@ package delivery_test
 
 import (
 	"context"
-	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -18,14 +17,10 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/signature"
 	"github.com/hookhub/hookhub/sqlite"
 )
-
-// waitTimeout bounds every wait for something to happen. It is generous
-// because the machines are shared and noisy; nothing asserts on how long
-// anything took.
-const waitTimeout = 15 * time.Second
 
 // fixture is what a delivery test needs: a real SQLite store in a temp
 // folder and a tenant in it.
@@ -38,18 +33,9 @@ type fixture struct {
 // setup opens a fresh store with a random key and creates a tenant.
 func setup(t testing.TB) *fixture {
 	t.Helper()
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: key})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := hookhubtest.OpenSQLite(t)
 	ten := &hookhub.Tenant{ID: hookhub.NewID("ten"), Name: "Acme", CreatedAt: time.Now()}
-	if err := db.CreateTenant(ctx, ten); err != nil {
+	if err := db.CreateTenant(t.Context(), ten); err != nil {
 		t.Fatalf("create tenant: %v", err)
 	}
 	return &fixture{store: &spyStore{Store: db}, db: db, tenant: ten.ID}
@@ -218,53 +204,24 @@ func describeDeliveries(ds []*hookhub.Delivery) string {
 	return s
 }
 
-// waitFor polls cond every 10 ms until it holds, and fails the test after
-// waitTimeout with what and, if given, more's account of the last state.
+// waitFor waits until cond holds (see hookhubtest.Eventually), failing
+// with more's account of the last state when given.
 func waitFor(t testing.TB, what string, cond func() bool, more func() string) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			msg := ""
-			if more != nil {
-				msg = more()
-			}
-			t.Fatalf("timed out waiting for %s%s", what, msg)
+	hookhubtest.EventuallyNil(t, what, func() error {
+		switch {
+		case cond():
+			return nil
+		case more != nil:
+			return errors.New(more())
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// clock is an injectable clock: the wall clock moved by an offset, or,
-// once frozen, a fixed time that only Advance moves.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-	frozen time.Time
+		return errors.New("not yet")
+	})
 }
 
 // frozenClock returns a clock stopped at a whole second near now.
-func frozenClock() *clock {
-	return &clock{frozen: time.Now().Truncate(time.Second)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.frozen.IsZero() {
-		return c.frozen
-	}
-	return time.Now().Add(c.offset)
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.frozen.IsZero() {
-		c.frozen = c.frozen.Add(d)
-	} else {
-		c.offset += d
-	}
+func frozenClock() *hookhubtest.Clock {
+	return hookhubtest.NewClock(time.Now().Truncate(time.Second))
 }
 
 func testLogger(t testing.TB) *slog.Logger {
@@ -307,8 +264,8 @@ func (r *running) stop(t testing.TB) {
 			t.Errorf("Run: %v", err)
 		}
 		r.done <- err // for a later stop
-	case <-time.After(waitTimeout):
-		t.Fatalf("Run did not return within %s of its context ending", waitTimeout)
+	case <-time.After(hookhubtest.WaitTimeout):
+		t.Fatalf("Run did not return within %s of its context ending", hookhubtest.WaitTimeout)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/mail/smtptest"
 	"github.com/hookhub/hookhub/mailqueue"
@@ -84,14 +85,14 @@ func TestMailerSMTPDown(t *testing.T) {
 				Now: time.Now, Logger: testLogger(t), Interval: 20 * time.Millisecond, MaxTries: tc.maxTries,
 			})
 			var m *hookhub.Mail
-			waitFor(t, "the first try", func() bool {
+			hookhubtest.Eventually(t, "the first try", func() bool {
 				ms, err := f.store.ListMail(t.Context(), f.tenant, hookhub.Page{})
 				if err != nil {
 					t.Fatal(err)
 				}
 				m = ms[0]
 				return m.Attempts > 0
-			}, nil)
+			})
 			if m.State != tc.want || m.Attempts != 1 || !strings.Contains(m.LastError, "dial") || !m.SentAt.IsZero() {
 				t.Errorf("mail: state %s, attempts %d, error %q, sent at %s; want %s, 1, a dial error, not sent",
 					m.State, m.Attempts, m.LastError, m.SentAt, tc.want)
@@ -120,13 +121,13 @@ func TestMailerRetryScale(t *testing.T) {
 		Store: f.store, Sender: mail.NewSMTP(cfg, "hookhub@example.com"),
 		Now: time.Now, Logger: testLogger(t), Interval: 5 * time.Millisecond, RetryScale: 0.001,
 	})
-	waitFor(t, "three tries", func() bool {
+	hookhubtest.Eventually(t, "three tries", func() bool {
 		ms, err := f.store.ListMail(t.Context(), f.tenant, hookhub.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return ms[0].Attempts >= 3
-	}, nil)
+	})
 }
 
 // TestMailerSenderReplyToHTML sends an outbox e-mail that names its sender,

@@ -1,21 +1,15 @@
 package mailqueue_test
 
 import (
-	"context"
-	"crypto/rand"
+	"fmt"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/sqlite"
 )
-
-// waitTimeout bounds every wait for something to happen. It is generous
-// because the machines are shared and noisy; nothing asserts on how long
-// anything took.
-const waitTimeout = 15 * time.Second
 
 // fixture is what a mail queue test needs: a real SQLite store in a temp
 // folder and a tenant in it.
@@ -27,65 +21,33 @@ type fixture struct {
 // setup opens a fresh store with a random key and creates a tenant.
 func setup(t testing.TB) *fixture {
 	t.Helper()
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: key})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := hookhubtest.OpenSQLite(t)
 	ten := &hookhub.Tenant{ID: hookhub.NewID("ten"), Name: "Acme", CreatedAt: time.Now()}
-	if err := db.CreateTenant(ctx, ten); err != nil {
+	if err := db.CreateTenant(t.Context(), ten); err != nil {
 		t.Fatalf("create tenant: %v", err)
 	}
 	return &fixture{store: db, tenant: ten.ID}
-}
-
-// waitFor polls cond every 10 ms until it holds, and fails the test after
-// waitTimeout with what and, if given, more's account of the last state.
-func waitFor(t testing.TB, what string, cond func() bool, more func() string) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			msg := ""
-			if more != nil {
-				msg = more()
-			}
-			t.Fatalf("timed out waiting for %s%s", what, msg)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // waitMail waits until the tenant's outbox holds n e-mails, all in state.
 func waitMail(t *testing.T, f *fixture, n int, state hookhub.MailState) []*hookhub.Mail {
 	t.Helper()
 	var ms []*hookhub.Mail
-	waitFor(t, "the outbox", func() bool {
+	hookhubtest.EventuallyNil(t, "the outbox", func() error {
 		var err error
 		ms, err = f.store.ListMail(t.Context(), f.tenant, hookhub.Page{Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ms) != n {
-			return false
-		}
+		ok, s := len(ms) == n, ""
 		for _, m := range ms {
-			if m.State != state {
-				return false
-			}
-		}
-		return true
-	}, func() string {
-		s := ""
-		for _, m := range ms {
+			ok = ok && m.State == state
 			s += "\n  " + m.Kind + " " + string(m.State) + " " + m.LastError
 		}
-		return s
+		if !ok {
+			return fmt.Errorf("want %d e-mails %s, have:%s", n, state, s)
+		}
+		return nil
 	})
 	return ms
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/salesiq"
 )
 
@@ -241,7 +242,7 @@ func TestRetriesAndErrorLog(t *testing.T) {
 		EventID string `json:"event_id"`
 	}
 	var log []logEntry
-	waitFor(t, "2 entries in the error log", func() bool {
+	hookhubtest.Eventually(t, "2 entries in the error log", func() bool {
 		e.data(t, "GET", path(w.ID, "/errorlogs"), nil, &log)
 		return len(log) == 2
 	})
@@ -262,7 +263,7 @@ func TestRetriesAndErrorLog(t *testing.T) {
 	e.wantError(t, "GET", path(w.ID, "/errorlogs?limit=0"), e.token, nil, 422, 1008)
 
 	var shown webhook
-	waitFor(t, "the webhook's dashboard figures", func() bool {
+	hookhubtest.Eventually(t, "the webhook's dashboard figures", func() bool {
 		e.data(t, "GET", path(w.ID), nil, &shown)
 		return shown.Failures == 2 && shown.LastTriggeredTime != nil
 	})
@@ -270,7 +271,7 @@ func TestRetriesAndErrorLog(t *testing.T) {
 	// A receiver that never recovers gets the first try and 3 retries.
 	rc.fail(503, 1000)
 	id := e.publish(t, "department.updated", "", map[string]any{"id": "second"})
-	waitFor(t, "the delivery to fail for good", func() bool {
+	hookhubtest.Eventually(t, "the delivery to fail for good", func() bool {
 		var ds struct {
 			Data []struct {
 				State    string `json:"state"`

@@ -2,9 +2,7 @@ package salesiq_test
 
 import (
 	"bytes"
-	"context"
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
@@ -12,10 +10,8 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,24 +19,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hookhub/hookhub/api"
-	"github.com/hookhub/hookhub/delivery"
-	"github.com/hookhub/hookhub/egress"
-	"github.com/hookhub/hookhub/postgres"
-	"github.com/hookhub/hookhub/postgres/pgtest"
-	"github.com/hookhub/hookhub/salesiq"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/server"
-	"github.com/hookhub/hookhub/service"
-	"github.com/hookhub/hookhub/sqlite"
 )
 
-// waitTimeout bounds every wait for something to happen; it is generous
-// because machines are shared and noisy. Nothing asserts how long anything
-// took.
-const waitTimeout = 60 * time.Second
-
-// env is hookhub with its SalesIQ and native APIs and a running delivery
-// engine over a fresh store, with a portal "zylker" and its all-scope
+// env is a whole hookhub (hookhubtest.NewServer) over a fresh store, with a portal "zylker" and its all-scope
 // token. Retry delays are scaled down a thousand times: a minute is 60 ms.
 type env struct {
 	url    string
@@ -70,47 +53,11 @@ func onEachStore(t *testing.T, test func(t *testing.T, e *env)) {
 // setupOn is the env over the named database.
 func setupOn(t *testing.T, database string) *env {
 	t.Helper()
-	ctx := context.Background()
-	key := make([]byte, 32)
-	rand.Read(key)
-	var db service.Store
-	var err error
-	switch database {
-	case "sqlite":
-		db, err = sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: key})
-	case "postgres":
-		db, err = postgres.Open(ctx, postgres.Config{URL: pgtest.NewDatabase(t), Key: key})
-	default:
-		t.Fatalf("no database %q", database)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	policy := egress.Policy{AllowPrivate: true}
-	engine := delivery.New(delivery.Config{
-		Store: db, Client: policy.Client(policy.Transport()), Logger: logger,
-		Formats:    server.Formats(),
-		RetryScale: 0.001, PollInterval: 20 * time.Millisecond,
-	})
-	svc := service.New(service.Config{Store: db, Egress: policy, Wake: engine.Wake, Sender: engine, Logger: logger,
-		Rules: server.Rules(), Catalog: server.Catalog()})
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); engine.Run(runCtx) }()
-	t.Cleanup(func() { stop(); <-done; svc.Close() })
-
-	mux := http.NewServeMux()
-	mux.Handle("/v1/", api.New(svc, api.Options{Logger: logger}))
-	mux.Handle("/api/v2/", salesiq.New(svc, salesiq.Options{Logger: logger}))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	ten, token, err := svc.CreateTenant(ctx, "zylker")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{url: srv.URL, token: token, tenant: ten.ID}
+	srv := hookhubtest.NewServer(t, hookhubtest.ServerOptions{DB: database, Config: func(c *server.Config) {
+		c.AllowPrivateTargets, c.RetryScale = true, 0.001
+	}})
+	tenant, token := hookhubtest.Tenant(t, srv.Service(), "zylker")
+	return &env{url: srv.URL, token: token, tenant: tenant}
 }
 
 // do sends a request with the token as Zoho-oauthtoken, body as JSON
@@ -393,7 +340,7 @@ func (rc *receiver) fail(status, n int) {
 // wait waits until the receiver has n requests on path and returns them.
 func (rc *receiver) wait(t *testing.T, path string, n int) []request {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
+	deadline := time.Now().Add(hookhubtest.WaitTimeout)
 	for {
 		got := rc.on(path)
 		if len(got) >= n {
@@ -416,18 +363,6 @@ func (rc *receiver) on(path string) []request {
 		}
 	}
 	return out
-}
-
-// waitFor polls cond until it is true or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 func path(id string, rest ...string) string {

@@ -147,6 +147,9 @@ func (s *Server) expireListen(ls *listen.Session) {
 // Service returns the service, for commands that act without HTTP.
 func (s *Server) Service() *service.Service { return s.svc }
 
+// Store returns the store, for tests and tools that look under the service.
+func (s *Server) Store() service.Store { return s.store }
+
 // Handler returns the HTTP handler of every surface.
 func (s *Server) Handler() http.Handler { return s.handler }
 

@@ -1,19 +1,17 @@
 package service_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/crm"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/service"
-	"github.com/hookhub/hookhub/sqlite"
 )
 
 // crm360Kinds are the two CRM360 kinds the tests use (package crm360,
@@ -30,11 +28,7 @@ type crm360Bundle struct {
 
 func crm360Setup(t *testing.T) *crm360Bundle {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: bytes.Repeat([]byte{7}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := hookhubtest.OpenSQLite(t)
 	b := &crm360Bundle{}
 	b.svc = service.New(service.Config{
 		Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: crm360Kinds,

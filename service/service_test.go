@@ -1,12 +1,10 @@
 package service_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,27 +12,9 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/service"
-	"github.com/hookhub/hookhub/sqlite"
 )
-
-// clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // countingStore is the real store, counting the size of each Publish call.
 type countingStore struct {
@@ -52,7 +32,7 @@ func (c *countingStore) Publish(ctx context.Context, now time.Time, reqs ...hook
 
 type bundle struct {
 	store *countingStore
-	clock *clock
+	clock *hookhubtest.Clock
 	wakes *atomic.Int64
 	// tenant A's and B's all-scope tokens
 	a, b *hookhub.Token
@@ -71,15 +51,10 @@ var catalog = hookhub.NewCatalog(hookhub.Product{ScopeAliases: map[string]hookhu
 
 func setup(t *testing.T, opts options) (*service.Service, *bundle) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: bytes.Repeat([]byte{7}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := hookhubtest.OpenSQLite(t)
 	b := &bundle{
 		store: &countingStore{Store: db},
-		clock: &clock{t: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)},
+		clock: hookhubtest.NewClock(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)),
 		wakes: new(atomic.Int64),
 	}
 	svc := service.New(service.Config{
@@ -102,12 +77,8 @@ func setup(t *testing.T, opts options) (*service.Service, *bundle) {
 // newTenant makes a tenant and returns its first token.
 func newTenant(t *testing.T, svc *service.Service, name string) *hookhub.Token {
 	t.Helper()
-	ctx := context.Background()
-	_, secret, err := svc.CreateTenant(ctx, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := svc.Authenticate(ctx, secret)
+	_, secret := hookhubtest.Tenant(t, svc, name)
+	tok, err := svc.Authenticate(t.Context(), secret)
 	if err != nil {
 		t.Fatal(err)
 	}

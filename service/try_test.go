@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,8 +15,8 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/service"
-	"github.com/hookhub/hookhub/sqlite"
 )
 
 // tryEnv is a service whose Sender is a real delivery engine (not
@@ -31,12 +30,7 @@ type tryEnv struct {
 
 func setupTry(t *testing.T, allowPrivate bool) *tryEnv {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: bytes.Repeat([]byte{9}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := hookhubtest.OpenSQLite(t)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	policy := egress.Policy{AllowPrivate: allowPrivate}
 	engine := delivery.New(delivery.Config{Store: db, Client: policy.Client(policy.Transport()), Logger: logger})

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/hookhub/hookhub/hookhubtest"
 )
 
 // A crmscript webhook is saved through SaveWebhook with its JavaScript in
@@ -13,7 +15,7 @@ import (
 // it publishes an event that a SuperOffice webhook of type webhook gets.
 func TestCRMScript(t *testing.T) {
 	t.Parallel()
-	onEachDB(t, func(t *testing.T, db string) {
+	hookhubtest.OnEachDB(t, func(t *testing.T, db string) {
 		e := setupOn(t, db, true)
 		rcv := newReceiver(t)
 		e.save(t, map[string]any{"Name": "sales", "Events": []string{"sale.created"}, "TargetUrl": rcv.srv.URL + "/sales", "Secret": "s3cret"})
@@ -39,7 +41,7 @@ func TestCRMScript(t *testing.T) {
 		if !strings.Contains(string(g.body), `"by":"crmscript"`) || !strings.Contains(string(g.body), `"contact":42`) {
 			t.Errorf("sale.created body = %s, want the script's event", g.body)
 		}
-		eventually(t, "the script run counted", func() error {
+		hookhubtest.EventuallyNil(t, "the script run counted", func() error {
 			w := e.get(t, script.WebhookID)
 			if w.TotalCalls != 1 || w.TotalErrors != 0 {
 				return fmt.Errorf("TotalCalls %d, TotalErrors %d; want 1 and 0", w.TotalCalls, w.TotalErrors)

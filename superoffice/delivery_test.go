@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookhub/hookhub/hookhubtest"
 )
 
 // payload is the WebhookPayload with the test's properties.
@@ -34,7 +36,7 @@ var guid = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 // WebhookPayload, the headers and the merged properties.
 func TestDelivery(t *testing.T) {
 	t.Parallel()
-	onEachDB(t, func(t *testing.T, db string) {
+	hookhubtest.OnEachDB(t, func(t *testing.T, db string) {
 		e := setupOn(t, db, true)
 		rcv := newReceiver(t)
 		w := e.save(t, map[string]any{
@@ -112,7 +114,7 @@ func TestDelivery(t *testing.T) {
 		}
 
 		// Statistics show on the webhook.
-		eventually(t, "statistics", func() error {
+		hookhubtest.EventuallyNil(t, "statistics", func() error {
 			got := e.get(t, w.WebhookID)
 			if got.TotalCalls != 2 || got.TotalErrors != 0 || got.ConsecutiveErrors != 0 || got.LastTriggered == nil {
 				return fmt.Errorf("%+v", got)
@@ -143,7 +145,7 @@ func TestDelivery(t *testing.T) {
 // server, further deliveries are held, and saving it Active resumes them.
 func TestTooManyErrors(t *testing.T) {
 	t.Parallel()
-	onEachDB(t, func(t *testing.T, db string) {
+	hookhubtest.OnEachDB(t, func(t *testing.T, db string) {
 		e := setupOn(t, db, true)
 		rcv := newReceiver(t)
 		w := e.save(t, map[string]any{
@@ -162,7 +164,7 @@ func TestTooManyErrors(t *testing.T) {
 				t.Errorf("try %d has another EventId", i+1)
 			}
 		}
-		eventually(t, "TooManyErrors", func() error {
+		hookhubtest.EventuallyNil(t, "TooManyErrors", func() error {
 			got := e.get(t, w.WebhookID)
 			if got.State != "TooManyErrors" || got.ConsecutiveErrors != 9 || got.TotalErrors != 9 || got.TotalCalls != 9 ||
 				!strings.Contains(got.LastError, "502") {
@@ -171,7 +173,7 @@ func TestTooManyErrors(t *testing.T) {
 			return nil
 		})
 
-		msgs := e.smtp.WaitFor(t, 1, waitTimeout)
+		msgs := e.smtp.WaitFor(t, 1, hookhubtest.WaitTimeout)
 		m := msgs[0]
 		if len(m.To) != 1 || m.To[0] != "sales-team@example.com" || !strings.Contains(m.Subject, "Sale Won Notification") ||
 			!strings.Contains(m.Text, "receiver answered 502") || !strings.Contains(m.Text, "State Active") ||
@@ -182,7 +184,7 @@ func TestTooManyErrors(t *testing.T) {
 		// Deliveries are held while it is off, and go out once saved Active
 		// (the same TargetUrl: no test call).
 		e.publish(t, map[string]any{"type": "sale.sold", "entity_id": "3", "data": map[string]any{"amount": 200}})
-		eventually(t, "held delivery", func() error {
+		hookhubtest.EventuallyNil(t, "held delivery", func() error {
 			var ds struct {
 				Data []struct{ ID int64 } `json:"data"`
 			}
@@ -205,7 +207,7 @@ func TestTooManyErrors(t *testing.T) {
 		if err := verify("sk", resumed[0]); err != nil {
 			t.Error(err)
 		}
-		eventually(t, "statistics after resuming", func() error {
+		hookhubtest.EventuallyNil(t, "statistics after resuming", func() error {
 			got := e.get(t, w.WebhookID)
 			if got.State != "Active" || got.ConsecutiveErrors != 0 || got.TotalCalls != 10 || got.TotalErrors != 9 {
 				return fmt.Errorf("%+v", got)

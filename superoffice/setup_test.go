@@ -1,18 +1,14 @@
 package superoffice_test
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,16 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/mail/smtptest"
-	"github.com/hookhub/hookhub/postgres/pgtest"
-	"github.com/hookhub/hookhub/secrets"
 	"github.com/hookhub/hookhub/server"
 )
-
-// waitTimeout bounds every wait for something to happen; it is generous
-// because machines are shared and noisy. Nothing asserts how long anything
-// took.
-const waitTimeout = 30 * time.Second
 
 // env is a whole hookhub (server.New on a fresh database, running: API,
 // delivery engine, mailer) with a tenant "acme" and its all-scope token,
@@ -51,61 +41,16 @@ func setup(t *testing.T, allowPrivate bool) *env {
 	return setupOn(t, "sqlite", allowPrivate)
 }
 
-// databases are what onEachDB runs on: SQLite (one node) and PostgreSQL
-// (many nodes).
-var databases = []string{"sqlite", "postgres"}
-
-// onEachDB runs test as a parallel subtest per database, for the main
-// flows, which must hold on both. Without a reachable PostgreSQL its
-// subtest skips, or fails when CI=true (pgtest decides).
-func onEachDB(t *testing.T, test func(t *testing.T, db string)) {
-	for _, db := range databases {
-		t.Run(db, func(t *testing.T) {
-			t.Parallel()
-			test(t, db)
-		})
-	}
-}
-
 // setupOn starts hookhub on db, "sqlite" or "postgres" (a fresh database
 // of the local server, see pgtest).
 func setupOn(t *testing.T, db string, allowPrivate bool) *env {
 	t.Helper()
 	smtp := smtptest.NewServer(t)
-	cfg := server.Defaults()
-	cfg.Addr = "127.0.0.1:0"
-	switch db {
-	case "sqlite":
-		cfg.DB = filepath.Join(t.TempDir(), "hookhub.db")
-	case "postgres":
-		cfg.DB = pgtest.NewDatabase(t)
-		cfg.EncryptionKey = fmt.Sprintf("%x", secrets.GenerateKey())
-	default:
-		t.Fatalf("unknown database %q", db)
-	}
-	cfg.AllowPrivateTargets = allowPrivate
-	cfg.RetryScale = 0.00001
-	cfg.PollInterval = 20 * time.Millisecond
-	cfg.SMTPURL = smtp.URL()
-	cfg.MailFrom = "hookhub@example.com"
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Listen(); err != nil {
-		srv.Close()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	})
-	e := &env{url: "http://" + srv.Addr(), srv: srv, smtp: smtp}
+	srv := hookhubtest.NewServer(t, hookhubtest.ServerOptions{DB: db, Config: func(c *server.Config) {
+		c.AllowPrivateTargets, c.RetryScale = allowPrivate, 0.00001
+		c.SMTPURL, c.MailFrom = smtp.URL(), "hookhub@example.com"
+	}})
+	e := &env{url: srv.URL, srv: srv.Server, smtp: smtp}
 	e.tenant, e.token = e.newTenant(t, "acme")
 	return e
 }
@@ -113,11 +58,7 @@ func setupOn(t *testing.T, db string, allowPrivate bool) *env {
 // newTenant makes a tenant and returns its id and first token.
 func (e *env) newTenant(t *testing.T, name string) (id, token string) {
 	t.Helper()
-	ten, token, err := e.srv.Service().CreateTenant(context.Background(), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ten.ID, token
+	return hookhubtest.Tenant(t, e.srv.Service(), name)
 }
 
 func basic(user, token string) string {
@@ -381,7 +322,7 @@ func (r *receiver) all() []received {
 // returns them.
 func (r *receiver) waitFor(t *testing.T, n int, keep func(received) bool) []received {
 	t.Helper()
-	deadline := time.After(waitTimeout)
+	deadline := time.After(hookhubtest.WaitTimeout)
 	for {
 		var out []received
 		for _, g := range r.all() {
@@ -419,22 +360,6 @@ func verify(secret string, g received) error {
 		return errors.New("signature does not match the body")
 	}
 	return nil
-}
-
-// eventually polls check until it returns nil or the wait times out.
-func eventually(t *testing.T, what string, check func() error) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookhub/hookhub/hookhubtest"
 )
 
 // sampleRequest is the seed's sample request body, exactly as printed.
@@ -134,7 +136,7 @@ func keys(t *testing.T, body []byte) []string {
 // shape comes back, the receiver got the test call first.
 func TestSaveSample(t *testing.T) {
 	t.Parallel()
-	onEachDB(t, func(t *testing.T, db string) {
+	hookhubtest.OnEachDB(t, func(t *testing.T, db string) {
 		e := setupOn(t, db, true)
 		rcv := newReceiver(t)
 		events := []string{"sale.sold", "sale.lost"}
@@ -486,7 +488,7 @@ func TestTimeZone(t *testing.T) {
 // REST create, read, update, list with filters, TestWebhook, delete.
 func TestAgentAndREST(t *testing.T) {
 	t.Parallel()
-	onEachDB(t, func(t *testing.T, db string) {
+	hookhubtest.OnEachDB(t, func(t *testing.T, db string) {
 		e := setupOn(t, db, true)
 		rcv := newReceiver(t)
 

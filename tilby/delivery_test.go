@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/hookhubtest"
 )
 
 // delivery returns the one delivery of a webhook once it has made tries
@@ -17,7 +18,7 @@ import (
 func (e *env) delivery(t *testing.T, webhookID int64, tries int) *hookhub.Delivery {
 	t.Helper()
 	var d *hookhub.Delivery
-	waitFor(t, fmt.Sprintf("try %d of webhook %d's delivery", tries, webhookID), func() bool {
+	hookhubtest.Eventually(t, fmt.Sprintf("try %d of webhook %d's delivery", tries, webhookID), func() bool {
 		ds, err := e.store.ListDeliveries(context.Background(), e.actor.TenantID, hookhub.DeliveryFilter{WebhookID: webhookID})
 		if err != nil {
 			t.Fatal(err)
@@ -79,7 +80,7 @@ func TestRetriesAndMail(t *testing.T) {
 	// One e-mail per failed try and the final one, each with the request
 	// body; they may arrive in any order when several wait in the outbox
 	// together.
-	msgs := e.smtp.WaitFor(t, 5, waitTimeout)
+	msgs := e.smtp.WaitFor(t, 5, hookhubtest.WaitTimeout)
 	var subjects []string
 	for _, m := range msgs {
 		subjects = append(subjects, m.Subject)
@@ -141,7 +142,7 @@ func TestOnly200(t *testing.T) {
 	if want := []string{"201 false", "204 false", "200 true"}; !slices.Equal(got, want) {
 		t.Errorf("attempts = %v, want %v", got, want)
 	}
-	msgs := e.smtp.WaitFor(t, 2, waitTimeout)
+	msgs := e.smtp.WaitFor(t, 2, hookhubtest.WaitTimeout)
 	for _, m := range msgs {
 		if strings.Contains(m.Subject, "retry limit") {
 			t.Errorf("e-mail %q: the message succeeded in the end", m.Subject)
@@ -196,7 +197,7 @@ func TestImport(t *testing.T) {
 	e.must(t, 202, "POST", "/v1/events/batch", e.token, map[string]any{"type": "customers.created", "entities": entities}, nil)
 
 	var ds []request
-	waitFor(t, "3 import requests", func() bool {
+	hookhubtest.Eventually(t, "3 import requests", func() bool {
 		_, ds = rc.got()
 		return len(ds) >= 3
 	})

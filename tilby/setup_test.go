@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,37 +18,14 @@ import (
 	"github.com/hookhub/hookhub/api"
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/egress"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/mail"
 	"github.com/hookhub/hookhub/mail/smtptest"
 	"github.com/hookhub/hookhub/mailqueue"
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
-	"github.com/hookhub/hookhub/sqlite"
 	"github.com/hookhub/hookhub/tilby"
 )
-
-// waitTimeout bounds every wait for something to happen; nothing asserts
-// on how long anything took.
-const waitTimeout = 20 * time.Second
-
-// clock is a settable clock, shared by the service, the engine and the
-// mailer, so that retry times are checked without waiting for them.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // env is hookhub assembled as serve assembles it, over a fresh SQLite
 // store: the Tilby API and the native API on one test server, the delivery
@@ -60,7 +36,7 @@ type env struct {
 	svc    *service.Service
 	store  service.Store
 	engine *delivery.Engine
-	clock  *clock
+	clock  *hookhubtest.Clock
 	smtp   *smtptest.Server
 	token  string         // shop A's static token
 	actor  *hookhub.Token // and what it stands for
@@ -81,12 +57,8 @@ func setup(t *testing.T, opts *options) *env {
 		opts.timeout = 30 * time.Second // generous: the machines are shared and noisy
 	}
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: bytes.Repeat([]byte{3}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	e := &env{store: db, clock: &clock{t: time.Now().UTC().Truncate(time.Millisecond)}, smtp: smtptest.NewServer(t)}
+	db := hookhubtest.OpenSQLite(t)
+	e := &env{store: db, clock: hookhubtest.NewClock(time.Now().UTC().Truncate(time.Millisecond)), smtp: smtptest.NewServer(t)}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	policy := egress.Policy{AllowPrivate: !opts.strict}
 	e.engine = delivery.New(delivery.Config{
@@ -115,11 +87,8 @@ func setup(t *testing.T, opts *options) *env {
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
 
-	for _, s := range []*string{&e.token, &e.other} {
-		if _, *s, err = e.svc.CreateTenant(ctx, "shop "+hookhub.RandomString(4)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	_, e.token = hookhubtest.Tenant(t, e.svc, "shop a")
+	_, e.other = hookhubtest.Tenant(t, e.svc, "shop b")
 	if e.actor, err = e.svc.Authenticate(ctx, e.token); err != nil {
 		t.Fatal(err)
 	}
@@ -310,14 +279,4 @@ func (rc *receiver) got() (handshakes, deliveries []request) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	return append([]request(nil), rc.handshakes...), append([]request(nil), rc.deliveries...)
-}
-
-// waitFor polls cond until it holds, failing after waitTimeout.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(waitTimeout); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-	}
 }
