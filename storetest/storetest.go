@@ -87,6 +87,7 @@ var tests = []struct {
 	{"CompleteReleased", testCompleteReleased},
 	{"CompleteGone", testCompleteGone},
 	{"CompleteTooManyErrors", testCompleteTooManyErrors},
+	{"CompleteStreak", testCompleteStreak}, // streak.go
 	{"CompleteEmailEachFailure", testCompleteEmailEachFailure},
 	{"CompleteMany", testCompleteMany},
 	{"CompleteFenced", testCompleteFenced},
