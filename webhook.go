@@ -241,17 +241,7 @@ func (w *Webhook) Validate() error {
 	if w.Format == FormatStandard && w.SigningScheme != SchemeHMAC && w.SigningScheme != SchemeEd25519 {
 		p.Add("signing_scheme", "must be v1 (HMAC-SHA256) or v1a (ed25519)")
 	}
-	for k, v := range w.Headers {
-		canon := textproto.CanonicalMIMEHeaderKey(k)
-		switch {
-		case !validHeaderName(k):
-			p.Add("headers", "%q is not a valid header name", k)
-		case reservedHeaders[canon]:
-			p.Add("headers", "%q is set by hookhub and cannot be overridden", k)
-		case strings.ContainsAny(v, "\r\n\x00"):
-			p.Add("headers", "value of %q must not contain line breaks", k)
-		}
-	}
+	p = append(p, CheckHeaders(w.Headers)...)
 	if len(w.Properties) > 0 {
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(w.Properties, &obj); err != nil || obj == nil {
@@ -308,4 +298,23 @@ func validHeaderName(k string) bool {
 		}
 	}
 	return true
+}
+
+// CheckHeaders reports the custom headers a webhook may not send: invalid
+// names, headers hookhub sets itself (hop-by-hop ones among them), and
+// values with line breaks. A save and a test call check the same.
+func CheckHeaders(h map[string]string) Problems {
+	var p Problems
+	for k, v := range h {
+		canon := textproto.CanonicalMIMEHeaderKey(k)
+		switch {
+		case !validHeaderName(k):
+			p.Add("headers", "%q is not a valid header name", k)
+		case reservedHeaders[canon]:
+			p.Add("headers", "%q is set by hookhub and cannot be overridden", k)
+		case strings.ContainsAny(v, "\r\n\x00"):
+			p.Add("headers", "value of %q must not contain line breaks", k)
+		}
+	}
+	return p
 }
