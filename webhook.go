@@ -300,11 +300,7 @@ func (w *Webhook) Validate() error {
 	if w.Format == FormatStandard && w.SigningScheme != SchemeHMAC && w.SigningScheme != SchemeEd25519 {
 		p.Add("signing_scheme", "must be v1 (HMAC-SHA256) or v1a (ed25519)")
 	}
-	for k, v := range w.Headers {
-		if r := CheckHeader(k, v); r != "" {
-			p.Add("headers", "%s", r)
-		}
-	}
+	p = append(p, CheckHeaders(w.Headers)...)
 	if len(w.Properties) > 0 {
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(w.Properties, &obj); err != nil || obj == nil {
@@ -376,4 +372,16 @@ func validHeaderName(k string) bool {
 		}
 	}
 	return true
+}
+
+// CheckHeaders reports the custom headers a webhook may not send (see
+// CheckHeader). A save and a test call check the same.
+func CheckHeaders(h map[string]string) Problems {
+	var p Problems
+	for k, v := range h {
+		if r := CheckHeader(k, v); r != "" {
+			p.Add("headers", "%s", r)
+		}
+	}
+	return p
 }

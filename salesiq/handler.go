@@ -24,10 +24,11 @@ type Options struct {
 
 // handler serves SalesIQ's webhook API.
 type handler struct {
-	svc     *service.Service
-	log     *slog.Logger
-	maxBody int64
-	mux     *http.ServeMux // the routes, without the catch-all
+	svc      *service.Service
+	log      *slog.Logger
+	maxBody  int64
+	mux      *http.ServeMux // the routes, without the catch-all
+	patterns []string       // every route, for Routes
 }
 
 // New returns SalesIQ's webhook API, to mount at /api/v2/.
@@ -73,6 +74,7 @@ type answer struct {
 }
 
 func (h *handler) handle(pattern string, scope hookhub.Scope, fn func(context.Context, *call) (answer, error)) {
+	h.patterns = append(h.patterns, pattern)
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
 		c := &call{r: r, scope: scope}
@@ -227,4 +229,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // the client went away, or a bug caught by the tests
+}
+
+// Routes lists the API's routes ("METHOD /path"), so that a test can call
+// every one of them.
+func Routes() []string {
+	h := &handler{mux: http.NewServeMux()}
+	h.routes()
+	return h.patterns
 }

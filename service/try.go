@@ -30,6 +30,33 @@ func (s *Service) TryWebhook(ctx context.Context, actor *hookhub.Token, w *hookh
 	return s.sender.Try(ctx, w, ev), nil
 }
 
+// TestWebhook is a product's test call of a webhook, saved or not: it needs
+// the scope of the native test call (webhooks.update), refuses the headers
+// a save refuses, and posts ev to w at once.
+func (s *Service) TestWebhook(ctx context.Context, actor *hookhub.Token, w *hookhub.Webhook, ev *hookhub.Event) (*hookhub.Attempt, error) {
+	if err := s.authorize(actor, hookhub.ScopeWebhooksUpdate); err != nil {
+		return nil, err
+	}
+	if p := hookhub.CheckHeaders(w.Headers); len(p) > 0 {
+		return nil, p.Err()
+	}
+	return s.TryWebhook(ctx, actor, w, ev)
+}
+
+// WebhookToTest returns a saved webhook for TestWebhook: it needs the test
+// call's scope (webhooks.update), as the native test call does, not
+// webhooks.read.
+func (s *Service) WebhookToTest(ctx context.Context, actor *hookhub.Token, id int64) (*hookhub.Webhook, error) {
+	if err := s.authorize(actor, hookhub.ScopeWebhooksUpdate); err != nil {
+		return nil, err
+	}
+	w, err := s.store.GetWebhook(ctx, actor.TenantID, id)
+	if err != nil {
+		return nil, fmt.Errorf("get webhook to test: %w", err)
+	}
+	return w, nil
+}
+
 // Probe posts a body of the caller's making to w's URL at once and returns
 // the answer: handshakes such as Tilby's SUBSCRIBED request.
 func (s *Service) Probe(ctx context.Context, actor *hookhub.Token, w *hookhub.Webhook, body []byte, header http.Header) (*hookhub.Attempt, error) {

@@ -90,8 +90,7 @@ func (s *Store) attachEvents(ctx context.Context, q queryer, claims []*hookhub.C
 type webhookTally struct {
 	calls, errs    int64
 	sawSuccess     bool
-	trailing       int // failures after the last success
-	firstTrailing  time.Time
+	trailing       []*hookhub.Attempt // failures after the last success, in order
 	lastTriggered  time.Time
 	lastError      string
 	gone           bool
@@ -140,13 +139,10 @@ func (s *Store) Complete(ctx context.Context, now time.Time, outcomes []hookhub.
 				t.calls++
 				t.lastTriggered = a.StartedAt
 				if a.Success {
-					t.sawSuccess, t.trailing = true, 0
+					t.sawSuccess, t.trailing = true, nil
 				} else {
 					t.errs++
-					if t.trailing == 0 {
-						t.firstTrailing = a.StartedAt
-					}
-					t.trailing++
+					t.trailing = append(t.trailing, a)
 					t.lastError = attemptError(a)
 					t.failedAttempts = append(t.failedAttempts, a)
 					t.exhausted[a] = o.Kind == hookhub.OutcomeFailed
@@ -249,28 +245,42 @@ func (s *Store) applyOutcome(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, now
 // applyTally updates a webhook's statistics, and trips it to
 // too_many_errors when its streak reaches the threshold.
 func (s *Store) applyTally(ctx context.Context, tx *sql.Tx, now time.Time, id int64, t *webhookTally) error {
-	var streak, threshold, eachFailure int
+	streak, changed, err := s.nextStreak(ctx, tx, id, t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // deleted meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	var firstTrailing time.Time
+	if len(t.trailing) > 0 {
+		firstTrailing = t.trailing[0].StartedAt
+	}
+	var steps, threshold, eachFailure int
 	var state, email string
 	var failingSince sql.NullInt64
-	err := s.hot(s.W, tx).QueryRowContext(ctx, `UPDATE webhooks SET
+	err = s.hot(s.W, tx).QueryRowContext(ctx, `UPDATE webhooks SET
 			total_calls = total_calls + $2,
 			total_errors = total_errors + $3,
-			consecutive_failures = CASE WHEN $4 = 1 THEN $5 ELSE consecutive_failures + $5 END,
+			consecutive_failures = CASE WHEN $10 = 1 THEN $11 ELSE consecutive_failures END,
+			streak_from = CASE WHEN $10 = 1 THEN $12 ELSE streak_from END,
+			streak_until = CASE WHEN $10 = 1 THEN $13 ELSE streak_until END,
 			failing_since = CASE WHEN $5 = 0 THEN NULL WHEN $4 = 1 OR failing_since IS NULL THEN $6 ELSE failing_since END,
 			last_error = CASE WHEN $7 = '' THEN last_error ELSE $7 END,
 			last_triggered_at = COALESCE($8, last_triggered_at),
 			state = CASE WHEN $9 = 1 THEN 'stopped' ELSE state END
 		WHERE id = $1
 		RETURNING consecutive_failures, failure_threshold, state, errors_email, email_each_failure, failing_since`,
-		id, t.calls, t.errs, boolInt(t.sawSuccess), t.trailing, ms(t.firstTrailing), t.lastError, ms(t.lastTriggered), boolInt(t.gone)).
-		Scan(&streak, &threshold, &state, &email, &eachFailure, &failingSince)
+		id, t.calls, t.errs, boolInt(t.sawSuccess), len(t.trailing), ms(firstTrailing), t.lastError, ms(t.lastTriggered), boolInt(t.gone),
+		boolInt(changed), streak.Steps, ms(streak.From), ms(streak.Until)).
+		Scan(&steps, &threshold, &state, &email, &eachFailure, &failingSince)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // deleted meanwhile
 	}
 	if err != nil {
 		return fmt.Errorf("update webhook statistics: %w", err)
 	}
-	trip := state == string(hookhub.StateActive) && streak >= threshold && t.trailing > 0
+	trip := state == string(hookhub.StateActive) && steps >= threshold && len(t.trailing) > 0
 	if !trip && (eachFailure == 0 || email == "" || len(t.failedAttempts) == 0) {
 		return nil
 	}
@@ -306,6 +316,31 @@ func (s *Store) applyTally(ctx context.Context, tx *sql.Tx, now time.Time, id in
 	}
 	m := hookhub.TooManyErrorsMail(w, t.lastError, now)
 	return insertMail(ctx, tx, &m)
+}
+
+// nextStreak returns a webhook's failure streak after a batch's tries, and
+// whether the batch changed it: a success starts it again, and the failures
+// after the last success are added step by step (hookhub.Streak). The
+// stored streak is read under a row lock so that nodes completing tries of
+// one webhook together add to it one after another.
+func (s *Store) nextStreak(ctx context.Context, tx *sql.Tx, id int64, t *webhookTally) (hookhub.Streak, bool, error) {
+	var st hookhub.Streak
+	if len(t.trailing) == 0 {
+		return st, t.sawSuccess, nil
+	}
+	if !t.sawSuccess {
+		var from, until sql.NullInt64
+		err := s.hot(s.W, tx).QueryRowContext(ctx, `SELECT consecutive_failures, streak_from, streak_until FROM webhooks WHERE id = $1`+s.forUpdate(), id).
+			Scan(&st.Steps, &from, &until)
+		if err != nil {
+			return st, false, fmt.Errorf("get failure streak: %w", err)
+		}
+		st.From, st.Until = fromMS(from), fromMS(until)
+	}
+	for _, a := range t.trailing {
+		st = st.Fail(a.StartedAt, a.StartedAt.Add(a.Duration))
+	}
+	return st, true, nil
 }
 
 // GetDelivery finds one of a tenant's deliveries.

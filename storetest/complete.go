@@ -300,7 +300,7 @@ func testCompleteTooManyErrors(t *testing.T, s Store) {
 
 			var os []hookhub.Outcome
 			for i, c := range cs {
-				at := now.Add(time.Duration(i) * time.Second)
+				at := now.Add(time.Duration(i) * 2 * time.Second) // one after another: each try is a step
 				o := retry(c, at, now.Add(time.Hour))
 				if !tt.oneCall {
 					complete(t, s, at, o)
@@ -457,8 +457,9 @@ func testHeldReactivated(t *testing.T, s Store) {
 	// Two failures switch the webhook to too_many_errors.
 	readWhileActive := *getWebhook(t, s, b.tenant.ID, w.ID)
 	publishN(t, s, now, b.tenant.ID, "contact.created", 2)
-	for _, c := range claim(t, s, now, 10) {
-		complete(t, s, now, retry(c, now, now.Add(30*24*time.Hour)))
+	for i, c := range claim(t, s, now, 10) {
+		at := now.Add(time.Duration(i) * 2 * time.Second) // one after another
+		complete(t, s, at, retry(c, at, now.Add(30*24*time.Hour)))
 	}
 	stuck := getWebhook(t, s, b.tenant.ID, w.ID)
 	if stuck.State != hookhub.StateTooManyErrors || stuck.ConsecutiveFailures != 2 || stuck.FailingSince.IsZero() {

@@ -90,6 +90,7 @@ var tests = []struct {
 	{"CompleteReleased", testCompleteReleased},
 	{"CompleteGone", testCompleteGone},
 	{"CompleteTooManyErrors", testCompleteTooManyErrors},
+	{"CompleteStreak", testCompleteStreak}, // streak.go
 	{"CompleteEmailEachFailure", testCompleteEmailEachFailure},
 	{"CompleteMany", testCompleteMany},
 	{"CompleteFenced", testCompleteFenced},

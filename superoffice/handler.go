@@ -32,11 +32,12 @@ const (
 
 // handler serves SuperOffice's webhook API.
 type handler struct {
-	svc     *service.Service
-	log     *slog.Logger
-	maxBody int64
-	mux     *http.ServeMux // the routes, without the catch-all
-	agents  map[string]string
+	svc      *service.Service
+	log      *slog.Logger
+	maxBody  int64
+	mux      *http.ServeMux // the routes, without the catch-all
+	patterns []string       // every route, for Routes
+	agents   map[string]string
 }
 
 // Register mounts SuperOffice's webhook API on mux: the Webhook agent under
@@ -108,6 +109,7 @@ type reply struct {
 type routeFunc func(context.Context, *call) (reply, error)
 
 func (h *handler) handle(pattern string, fn routeFunc) {
+	h.patterns = append(h.patterns, pattern)
 	_, path, _ := strings.Cut(pattern, " ")
 	op := strings.TrimPrefix(strings.TrimPrefix(path, "/api/v1/"), "Agents/")
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
@@ -353,4 +355,12 @@ func (h *handler) writeError(w http.ResponseWriter, c *call, err error) {
 		w.Header().Add("WWW-Authenticate", `Bearer realm="hookhub"`)
 	}
 	h.write(w, c, status, out)
+}
+
+// Routes lists the API's routes ("METHOD /path"), so that a test can call
+// every one of them.
+func Routes() []string {
+	h := &handler{mux: http.NewServeMux(), agents: map[string]string{}}
+	h.routes()
+	return h.patterns
 }

@@ -181,7 +181,7 @@ func (h *handler) testWebhook(ctx context.Context, c *call) (reply, error) {
 	}
 	w := newWebhook()
 	if id != 0 {
-		if w, err = h.svc.GetWebhook(ctx, c.actor, id); err != nil {
+		if w, err = h.svc.WebhookToTest(ctx, c.actor, id); err != nil {
 			return reply{}, err
 		}
 		if err := ours(w); err != nil {
@@ -191,7 +191,7 @@ func (h *handler) testWebhook(ctx context.Context, c *call) (reply, error) {
 	if p := in.apply(w, c.who, id == 0); len(p) > 0 {
 		return reply{}, p.Err()
 	}
-	a, err := h.try(ctx, c, w)
+	a, err := h.svc.TestWebhook(ctx, c.actor, w, h.testEvent(c, w))
 	if err != nil {
 		return reply{}, err
 	}
@@ -281,13 +281,17 @@ func (h *handler) vet(ctx context.Context, c *call, w *hookhub.Webhook, in *webh
 
 // try posts the test event to w now.
 func (h *handler) try(ctx context.Context, c *call, w *hookhub.Webhook) (*hookhub.Attempt, error) {
+	return h.svc.TryWebhook(ctx, c.actor, w, h.testEvent(c, w))
+}
+
+// testEvent is the event a save's test call and TestWebhook post.
+func (h *handler) testEvent(c *call, w *hookhub.Webhook) *hookhub.Event {
 	id := strconv.FormatInt(w.ID, 10)
-	ev := &hookhub.Event{
+	return &hookhub.Event{
 		TenantID: c.actor.TenantID, Type: TestEvent, EntityType: "webhook", EntityID: id,
 		Data:      []byte(`{"WebhookId":` + id + `,"Message":"A test call from hookhub. Answer 200 OK to accept the webhook."}`),
 		CreatedAt: time.Now().UTC(),
 	}
-	return h.svc.TryWebhook(ctx, c.actor, w, ev)
 }
 
 // invalidFields returns the field errors of an EINVALID error.

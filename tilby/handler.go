@@ -31,10 +31,11 @@ type Options struct {
 
 // handler serves Tilby's webhook API.
 type handler struct {
-	svc  *service.Service
-	log  *slog.Logger
-	opts Options
-	mux  *http.ServeMux
+	svc      *service.Service
+	log      *slog.Logger
+	opts     Options
+	mux      *http.ServeMux
+	patterns []string // every route, for Routes
 }
 
 // New returns Tilby's webhook API, to mount at /v2/.
@@ -78,6 +79,7 @@ type call struct {
 // handle registers fn, which answers a status and a value to write as
 // JSON, after authenticating the caller.
 func (h *handler) handle(pattern string, fn func(context.Context, *call) (int, any, error)) {
+	h.patterns = append(h.patterns, pattern)
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, h.opts.MaxBody)
 		tok, err := h.authenticate(r)
@@ -214,4 +216,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // the client went away, or a bug caught by the tests
+}
+
+// Routes lists the API's routes ("METHOD /path"), so that a test can call
+// every one of them.
+func Routes() []string {
+	h := &handler{mux: http.NewServeMux()}
+	h.routes()
+	return h.patterns
 }
