@@ -57,6 +57,7 @@ func (c *clock) Add(d time.Duration) {
 // server.
 type env struct {
 	url    string
+	dir    string // the database's directory
 	svc    *service.Service
 	store  service.Store
 	engine *delivery.Engine
@@ -81,12 +82,13 @@ func setup(t *testing.T, opts *options) *env {
 		opts.timeout = 30 * time.Second // generous: the machines are shared and noisy
 	}
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: bytes.Repeat([]byte{3}, 32)})
+	dir := t.TempDir()
+	db, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(dir, "hookhub.db"), Key: bytes.Repeat([]byte{3}, 32)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	e := &env{store: db, clock: &clock{t: time.Now().UTC().Truncate(time.Millisecond)}, smtp: smtptest.NewServer(t)}
+	e := &env{dir: dir, store: db, clock: &clock{t: time.Now().UTC().Truncate(time.Millisecond)}, smtp: smtptest.NewServer(t)}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	policy := egress.Policy{AllowPrivate: !opts.strict}
 	e.engine = delivery.New(delivery.Config{
