@@ -147,10 +147,10 @@ func (h *handler) createDefaultWebhook(ctx context.Context, c *call) (reply, err
 		return reply{}, err
 	}
 	w := newWebhook()
-	w.RegisteredAt = time.Now().UTC().Truncate(time.Millisecond)
-	w.UpdatedAt = w.RegisteredAt
-	w.Meta = meta{Type: TypeWebhook, RegisteredAssociate: c.who, UpdatedAssociate: c.who}.encode()
-	return reply{status: http.StatusOK, v: toWebhook(w, c.loc)}, nil
+	if c.out.xml {
+		return reply{status: http.StatusOK, v: toWebhook(w, c.loc)}, nil
+	}
+	return reply{status: http.StatusOK, v: defaultWebhook(toWebhook(w, c.loc))}, nil
 }
 
 // testWebhook is TestWebhook: it posts a test event to a webhook now and
@@ -282,10 +282,14 @@ func (h *handler) vet(ctx context.Context, c *call, w *hookhub.Webhook, in *webh
 // try posts the test event to w now.
 func (h *handler) try(ctx context.Context, c *call, w *hookhub.Webhook) (*hookhub.Attempt, error) {
 	id := strconv.FormatInt(w.ID, 10)
+	// As SuperOffice's test-event page shows it
+	// (https://superofficedocs.github.io/superoffice-docs/en/automation/webhook/reference/test-event.html):
+	// Entity "test", PrimaryKey 0; the time at the precision of stored
+	// events (milliseconds).
 	ev := &hookhub.Event{
-		TenantID: c.actor.TenantID, Type: TestEvent, EntityType: "webhook", EntityID: id,
+		TenantID: c.actor.TenantID, Type: TestEvent, EntityType: TestEvent,
 		Data:      []byte(`{"WebhookId":` + id + `,"Message":"A test call from hookhub. Answer 200 OK to accept the webhook."}`),
-		CreatedAt: time.Now().UTC(),
+		CreatedAt: time.Now().UTC().Truncate(time.Millisecond),
 	}
 	return h.svc.TryWebhook(ctx, c.actor, w, ev)
 }
