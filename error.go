@@ -118,3 +118,13 @@ func (p Problems) Err() error {
 	}
 	return &Error{Code: EINVALID, Message: "invalid request", Fields: p}
 }
+
+// Has reports whether a problem with field was recorded.
+func (p Problems) Has(field string) bool {
+	for _, f := range p {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}

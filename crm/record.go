@@ -113,6 +113,10 @@ type Order struct {
 	BrandID       int64       `json:"brand_id"`
 	CreatedAt     time.Time   `json:"created_at"`
 	UpdatedAt     time.Time   `json:"updated_at"`
+	// SourceUpdatedAt is when the source last changed the order, by the
+	// source's clock (its payload's updated_at); zero when it does not say.
+	// A report older than the stored one changes nothing (see Merge).
+	SourceUpdatedAt time.Time `json:"-"`
 }
 
 // OrderItem is one line of an order.
@@ -404,8 +408,17 @@ func (c *Contact) Merge(in *Contact) []string {
 }
 
 // Merge updates o, a stored order, with in, the same order reported
-// again, and returns the JSON names of the fields that changed.
+// again, and returns the JSON names of the fields that changed. A report
+// older than what o holds (both with a source time, in's before o's) is
+// out of order and changes nothing: a late "paid" does not undo a refund.
+// A newer source time is kept without counting as a change.
 func (o *Order) Merge(in *Order) []string {
+	if in.Stale(o) {
+		return nil
+	}
+	if in.SourceUpdatedAt.After(o.SourceUpdatedAt) {
+		o.SourceUpdatedAt = in.SourceUpdatedAt
+	}
 	var changed []string
 	if o.ContactID != in.ContactID {
 		o.ContactID, changed = in.ContactID, append(changed, "contact_id")
@@ -450,6 +463,12 @@ func (o *Order) Merge(in *Order) []string {
 		}
 	}
 	return changed
+}
+
+// Stale reports whether in, a report of the stored order o, is older than
+// what o holds, by the source's clock.
+func (in *Order) Stale(o *Order) bool {
+	return !in.SourceUpdatedAt.IsZero() && !o.SourceUpdatedAt.IsZero() && in.SourceUpdatedAt.Before(o.SourceUpdatedAt)
 }
 
 func (it OrderItem) equal(o OrderItem) bool {

@@ -178,6 +178,9 @@ func jsonFields(raw json.RawMessage, extra url.Values) (map[string]string, error
 
 // decodeJSON reads an entity into v, naming the field of a wrong type.
 func decodeJSON(raw json.RawMessage, v any) error {
+	if path, dup := inbound.DuplicateKey(raw); dup {
+		return hookhub.Invalid(path, "is given twice in the body; name each member once")
+	}
 	err := json.Unmarshal(raw, v)
 	var typ *json.UnmarshalTypeError
 	switch {

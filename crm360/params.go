@@ -1,7 +1,10 @@
 package crm360
 
 import (
+	"errors"
+	"math"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -57,6 +60,7 @@ func ParseParams(rawQuery string) (*Params, error) {
 		return nil, hookhub.Invalid("query", "the query string is malformed: %s", err.Error())
 	}
 	vals := map[string]string{}
+	times := map[string]int{}
 	p := &Params{Extra: url.Values{}}
 	for k, vs := range q {
 		name, known := canonical(k)
@@ -64,11 +68,17 @@ func ParseParams(rawQuery string) (*Params, error) {
 			p.Extra[k] = vs
 			continue
 		}
+		times[name] += len(vs)
 		if _, dup := vals[name]; !dup && len(vs) > 0 {
 			vals[name] = strings.TrimSpace(vs[0])
 		}
 	}
 	var pr hookhub.Problems
+	for _, name := range sortedKeys(times) {
+		if times[name] > 1 {
+			pr.Add(name, "is given %d times; give it once", times[name])
+		}
+	}
 	required := func(name string) string {
 		v := vals[name]
 		if v == "" {
@@ -76,28 +86,30 @@ func ParseParams(rawQuery string) (*Params, error) {
 		}
 		return v
 	}
-	integer := func(name string, req bool) int64 {
+	integer := func(name string, req bool, least int64) int64 {
 		v, ok := vals[name]
-		if !ok || v == "" {
-			if req {
+		if !ok || v == "" || times[name] > 1 {
+			if req && times[name] <= 1 {
 				pr.Add(name, "is required")
 			}
 			return 0
 		}
 		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			pr.Add(name, "must be a whole number, 0 or more, not %q", v)
+		var ne *strconv.NumError
+		switch {
+		case errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange):
+			pr.Add(name, "is too large: at most %d", int64(math.MaxInt64))
+		case err != nil:
+			pr.Add(name, "must be a whole number, %d or more, not %q", least, v)
+		case n < least:
+			pr.Add(name, "must be %d or more, not %d", least, n)
 		}
 		return n
 	}
 	p.CustomerName, p.DatabaseAlias = required(pCustomerName), required(pDatabaseAlias)
 	platform, entity, action := required(pPlatform), required(pEntity), required(pAction)
-	if n, err := strconv.ParseInt(vals[pSourceID], 10, 64); err == nil && n == 0 {
-		pr.Add(pSourceID, "must be a source's id, 1 or more, not 0")
-	} else {
-		p.SourceID = integer(pSourceID, true)
-	}
-	p.ZoneID, p.BrandID, p.AddressTypeID = integer(pZoneID, false), integer(pBrandID, false), integer(pAddressTypeID, false)
+	p.SourceID = integer(pSourceID, true, 1) // a source's id
+	p.ZoneID, p.BrandID, p.AddressTypeID = integer(pZoneID, false, 0), integer(pBrandID, false, 0), integer(pAddressTypeID, false, 0)
 	if v := vals[pBatchMode]; v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -110,7 +122,7 @@ func ParseParams(rawQuery string) (*Params, error) {
 			pr.Add(pEmail, "%s", r)
 		}
 	}
-	if p.Invisibility = integer(pInvisibility, false); p.Invisibility > maxInvisibility {
+	if p.Invisibility = integer(pInvisibility, false, 0); p.Invisibility > maxInvisibility {
 		pr.Add(pInvisibility, "must be at most %d (a week)", maxInvisibility)
 	}
 	p.Store, p.Currency = vals[pStore], strings.ToUpper(vals[pCurrency])
@@ -129,6 +141,16 @@ func ParseParams(rawQuery string) (*Params, error) {
 }
 
 // canonical is the seed's spelling of a parameter name given in any case.
+// sortedKeys lists m's keys in order, so that problems come in one order.
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 func canonical(name string) (string, bool) {
 	for _, n := range paramNames {
 		if strings.EqualFold(n, name) {

@@ -159,6 +159,7 @@ type shopifyOrderJSON struct {
 	Email           string               `json:"email"`
 	ContactEmail    string               `json:"contact_email"`
 	CreatedAt       string               `json:"created_at"`
+	UpdatedAt       string               `json:"updated_at"`
 	Currency        string               `json:"currency"`
 	TotalPrice      amount               `json:"total_price"`
 	TotalTax        amount               `json:"total_tax"`
@@ -205,6 +206,12 @@ func shopifyOrder(it item, p *Params) ([]crm.CRMOp, error) {
 	if date.IsZero() {
 		pr.Add("created_at", "is required")
 	}
+	// Shopify does not deliver in order; updated_at tells a late report
+	// from a new one (crm.Order.Merge).
+	updated, err := parseTime("updated_at", v.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
 	customer := v.Customer
 	if customer == nil {
 		customer = &shopifyCustomerJSON{}
@@ -221,7 +228,8 @@ func shopifyOrder(it item, p *Params) ([]crm.CRMOp, error) {
 		return nil, err
 	}
 	order := &crm.Order{ExternalID: string(v.ID), Type: orderType(v.FinancialStatus, v.CancelledAt), UserID: string(customer.ID),
-		Date: date, Total: v.TotalPrice.decimal(), Taxes: v.TotalTax.decimal(), Currency: strings.ToUpper(v.Currency), Items: []crm.OrderItem{}}
+		Date: date, Total: v.TotalPrice.decimal(), Taxes: v.TotalTax.decimal(), Currency: strings.ToUpper(v.Currency), Items: []crm.OrderItem{},
+		SourceUpdatedAt: updated}
 	var shipping []crm.Decimal
 	for _, l := range v.ShippingLines {
 		shipping = append(shipping, l.Price.decimal())

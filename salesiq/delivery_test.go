@@ -180,7 +180,7 @@ func disabledKeepsEvents(t *testing.T, e *env) {
 		"webhook": map[string]any{"url": rc.srv.URL + "/hook"}, "published": false,
 		"events": []string{"visitor.updated"}, "app_ids": []string{app},
 	})
-	if w.Published || w.Status != "stopped" {
+	if w.Published || w.State != "stopped" || w.Status != "disabled" {
 		t.Fatalf("webhook = %+v, want unpublished", w)
 	}
 	for range 2 {

@@ -29,6 +29,7 @@ type handler struct {
 	maxBody  int64
 	mux      *http.ServeMux // the routes, without the catch-all
 	patterns []string       // every route, for Routes
+	client   *http.Client   // for the HEAD request that checks a new URL
 }
 
 // New returns SalesIQ's webhook API, to mount at /api/v2/.
@@ -39,7 +40,7 @@ func New(svc *service.Service, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = svc.Logger()
 	}
-	h := &handler{svc: svc, log: opts.Logger, maxBody: opts.MaxBody, mux: http.NewServeMux()}
+	h := &handler{svc: svc, log: opts.Logger, maxBody: opts.MaxBody, mux: http.NewServeMux(), client: svc.Egress().Client(nil)}
 	h.routes()
 	return h
 }
@@ -65,6 +66,7 @@ type call struct {
 	r     *http.Request
 	actor *hookhub.Token
 	scope hookhub.Scope
+	flat  bool // the body has the REST API v2's flat shape: the URL is url, not webhook.url
 }
 
 // answer is what a route handler returns: SalesIQ's object type and data.
@@ -193,7 +195,10 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, c *call, er
 		}
 		fields := make([]hookhub.FieldError, len(he.Fields))
 		for i, f := range he.Fields {
-			fields[i] = hookhub.FieldError{Field: jsonKey(f.Field), Reason: f.Reason}
+			fields[i] = hookhub.FieldError{Field: f.Field, Reason: f.Reason}
+			if !c.flat {
+				fields[i].Field = jsonKey(f.Field)
+			}
 		}
 		out.Message = (&hookhub.Error{Message: he.Message, Fields: fields}).Error()
 		if len(fields) > 0 {

@@ -205,7 +205,8 @@ type webhook struct {
 		Secured bool   `json:"secured"`
 	} `json:"webhook"`
 	Published         bool     `json:"published"`
-	Status            string   `json:"status"`
+	Status            string   `json:"status"` // Zoho's: enabled or disabled
+	State             string   `json:"state"`  // hookhub's: active, stopped, too_many_errors
 	Module            string   `json:"module"`
 	Events            []string `json:"events"`
 	AppIDs            []string `json:"app_ids"`

@@ -35,7 +35,8 @@ func (h *handler) createWebhook(ctx context.Context, c *call) (answer, error) {
 	if err := decode(c.r, &in); err != nil {
 		return answer{}, err
 	}
-	w, m, err := in.webhook()
+	c.flat = in.isFlat()
+	w, m, err := in.webhook(h.checkURL)
 	if err != nil {
 		return answer{}, err
 	}
@@ -79,12 +80,30 @@ func (h *handler) updateWebhook(ctx context.Context, c *call) (answer, error) {
 	if err := decode(c.r, &in); err != nil {
 		return answer{}, err
 	}
+	c.flat = in.isFlat()
+	// A new URL is checked as Zoho's update page says: a HEAD request that
+	// must answer 200. It is sent before the change, outside the store's
+	// transaction, and only when the URL is new.
+	if u, _, _ := in.endpoint(nil); u != nil {
+		old, _, err := h.load(ctx, c)
+		if err != nil {
+			return answer{}, err
+		}
+		if strings.TrimSpace(*u) != old.URL {
+			var p hookhub.Problems
+			if in.problems(&p, h.checkURL, old.Format == Format); len(p) == 0 {
+				if err := h.head(ctx, in.urlField(), strings.TrimSpace(*u)); err != nil {
+					return answer{}, err
+				}
+			}
+		}
+	}
 	w, err := h.svc.UpdateWebhook(ctx, c.actor, id, func(w *hookhub.Webhook) error {
 		m, err := ours(w)
 		if err != nil {
 			return err
 		}
-		return in.apply(w, m)
+		return in.apply(w, m, h.checkURL)
 	})
 	if err != nil {
 		return answer{}, err
@@ -219,24 +238,99 @@ func pathID(c *call) (int64, error) {
 	return id, nil
 }
 
+// endpoint returns the URL and secured flag of either shape: url and
+// secured, or webhook.url and webhook.secured. When a body sends both and
+// they differ, p (if not nil) is told.
+func (in *webhookIn) endpoint(p *hookhub.Problems) (url *string, secured *bool, field string) {
+	url, secured, field = in.URL, in.Secured, "url"
+	if in.Webhook != nil {
+		if in.Webhook.URL != nil {
+			if url != nil && *url != *in.Webhook.URL && p != nil {
+				p.Add("url", "and webhook.url differ; send one of them")
+			}
+			if url == nil {
+				url, field = in.Webhook.URL, "webhook.url"
+			}
+		}
+		if in.Webhook.Secured != nil {
+			if secured != nil && *secured != *in.Webhook.Secured && p != nil {
+				p.Add("secured", "and webhook.secured differ; send one of them")
+			}
+			if secured == nil {
+				secured = in.Webhook.Secured
+			}
+		}
+	}
+	return url, secured, field
+}
+
+// isFlat reports a body of the REST API v2's flat shape, whose faults are
+// named as it names its members (url, not webhook.url).
+func (in *webhookIn) isFlat() bool {
+	return in.Webhook == nil && (in.URL != nil || in.Type != nil || in.Secured != nil)
+}
+
+// urlField is the name the body gave its URL.
+func (in *webhookIn) urlField() string {
+	_, _, f := in.endpoint(nil)
+	return f
+}
+
+// problems records every fault of the members a body sent that do not
+// depend on the webhook it changes: the URL (checkURL says what is wrong
+// with one), type, version and expiry_time_for_executions_data. required
+// says the URL must be there (a create).
+func (in *webhookIn) problems(p *hookhub.Problems, checkURL func(string) string, required bool) {
+	u, _, field := in.endpoint(p)
+	switch {
+	case u == nil || strings.TrimSpace(*u) == "":
+		if required || u != nil {
+			p.Add(field, "is required")
+		}
+	default:
+		if r := checkURL(strings.TrimSpace(*u)); r != "" {
+			p.Add(field, "%s", r)
+		}
+	}
+	if in.Type != nil && *in.Type != ModuleData && *in.Type != ModuleAdmin {
+		p.Add("type", "must be data or administration, not %q", *in.Type)
+	}
+	if v := strings.Trim(string(in.Version), `"`); len(in.Version) > 0 && string(in.Version) != "null" && v != "1" {
+		p.Add("version", "must be 1, the only version of the payload, not %s", in.Version)
+	}
+	if len(in.Expiry) > 0 && string(in.Expiry) != "null" {
+		ms, err := strconv.ParseInt(strings.Trim(string(in.Expiry), `"`), 10, 64)
+		if lo, hi := (7 * 24 * time.Hour).Milliseconds(), (60 * 24 * time.Hour).Milliseconds(); err != nil || ms < lo || ms > hi {
+			p.Add("expiry_time_for_executions_data", "must be milliseconds from %d (one week) to %d (60 days)", lo, hi)
+		}
+	}
+}
+
+// checkModule reports a type that is not the module of the events.
+func (in *webhookIn) checkModule(p *hookhub.Problems, module string) {
+	if in.Type != nil && module != "" && (*in.Type == ModuleData || *in.Type == ModuleAdmin) && *in.Type != module {
+		p.Add("type", "is %s but the events are %s events", *in.Type, module)
+	}
+}
+
 // webhook builds the webhook a create asks for: its module follows from
 // its events, which must all be of one module; a data webhook names its
-// apps, an administration webhook none.
-func (in *webhookIn) webhook() (*hookhub.Webhook, meta, error) {
+// apps, an administration webhook none. Every fault is in the one error.
+func (in *webhookIn) webhook(checkURL func(string) string) (*hookhub.Webhook, meta, error) {
 	var p hookhub.Problems
-	if in.Webhook == nil || in.Webhook.URL == nil || strings.TrimSpace(*in.Webhook.URL) == "" {
-		p.Add("webhook.url", "is required")
-	}
+	in.problems(&p, checkURL, true)
 	module := checkEvents(&p, in.Events, "")
 	if module != "" {
 		checkApps(&p, "app_ids", module, in.AppIDs)
 	}
+	in.checkModule(&p, module)
 	if err := p.Err(); err != nil {
 		return nil, meta{}, err
 	}
-	m := meta{Module: module, Secured: in.Webhook.Secured != nil && *in.Webhook.Secured}
+	u, secured, _ := in.endpoint(nil)
+	m := meta{Module: module, Secured: secured != nil && *secured}
 	w := &hookhub.Webhook{
-		URL: *in.Webhook.URL, Events: in.Events, Apps: in.AppIDs, State: hookhub.StateActive,
+		URL: strings.TrimSpace(*u), Events: in.Events, Apps: in.AppIDs, State: hookhub.StateActive,
 		Format: Format, Timeout: timeout, Retry: hookhub.RetryPolicy{Schedule: retrySchedule},
 	}
 	if err := keepSigned(w, &m); err != nil {
@@ -253,8 +347,9 @@ func (in *webhookIn) webhook() (*hookhub.Webhook, meta, error) {
 }
 
 // apply changes what the body names; the module cannot change.
-func (in *webhookIn) apply(w *hookhub.Webhook, m meta) error {
+func (in *webhookIn) apply(w *hookhub.Webhook, m meta, checkURL func(string) string) error {
 	var p hookhub.Problems
+	in.problems(&p, checkURL, false)
 	if in.Events != nil {
 		checkEvents(&p, in.Events, m.Module)
 		w.Events = in.Events
@@ -263,19 +358,19 @@ func (in *webhookIn) apply(w *hookhub.Webhook, m meta) error {
 		checkApps(&p, "app_ids", m.Module, in.AppIDs)
 		w.Apps = in.AppIDs
 	}
+	in.checkModule(&p, m.Module)
 	if err := p.Err(); err != nil {
 		return err
 	}
 	if in.Name != nil {
 		w.Name = *in.Name
 	}
-	if in.Webhook != nil {
-		if in.Webhook.URL != nil {
-			w.URL = *in.Webhook.URL
-		}
-		if in.Webhook.Secured != nil {
-			m.Secured = *in.Webhook.Secured
-		}
+	u, secured, _ := in.endpoint(nil)
+	if u != nil {
+		w.URL = strings.TrimSpace(*u)
+	}
+	if secured != nil {
+		m.Secured = *secured
 	}
 	if in.Published != nil {
 		w.State = hookhub.StateStopped

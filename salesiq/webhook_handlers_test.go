@@ -22,7 +22,7 @@ func webhookLifecycle(t *testing.T, e *env) {
 		"name":      "chats",
 	})
 	if w.ID == "" || w.Name != "chats" || w.Webhook.URL != "https://receiver.example.com/siq" || !w.Webhook.Secured ||
-		!w.Published || w.Status != "active" || w.Module != "data" || w.Key == nil || w.Failures != 0 || w.LastTriggeredTime != nil ||
+		!w.Published || w.State != "active" || w.Status != "enabled" || w.Module != "data" || w.Key == nil || w.Failures != 0 || w.LastTriggeredTime != nil ||
 		!slices.Equal(w.AppIDs, []string{"8000000000047", "8000000000048"}) ||
 		!slices.Equal(w.Events, []string{"conversation.created", "conversation.visitor.replied"}) || w.CreatedTime == "" {
 		t.Fatalf("created webhook = %+v", w)
@@ -45,11 +45,13 @@ func webhookLifecycle(t *testing.T, e *env) {
 		t.Errorf("list = %+v, want both webhooks", all)
 	}
 
-	// PUT changes what it names and keeps the rest.
+	// PUT changes what it names and keeps the rest; the new URL answers
+	// the HEAD request that checks it.
+	rc := newReceiver(t)
 	e.data(t, "PUT", path(w.ID), map[string]any{
-		"webhook": map[string]any{"url": "https://receiver.example.com/v2"}, "events": []string{"visitor.updated"}, "published": false,
+		"webhook": map[string]any{"url": rc.srv.URL + "/v2"}, "events": []string{"visitor.updated"}, "published": false,
 	}, &got)
-	if got.Webhook.URL != "https://receiver.example.com/v2" || !got.Webhook.Secured || got.Published || got.Status != "stopped" ||
+	if got.Webhook.URL != rc.srv.URL+"/v2" || !got.Webhook.Secured || got.Published || got.State != "stopped" ||
 		!slices.Equal(got.Events, []string{"visitor.updated"}) || len(got.AppIDs) != 2 || got.Name != "chats" {
 		t.Errorf("after PUT = %+v", got)
 	}

@@ -16,13 +16,23 @@ import (
 // This file holds the JSON shapes of the API and their conversions.
 
 // webhookIn is the body that creates a webhook or changes one; on a change,
-// absent members stay as they are.
+// absent members stay as they are. It takes both shapes: hookhub's first,
+// {webhook: {url, secured}, published}, and the REST API v2's flat one,
+// {type, url, events, secured, app_ids, version,
+// expiry_time_for_executions_data}
+// (https://www.zoho.com/salesiq/help/developer-section/update-webhook-v2.html).
 type webhookIn struct {
 	Name      *string     `json:"name"`
 	Webhook   *endpointIn `json:"webhook"`
 	Published *bool       `json:"published"`
 	Events    []string    `json:"events"`
 	AppIDs    appIDs      `json:"app_ids"`
+
+	Type    *string         `json:"type"`
+	URL     *string         `json:"url"`
+	Secured *bool           `json:"secured"`
+	Version json.RawMessage `json:"version"`
+	Expiry  json.RawMessage `json:"expiry_time_for_executions_data"`
 }
 
 type endpointIn struct {
@@ -98,8 +108,23 @@ type endpointJSON struct {
 }
 
 // webhookJSON is a webhook as this API shows it, with the dashboard's
-// figures: failures, last triggered, apps.
+// figures: failures, last triggered, apps. Beside hookhub's first members
+// it has those of Zoho's REST API v2 webhook object (url, secured, type,
+// status enabled or disabled, failures_count, public_keys, version,
+// creator, modifier), as
+// https://www.zoho.com/salesiq/help/developer-section/generate-public-key-webhook-v2.html
+// shows it, so that a client reading either finds its fields.
 type webhookJSON struct {
+	URL        string       `json:"url"`
+	Secured    bool         `json:"secured"`
+	Type       string       `json:"type"`
+	State      string       `json:"state"`
+	Failures2  string       `json:"failures_count"`
+	PublicKeys []publicJSON `json:"public_keys"`
+	Version    int          `json:"version"`
+	Creator    idJSON       `json:"creator"`
+	Modifier   idJSON       `json:"modifier"`
+
 	ID                string       `json:"id"`
 	Name              string       `json:"name"`
 	Webhook           endpointJSON `json:"webhook"`
@@ -117,16 +142,25 @@ type webhookJSON struct {
 
 func toWebhook(w *hookhub.Webhook) webhookJSON {
 	m, _ := readMeta(w) // unreadable meta shows as an unsecured webhook without a key
+	status := "disabled"
+	if w.State == hookhub.StateActive {
+		status = "enabled"
+	}
 	out := webhookJSON{
+		URL: w.URL, Secured: m.Secured, Type: m.Module, State: string(w.State),
+		Failures2: strconv.FormatInt(w.TotalErrors, 10), PublicKeys: []publicJSON{},
+		Version: 1,
+		Creator: idJSON{w.RegisteredBy}, Modifier: idJSON{w.UpdatedBy},
 		ID: strconv.FormatInt(w.ID, 10), Name: w.Name,
 		Webhook:   endpointJSON{URL: w.URL, Secured: m.Secured},
-		Published: w.State == hookhub.StateActive, Status: string(w.State), Module: m.Module,
+		Published: w.State == hookhub.StateActive, Status: status, Module: m.Module,
 		Events: w.Events, AppIDs: w.Apps, Failures: w.TotalErrors,
 		CreatedTime: millis(w.RegisteredAt), ModifiedTime: millis(w.UpdatedAt),
 	}
 	if m.Key != nil {
 		k := toKey(w.ID, m.Key.public(m.Secured))
 		out.Key = &k
+		out.PublicKeys = append(out.PublicKeys, publicJSON{ID: k.ID, Key: k.PublicKey, CreatedTime: k.CreatedTime, Creator: idJSON{w.RegisteredBy}})
 	}
 	if !w.LastTriggeredAt.IsZero() {
 		t := millis(w.LastTriggeredAt)
@@ -139,6 +173,18 @@ func toWebhook(w *hookhub.Webhook) webhookJSON {
 		out.AppIDs = []string{}
 	}
 	return out
+}
+
+// publicJSON is a key as Zoho's webhook object lists it in public_keys.
+type publicJSON struct {
+	ID          string `json:"id"`
+	Key         string `json:"key"`
+	CreatedTime string `json:"created_time"`
+	Creator     idJSON `json:"creator"`
+}
+
+type idJSON struct {
+	ID string `json:"id"`
 }
 
 type keyJSON struct {

@@ -140,6 +140,10 @@ func (s *Service) Catalog() *hookhub.Catalog { return s.catalog }
 // Logger returns the service's logger, for adapters that log beside it.
 func (s *Service) Logger() *slog.Logger { return s.log }
 
+// Egress returns the policy outbound requests follow, for adapters whose
+// product checks a URL with a request of its own (SalesIQ's HEAD).
+func (s *Service) Egress() egress.Policy { return s.egress }
+
 // now is the clock at the store's precision (milliseconds), in UTC, so that
 // what a method returns equals what a later read gives.
 func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Millisecond) }

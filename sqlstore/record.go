@@ -211,14 +211,14 @@ func (s *Store) updateContact(ctx context.Context, tx *sql.Tx, now time.Time, c 
 }
 
 const orderColumns = `id, tenant_id, contact_id, integration_id, external_id, type, user_id, ordered_at,
-	shipping, taxes, total, items, currency, store, zone_id, brand_id, created_at, updated_at`
+	shipping, taxes, total, items, currency, store, zone_id, brand_id, created_at, updated_at, source_updated_at`
 
 func scanOrder(sc scanner) (*crm.Order, error) {
 	var o crm.Order
 	var typ, shipping, taxes, total, items string
-	var date, created, updated int64
+	var date, created, updated, sourceUpdated int64
 	err := sc.Scan(&o.ID, &o.TenantID, &o.ContactID, &o.IntegrationID, &o.ExternalID, &typ, &o.UserID, &date,
-		&shipping, &taxes, &total, &items, &o.Currency, &o.Store, &o.ZoneID, &o.BrandID, &created, &updated)
+		&shipping, &taxes, &total, &items, &o.Currency, &o.Store, &o.ZoneID, &o.BrandID, &created, &updated, &sourceUpdated)
 	if err != nil {
 		return nil, err
 	}
@@ -227,12 +227,15 @@ func scanOrder(sc scanner) (*crm.Order, error) {
 	}
 	o.Type, o.Shipping, o.Taxes, o.Total = crm.OrderType(typ), crm.Decimal(shipping), crm.Decimal(taxes), crm.Decimal(total)
 	o.Date, o.CreatedAt, o.UpdatedAt = fromMSv(date), fromMSv(created), fromMSv(updated)
+	if sourceUpdated != 0 {
+		o.SourceUpdatedAt = fromMSv(sourceUpdated)
+	}
 	return &o, nil
 }
 
 // orderFields are the columns an order's writes set, in orderArgs order.
 var orderFields = []string{"contact_id", "integration_id", "external_id", "type", "user_id", "ordered_at",
-	"shipping", "taxes", "total", "items", "currency", "store", "zone_id", "brand_id", "updated_at"}
+	"shipping", "taxes", "total", "items", "currency", "store", "zone_id", "brand_id", "updated_at", "source_updated_at"}
 
 // orderArgs are an order's columns in orderFields order.
 func orderArgs(o *crm.Order) ([]any, error) {
@@ -245,7 +248,16 @@ func orderArgs(o *crm.Order) ([]any, error) {
 		return nil, fmt.Errorf("encode items: %w", err)
 	}
 	return []any{o.ContactID, o.IntegrationID, o.ExternalID, string(o.Type), o.UserID, msv(o.Date),
-		string(o.Shipping), string(o.Taxes), string(o.Total), string(b), o.Currency, o.Store, o.ZoneID, o.BrandID, msv(o.UpdatedAt)}, nil
+		string(o.Shipping), string(o.Taxes), string(o.Total), string(b), o.Currency, o.Store, o.ZoneID, o.BrandID, msv(o.UpdatedAt),
+		sourceMS(o.SourceUpdatedAt)}, nil
+}
+
+// sourceMS is a source's time in milliseconds, 0 for none.
+func sourceMS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return msv(t)
 }
 
 // upsertOrder creates the change's order for the contact, or merges it
@@ -263,6 +275,9 @@ func (s *Store) saveOrder(ctx context.Context, tx *sql.Tx, now time.Time, tenant
 		in.IntegrationID = integrationID
 	}
 	in.Date = fromMSv(msv(in.Date))
+	if !in.SourceUpdatedAt.IsZero() {
+		in.SourceUpdatedAt = fromMSv(msv(in.SourceUpdatedAt))
+	}
 	if in.Items == nil {
 		in.Items = []crm.OrderItem{}
 	}
@@ -285,8 +300,16 @@ func (s *Store) saveOrder(ctx context.Context, tx *sql.Tx, now time.Time, tenant
 	if err != nil {
 		return nil, false, nil, fmt.Errorf("get order by external id: %w", err)
 	}
+	was := old.SourceUpdatedAt
 	changed := old.Merge(&in)
 	if len(changed) == 0 {
+		if old.SourceUpdatedAt.After(was) {
+			// Nothing changed but the source's time: kept, so that a report
+			// older than this one is known to be stale.
+			if _, err := tx.ExecContext(ctx, `UPDATE orders SET source_updated_at = $1 WHERE id = $2`, sourceMS(old.SourceUpdatedAt), old.ID); err != nil {
+				return nil, false, nil, fmt.Errorf("update order source time: %w", err)
+			}
+		}
 		return old, false, nil, nil
 	}
 	old.UpdatedAt = now

@@ -74,6 +74,7 @@ var tests = []struct {
 	{"ScriptFields", testScriptFields}, {"PublishFilter", testPublishFilter}, // scripts.go
 	{"Integrations", testIntegrations}, {"InboundQueue", testInboundQueue}, // integration.go
 	{"Records", testRecords},                                                                                         // record.go
+	{"RecordsOutOfOrder", testRecordsOutOfOrder},                                                                     // outoforder.go
 	{"CRM360Accounts", testCRM360Accounts}, {"CRM360Sources", testCRM360Sources}, {"QueueInbound", testQueueInbound}, // crm360.go
 	{"ChangeContacts", testChangeContacts}, {"ChangeShop", testChangeShop}, {"ChangeTickets", testChangeTickets}, // change.go
 	{"ChangeMessages", testChangeMessages}, {"ChangeStandardizeDedup", testChangeStandardizeDedup}, {"ChangeTenants", testChangeTenants},

@@ -92,6 +92,12 @@ func readBody(r *http.Request) (body, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return body{}, nil
 	}
+	switch mediaTypeOf(r.Header.Get("Content-Type")) {
+	case "application/x-www-form-urlencoded":
+		return formBody(data)
+	case "application/json-patch+json":
+		return patchBody(data)
+	}
 	isXML, err := bodyIsXML(r.Header.Get("Content-Type"), data)
 	if err != nil {
 		return body{}, err
@@ -141,7 +147,8 @@ func bodyIsXML(contentType string, data []byte) (bool, error) {
 		return true, nil
 	}
 	return false, hookhub.Errorf(hookhub.EMEDIATYPE,
-		"Content-Type %s is not accepted; send application/json, text/json, application/xml or text/xml", mt)
+		"Content-Type %s is not accepted; send application/json, text/json, application/xml, text/xml, "+
+			"application/x-www-form-urlencoded, application/json-patch+json or application/merge-patch+json", mt)
 }
 
 func describeJSONError(err error, data []byte) string {

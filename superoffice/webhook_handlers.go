@@ -147,10 +147,10 @@ func (h *handler) createDefaultWebhook(ctx context.Context, c *call) (reply, err
 		return reply{}, err
 	}
 	w := newWebhook()
-	w.RegisteredAt = time.Now().UTC().Truncate(time.Millisecond)
-	w.UpdatedAt = w.RegisteredAt
-	w.Meta = meta{Type: TypeWebhook, RegisteredAssociate: c.who, UpdatedAssociate: c.who}.encode()
-	return reply{status: http.StatusOK, v: toWebhook(w, c.loc)}, nil
+	if c.out.xml {
+		return reply{status: http.StatusOK, v: toWebhook(w, c.loc)}, nil
+	}
+	return reply{status: http.StatusOK, v: defaultWebhook(toWebhook(w, c.loc))}, nil
 }
 
 // testWebhook is TestWebhook: it posts a test event to a webhook now and
@@ -287,10 +287,14 @@ func (h *handler) try(ctx context.Context, c *call, w *hookhub.Webhook) (*hookhu
 // testEvent is the event a save's test call and TestWebhook post.
 func (h *handler) testEvent(c *call, w *hookhub.Webhook) *hookhub.Event {
 	id := strconv.FormatInt(w.ID, 10)
+	// As SuperOffice's test-event page shows it
+	// (https://superofficedocs.github.io/superoffice-docs/en/automation/webhook/reference/test-event.html):
+	// Entity "test", PrimaryKey 0; the time at the precision of stored
+	// events (milliseconds).
 	return &hookhub.Event{
-		TenantID: c.actor.TenantID, Type: TestEvent, EntityType: "webhook", EntityID: id,
+		TenantID: c.actor.TenantID, Type: TestEvent, EntityType: TestEvent,
 		Data:      []byte(`{"WebhookId":` + id + `,"Message":"A test call from hookhub. Answer 200 OK to accept the webhook."}`),
-		CreatedAt: time.Now().UTC(),
+		CreatedAt: time.Now().UTC().Truncate(time.Millisecond),
 	}
 }
 

@@ -400,7 +400,7 @@ func TestBadInput(t *testing.T) {
 		{"XML State unknown", req{body: `<Webhook><State>Sleeping</State><Events><string>contact.created</string></Events><TargetUrl>` + good + `</TargetUrl></Webhook>`, contentType: "application/xml"}, 400, []string{"State"}, "Active"},
 		{"XML Name with children", req{body: `<Webhook><Name><First>a</First></Name></Webhook>`, contentType: "application/xml"}, 400, []string{"Name"}, "must be a string"},
 		{"XML bad type attribute", req{body: `<Webhook><Properties><n type="number">ten</n></Properties></Webhook>`, contentType: "application/xml"}, 400, nil, "not one"},
-		{"form body", req{body: "Name=x", contentType: "application/x-www-form-urlencoded"}, 415, nil, "not accepted"},
+		{"plain text body", req{body: "Name=x", contentType: "text/plain"}, 415, nil, "not accepted"},
 		{"not acceptable", req{body: body(""), accept: "text/html"}, 406, nil, "cannot answer in text/html"},
 		{"unknown time zone", req{body: body(""), header: map[string]string{"SO-TimeZone": "Mars/Olympus"}}, 400, []string{"SO-TimeZone"}, "not a time zone"},
 		{"unknown id", req{body: body(`, "WebhookId": 999`)}, 404, nil, "webhook 999 not found"},
@@ -494,7 +494,7 @@ func TestAgentAndREST(t *testing.T) {
 
 		var def webhook
 		e.ok(t, req{method: "POST", path: "/api/v1/Agents/Webhook/CreateDefaultWebhook", auth: basic("ada", e.token)}, http.StatusOK, &def)
-		if def.WebhookID != 0 || def.State != "Active" || def.Type != "webhook" || len(def.Events) != 0 || def.RegisteredAssociate == nil || def.RegisteredAssociate.Name != "ada" {
+		if def.WebhookID != 0 || def.State != "Active" || def.Type != "webhook" || len(def.Events) != 0 || def.RegisteredAssociate != nil {
 			t.Errorf("default webhook %+v", def)
 		}
 		e.ok(t, req{method: "GET", path: "/api/v1/Webhook/default"}, http.StatusOK, &def)

@@ -422,3 +422,33 @@ func describeAnswer(a *hookhub.Attempt) string {
 	}
 	return s
 }
+
+// defaultWebhookJSON is CreateDefaultWebhook's answer in JSON: the members
+// a new webhook has no value for are null, as SuperOffice answers them
+// (https://superofficedocs.github.io/superoffice-docs/en/automation/webhook/subscription.html:
+// "Name": null, "TargetUrl": null, "Secret": null, "Headers": null,
+// "Properties": null, "RegisteredAssociate": null, …).
+type defaultWebhookJSON struct {
+	WebhookID           int64           `json:"WebhookId"`
+	Name                *string         `json:"Name"`
+	Events              []string        `json:"Events"`
+	TargetURL           *string         `json:"TargetUrl"`
+	Secret              *string         `json:"Secret"`
+	State               string          `json:"State"`
+	Type                string          `json:"Type"`
+	Headers             json.RawMessage `json:"Headers"`
+	Properties          json.RawMessage `json:"Properties"`
+	Registered          string          `json:"Registered"`
+	RegisteredAssociate *associateJSON  `json:"RegisteredAssociate"`
+	Updated             string          `json:"Updated"`
+	UpdatedAssociate    *associateJSON  `json:"UpdatedAssociate"`
+	ErrorsEmail         *string         `json:"ErrorsEmail"`
+}
+
+func defaultWebhook(w webhookJSON) defaultWebhookJSON {
+	return defaultWebhookJSON{
+		Events: w.Events, State: w.State, Type: w.Type,
+		Headers: json.RawMessage("null"), Properties: json.RawMessage("null"),
+		Registered: w.Registered, Updated: w.Updated,
+	}
+}

@@ -50,6 +50,9 @@ func decode(header http.Header, body []byte) (*payload, error) {
 	if !json.Valid(body) {
 		return nil, inbound.NotJSON(body, json.Unmarshal(body, &doc))
 	}
+	if path, dup := inbound.DuplicateKey(body); dup {
+		return nil, hookhub.Invalid(path, "is given twice in the request body; name each member once")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber() // ids and amounts keep their digits
 	if err := dec.Decode(&doc); err != nil {
@@ -327,12 +330,19 @@ func (c *checker) decimal(o map[string]any, prefix, key string, required bool) c
 		return ""
 	}
 	d, valid := crm.ParseDecimal(text)
-	if !valid {
+	switch {
+	case !valid && plainNumber.MatchString(text):
+		c.add(prefix+key, "must have at most 20 digits before the decimal point and 10 after it")
+		return ""
+	case !valid:
 		c.add(prefix+key, "must be a number")
 		return ""
 	}
 	return d
 }
+
+// plainNumber is a number in plain notation of any length.
+var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
 // items checks the order's items: an array of at least one object, whose
 // fields are optional (name and title strings of at most 255 characters,

@@ -2,6 +2,9 @@ package tilby
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -34,7 +37,32 @@ func (Formatter) Format(w *hookhub.Webhook, c *hookhub.Claim, now time.Time) ([]
 	if err != nil {
 		return nil, nil, err
 	}
-	return body, header(), nil
+	return body, signedHeader(w.Secret, body), nil
+}
+
+// SignatureHeader carries the signature of every request to a Tilby
+// webhook. Tilby's security page (https://developer.tilby.com/docs/security)
+// says the request is "signed on the header" without naming it; this is the
+// name Tilby integrations read.
+const SignatureHeader = "X-Tilby-Signature"
+
+// Sign returns the signature of body as Tilby's security page gives it:
+// crypto.createHmac('sha256', token).update(body).digest('hex'), the token
+// being the static token that configured the webhook.
+func Sign(token string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// signedHeader is header with the signature of body under secret; without
+// a secret (webhooks made before hookhub kept the token) it is not signed.
+func signedHeader(secret string, body []byte) http.Header {
+	h := header()
+	if secret != "" {
+		h.Set(SignatureHeader, Sign(secret, body))
+	}
+	return h
 }
 
 // header is the header of every request to a Tilby webhook.

@@ -73,6 +73,7 @@ func (h *handler) routes() {
 type call struct {
 	r      *http.Request
 	actor  *hookhub.Token
+	secret string      // the static token as the caller sent it: Tilby signs with it
 	header http.Header // the answer's
 }
 
@@ -82,12 +83,12 @@ func (h *handler) handle(pattern string, fn func(context.Context, *call) (int, a
 	h.patterns = append(h.patterns, pattern)
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, h.opts.MaxBody)
-		tok, err := h.authenticate(r)
+		tok, secret, err := h.authenticate(r)
 		if err != nil {
 			h.writeError(w, r, err)
 			return
 		}
-		status, out, err := fn(r.Context(), &call{r: r, actor: tok, header: w.Header()})
+		status, out, err := fn(r.Context(), &call{r: r, actor: tok, secret: secret, header: w.Header()})
 		if err != nil {
 			h.writeError(w, r, err)
 			return
@@ -97,16 +98,18 @@ func (h *handler) handle(pattern string, fn func(context.Context, *call) (int, a
 }
 
 // authenticate reads the shop's static token from Authorization, as
-// "Bearer <token>" or as the bare token.
-func (h *handler) authenticate(r *http.Request) (*hookhub.Token, error) {
+// "Bearer <token>" or as the bare token, and returns it with what it
+// stands for.
+func (h *handler) authenticate(r *http.Request) (*hookhub.Token, string, error) {
 	v := strings.TrimSpace(r.Header.Get("Authorization"))
 	if scheme, rest, ok := strings.Cut(v, " "); ok && strings.EqualFold(scheme, "Bearer") {
-		v = rest
+		v = strings.TrimSpace(rest)
 	}
-	if strings.TrimSpace(v) == "" {
-		return nil, hookhub.Errorf(hookhub.EUNAUTHORIZED, "the Authorization header must carry the shop's static token")
+	if v == "" {
+		return nil, "", hookhub.Errorf(hookhub.EUNAUTHORIZED, "the Authorization header must carry the shop's static token")
 	}
-	return h.svc.Authenticate(r.Context(), v)
+	tok, err := h.svc.Authenticate(r.Context(), v)
+	return tok, v, err
 }
 
 // noUpdate answers PUT and PATCH: a webhook cannot be changed.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +25,7 @@ import (
 	"github.com/hookhub/hookhub/mailqueue"
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
+	"github.com/hookhub/hookhub/sqlite"
 	"github.com/hookhub/hookhub/tilby"
 )
 
@@ -33,6 +35,7 @@ import (
 // server.
 type env struct {
 	url    string
+	dir    string // the database's directory
 	svc    *service.Service
 	store  service.Store
 	engine *delivery.Engine
@@ -57,8 +60,13 @@ func setup(t *testing.T, opts *options) *env {
 		opts.timeout = 30 * time.Second // generous: the machines are shared and noisy
 	}
 	ctx := context.Background()
-	db := hookhubtest.OpenSQLite(t)
-	e := &env{store: db, clock: hookhubtest.NewClock(time.Now().UTC().Truncate(time.Millisecond)), smtp: smtptest.NewServer(t)}
+	dir := t.TempDir() // the vendor tests read the database file itself
+	db, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(dir, "hookhub.db"), Key: bytes.Repeat([]byte{3}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	e := &env{dir: dir, store: db, clock: hookhubtest.NewClock(time.Now().UTC().Truncate(time.Millisecond)), smtp: smtptest.NewServer(t)}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	policy := egress.Policy{AllowPrivate: !opts.strict}
 	e.engine = delivery.New(delivery.Config{

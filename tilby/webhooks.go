@@ -62,14 +62,17 @@ func toWebhook(w *hookhub.Webhook) webhookJSON {
 // entity and event type, sends the verification request, and saves the
 // webhook only when the URL answered it with HTTP 200.
 func (h *handler) createWebhook(ctx context.Context, c *call) (int, any, error) {
-	var in webhookIn
-	if err := decode(c.r, &in); err != nil {
-		return 0, nil, err
-	}
-	w, err := h.webhook(&in)
+	in, p, err := decodeWebhook(c.r)
 	if err != nil {
 		return 0, nil, err
 	}
+	w, err := h.webhook(in, p)
+	if err != nil {
+		return 0, nil, err
+	}
+	// Tilby signs every request with the token that configured the
+	// webhook; it is kept, encrypted at rest, as the webhook's secret.
+	w.Secret = c.secret
 	if !c.actor.Has(hookhub.ScopeWebhooksCreate) {
 		// Checked by the service too; here so that nothing is posted for
 		// a token that may not create webhooks.
@@ -91,7 +94,7 @@ func (h *handler) createWebhook(ctx context.Context, c *call) (int, any, error) 
 	}
 	w.TenantID = c.actor.TenantID
 	body := SubscribedBody(in.EntityName, c.actor.TenantID, c.actor.ID, h.opts.Now())
-	a, err := h.svc.Probe(ctx, c.actor, w, body, header())
+	a, err := h.svc.Probe(ctx, c.actor, w, body, signedHeader(w.Secret, body))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -105,16 +108,26 @@ func (h *handler) createWebhook(ctx context.Context, c *call) (int, any, error) 
 	return http.StatusCreated, toWebhook(w), nil
 }
 
-// webhook checks a create request and returns the core webhook it asks for.
-func (h *handler) webhook(in *webhookIn) (*hookhub.Webhook, error) {
+// webhook checks a create request and returns the core webhook it asks
+// for, or every problem of the request in one error. entity_name and
+// event_type are accepted in any case, as Tilby's entities page writes
+// them ("CLOSED"), and kept in lower case. p holds the problems decoding
+// found already.
+func (h *handler) webhook(in *webhookIn, p hookhub.Problems) (*hookhub.Webhook, error) {
 	in.URL, in.Email = strings.TrimSpace(in.URL), strings.TrimSpace(in.Email)
-	var p hookhub.Problems
-	if in.URL == "" {
+	in.EntityName = strings.ToLower(strings.TrimSpace(in.EntityName))
+	in.EventType = strings.ToLower(strings.TrimSpace(in.EventType))
+	switch {
+	case p.Has("url"):
+	case in.URL == "":
 		p.Add("url", "is required")
-	} else if r := h.svc.CheckHTTPS(in.URL); r != "" {
-		p.Add("url", "%s", r)
+	default:
+		if r := h.svc.CheckHTTPS(in.URL); r != "" {
+			p.Add("url", "%s", r)
+		}
 	}
 	switch {
+	case p.Has("entity_name") || p.Has("event_type"):
 	case in.EntityName == "":
 		p.Add("entity_name", "is required; the entities are items, customers, suppliers, sales, daily_closings, bookings")
 	case in.EventType == "":
@@ -122,11 +135,8 @@ func (h *handler) webhook(in *webhookIn) (*hookhub.Webhook, error) {
 	default:
 		checkPair(&p, in.EntityName, in.EventType)
 	}
-	if in.Email == "" {
+	if in.Email == "" && !p.Has("email") {
 		p.Add("email", "is required: it is told of every failed request")
-	}
-	if err := p.Err(); err != nil {
-		return nil, err
 	}
 	typ := in.EntityName + "." + in.EventType
 	w := &hookhub.Webhook{
@@ -138,7 +148,18 @@ func (h *handler) webhook(in *webhookIn) (*hookhub.Webhook, error) {
 	w.ApplyDefaults()
 	// The service checks again when it saves; checking now spares the
 	// receiver a verification request for a webhook that cannot be saved.
-	if err := w.Validate(); err != nil {
+	// Its problems join the others, under the names this API uses.
+	var he *hookhub.Error
+	if err := w.Validate(); errors.As(err, &he) {
+		for _, f := range he.Fields {
+			if name := field(f.Field); !p.Has(name) {
+				p.Add(name, "%s", f.Reason)
+			}
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -219,29 +240,54 @@ func pathID(c *call) (int64, error) {
 	return id, nil
 }
 
-// decode reads a JSON object into v, with errors that name the field.
-func decode(r *http.Request, v any) error {
+// decodeWebhook reads the body of a create: a JSON object whose members
+// are read one by one, so that every member of the wrong type is named,
+// together with the problems found later.
+func decodeWebhook(r *http.Request) (*webhookIn, hookhub.Problems, error) {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
-		return err // *http.MaxBytesError, or the client went away
+		return nil, nil, err // *http.MaxBytesError, or the client went away
 	}
 	if len(strings.TrimSpace(string(b))) == 0 {
-		return hookhub.Invalid("body", "is required: a JSON object with url, entity_name, event_type and email")
+		return nil, nil, hookhub.Invalid("body", "is required: a JSON object with url, entity_name, event_type and email")
 	}
-	err = json.Unmarshal(b, v)
+	var obj map[string]json.RawMessage
+	err = json.Unmarshal(b, &obj)
 	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
 	switch {
-	case err == nil:
-		return nil
 	case errors.As(err, &syn):
-		return hookhub.Invalid("body", "is not valid JSON: %s (byte %d)", syn.Error(), syn.Offset)
-	case errors.As(err, &typ) && typ.Field != "":
-		return hookhub.Invalid(typ.Field, "must be a %s, not %s", typ.Type.Kind(), typ.Value)
-	case errors.As(err, &typ):
-		return hookhub.Invalid("body", "must be a JSON object, not %s", typ.Value)
+		return nil, nil, hookhub.Invalid("body", "is not valid JSON: %s (byte %d)", syn.Error(), syn.Offset)
+	case err != nil || obj == nil:
+		return nil, nil, hookhub.Invalid("body", "must be a JSON object with url, entity_name, event_type and email")
 	}
-	return hookhub.Invalid("body", "is not valid JSON: %s", err.Error())
+	in := &webhookIn{}
+	var p hookhub.Problems
+	for _, m := range []struct {
+		name string
+		dst  *string
+	}{{"url", &in.URL}, {"entity_name", &in.EntityName}, {"event_type", &in.EventType}, {"email", &in.Email}} {
+		raw, ok := obj[m.name]
+		if !ok || string(raw) == "null" {
+			continue
+		}
+		if err := json.Unmarshal(raw, m.dst); err != nil {
+			p.Add(m.name, "must be a string, not %s", jsonKind(raw))
+		}
+	}
+	return in, p, nil
+}
+
+// jsonKind names the kind of a JSON value: "a number", "an object".
+func jsonKind(raw json.RawMessage) string {
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	}
+	return "a number"
 }
 
 // handshakeError is a verification request that was not answered with
