@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -38,6 +39,7 @@ type Server struct {
 	inbound *inboundworker.Worker // the inbound queue (CRM360's QueueProcess)
 	outbox  *outbox.Dispatcher    // queued SMS and wallet updates
 	handler http.Handler
+	doc     *huma.OpenAPI // served at /openapi.json; Listen gives it its server
 	ln      net.Listener
 	Now     func() time.Time
 }
@@ -140,6 +142,7 @@ func (s *Server) Listen() error {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
 	s.ln = ln
+	s.doc.Servers = []*huma.Server{{URL: s.cfg.publicURL(ln), Description: "This hookhub."}}
 	return nil
 }
 
