@@ -93,6 +93,7 @@ func (s *Server) build() error {
 
 		WakeInbound: func() { s.inbound.Wake() },
 		WakeOutbox:  func() { s.outbox.Wake() },
+		Received:    newInboundCounter(reg), // metrics.go
 	})
 	s.buildQueues(now)
 	var sender mail.Sender
@@ -108,7 +109,10 @@ func (s *Server) build() error {
 	if l, ok := s.store.(hookhub.Leader); ok {
 		s.upkeep.Lead = l.Lead
 	}
-	s.handler = s.routes(reg)
+	if gr, ok := s.store.(hookhub.GaugeReader); ok {
+		reg.MustRegister(newGauges(gr, now, s.log.With("part", "metrics")))
+	}
+	s.handler = newHTTPMetrics(reg).wrap(s.routes(reg))
 	return nil
 }
 

@@ -1,12 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hookhub/hookhub/postgres/pgtest"
 )
 
 // running is a server started for a test, as serve starts it, and a
@@ -15,6 +20,15 @@ type running struct {
 	*Server
 	base  string
 	token string
+}
+
+// databases are the two databases a server runs on, for table tests.
+var databases = []struct {
+	name string
+	dsn  func(t *testing.T) string
+}{
+	{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "hookhub.db") }},
+	{"postgres", func(t *testing.T) string { return pgtest.NewDatabase(t) }},
 }
 
 // start runs a server on a free port over the database dsn, until t ends.
@@ -62,4 +76,38 @@ func (r *running) get(t *testing.T, path string) (int, []byte) {
 		t.Fatal(err)
 	}
 	return res.StatusCode, b
+}
+
+// do sends a request with the tenant's token and a JSON body (none when
+// nil), checks the status and decodes the answer into out (when not nil).
+func (r *running) do(t *testing.T, method, path string, body any, want int, out any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, r.base+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+r.token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		t.Fatalf("%s %s: %d, want %d: %s", method, path, res.StatusCode, want, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, b)
+		}
+	}
 }
