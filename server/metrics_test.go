@@ -3,6 +3,8 @@ package server
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -66,12 +68,27 @@ func TestMetrics(t *testing.T) {
 			for _, m := range missing(page, want) {
 				t.Errorf("/metrics has no %s", m)
 			}
+			// The example alerts and dashboard name only metrics that exist.
+			for _, file := range []string{"../deploy/prometheus/alerts.yml", "../deploy/grafana/hookhub.json"} {
+				b, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, name := range metricName.FindAllString(string(b), -1) {
+					family := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_count"), "_sum")
+					if !strings.Contains(page, "# TYPE "+family+" ") {
+						t.Errorf("%s names %s, which /metrics does not have", file, name)
+					}
+				}
+			}
 			if t.Failed() {
 				t.Logf("/metrics:\n%s", hookhubLines(page))
 			}
 		})
 	}
 }
+
+var metricName = regexp.MustCompile(`hookhub_[a-z_]+`)
 
 // missing are the series of want that page lacks.
 func missing(page string, want []string) []string {
