@@ -118,7 +118,7 @@ func (h *handlers) op(pattern, id, summary string, status int) huma.Operation {
 		errs = append(errs, 400, 409, 413)
 	}
 	return huma.Operation{
-		Method: method, Path: path, OperationID: id, Summary: summary, Tags: []string{tag},
+		Method: method, Path: path, OperationID: id, Summary: summary, Description: descriptions[id], Tags: []string{tag},
 		DefaultStatus: status, Errors: errs,
 		// huma refuses a body that reaches MaxBodyBytes, so allow one more
 		// byte to accept exactly maxBody.

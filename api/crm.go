@@ -32,9 +32,11 @@ func (r rawJSON) MarshalJSON() ([]byte, error) {
 	return r, nil
 }
 
-// Schema says what MarshalJSON writes: any JSON value.
+// Schema says what MarshalJSON writes: any JSON value. It has no type, not
+// a nullable one: null is already a JSON value, and huma would write the
+// type ["", "null"], which OpenAPI refuses.
 func (rawJSON) Schema(huma.Registry) *huma.Schema {
-	return &huma.Schema{Description: "Any JSON value, as its source sent it; null for none.", Nullable: true}
+	return &huma.Schema{Description: "Any JSON value, as its source sent it; null for none."}
 }
 
 type variantJSON struct {

@@ -1,6 +1,8 @@
 package delivery
 
 import (
+	"strconv"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/hookhub/hookhub"
@@ -10,6 +12,7 @@ import (
 type Metrics struct {
 	outcomes  *prometheus.CounterVec
 	duration  *prometheus.HistogramVec
+	attempts  *prometheus.CounterVec
 	claimedN  prometheus.Counter
 	recordedN prometheus.Counter
 }
@@ -24,6 +27,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "hookhub_attempt_duration_seconds", Help: "Time from sending a request to reading the answer.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"result"}),
+		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "hookhub_attempts_total", Help: "Attempts by outcome (success, failure: an answer that is not success, error: no answer) and the answer's status class (2xx…5xx, none).",
+		}, []string{"outcome", "status_class"}),
 		claimedN: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "hookhub_deliveries_claimed_total", Help: "Deliveries claimed from the queue.",
 		}),
@@ -31,7 +37,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "hookhub_outcomes_recorded_total", Help: "Outcomes written back to the store.",
 		}),
 	}
-	reg.MustRegister(m.outcomes, m.duration, m.claimedN, m.recordedN)
+	reg.MustRegister(m.outcomes, m.duration, m.attempts, m.claimedN, m.recordedN)
 	return m
 }
 
@@ -50,6 +56,17 @@ func (m *Metrics) observe(a *hookhub.Attempt) {
 		result = "success"
 	}
 	m.duration.WithLabelValues(result).Observe(a.Duration.Seconds())
+	outcome, class := "success", "none"
+	switch {
+	case a.Status >= 100 && a.Status < 600:
+		class = strconv.Itoa(a.Status/100) + "xx"
+		if !a.Success {
+			outcome = "failure"
+		}
+	case !a.Success:
+		outcome = "error"
+	}
+	m.attempts.WithLabelValues(outcome, class).Inc()
 }
 
 func (m *Metrics) claimed(n int) {

@@ -10,4 +10,10 @@
 // exports what it adds as values (its hookhub.Product, wire format, rules,
 // inbound kinds), and the server hands them to the service, the engine and
 // the door at /in/ as configuration. Nothing registers itself at init.
+// Each product also describes its API's operations, which openapi.go adds
+// to the one OpenAPI document with the doors' and the operator's.
+//
+// metrics.go holds what /metrics shows besides the engine's figures: HTTP
+// requests by route, inbound requests by kind, and the queues read from the
+// database at each scrape.
 package server

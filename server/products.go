@@ -1,6 +1,8 @@
 package server
 
 import (
+	"github.com/danielgtaylor/huma/v2"
+
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/crm360"
@@ -23,6 +25,7 @@ type product struct {
 	formatter       delivery.Formatter  // what the engine posts for them
 	rules           service.FormatRules // what every save of them must respect
 	inbound         []inbound.Kind      // the kinds served at /in/
+	openapi         func(*huma.OpenAPI) // adds its API's paths to the OpenAPI document
 }
 
 // products are the products this hookhub serves, in the order their event
@@ -30,12 +33,12 @@ type product struct {
 // description). CRM360's QueueProcess is mounted in routes.
 var products = []product{
 	{Product: crm.Records},
-	{Product: salesiq.Product, format: salesiq.Format, formatter: &salesiq.Formatter{}, rules: salesiq.Rules{}},
-	{Product: superoffice.Product, format: superoffice.Format, formatter: &superoffice.Formatter{}, rules: superoffice.Rules{}},
-	{Product: tilby.Product, format: tilby.Format, formatter: tilby.Formatter{}, rules: tilby.Rules{}},
+	{Product: salesiq.Product, format: salesiq.Format, formatter: &salesiq.Formatter{}, rules: salesiq.Rules{}, openapi: salesiq.OpenAPI},
+	{Product: superoffice.Product, format: superoffice.Format, formatter: &superoffice.Formatter{}, rules: superoffice.Rules{}, openapi: superoffice.OpenAPI},
+	{Product: tilby.Product, format: tilby.Format, formatter: tilby.Formatter{}, rules: tilby.Rules{}, openapi: tilby.OpenAPI},
 	{Product: svix.Product, format: svix.Format, formatter: &svix.Formatter{}, rules: svix.Rules{}},
 	{Product: thiio.Product, inbound: []inbound.Kind{thiio.Kind{}}},
-	{Product: crm360.Product},
+	{Product: crm360.Product, openapi: crm360.OpenAPI},
 }
 
 // Catalog is the vocabulary of every product served. Tests that build a

@@ -23,7 +23,9 @@ import (
 // routes mounts every surface. Read it top to bottom.
 func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	mux := http.NewServeMux()
-	native := api.New(s.svc, api.Options{MaxBody: s.cfg.MaxBody, Listen: s.listen})
+	native := http.NewServeMux()
+	s.doc = api.Register(native, s.svc, api.Options{MaxBody: s.cfg.MaxBody, Listen: s.listen}).OpenAPI()
+	describe(s.doc) // openapi.go: the surfaces below that huma does not serve
 
 	mux.Handle("/v1/", native)
 	mux.Handle("GET /openapi.json", native) // and its YAML and OpenAPI 3.0 forms:

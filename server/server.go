@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -41,6 +42,7 @@ type Server struct {
 	outbox  *outbox.Dispatcher    // queued SMS and wallet updates
 	listen  *listen.Hub           // "hookhub listen" sessions of this node
 	handler http.Handler
+	doc     *huma.OpenAPI // served at /openapi.json; Listen gives it its server
 	ln      net.Listener
 	Now     func() time.Time
 }
@@ -99,6 +101,7 @@ func (s *Server) build() error {
 
 		WakeInbound: func() { s.inbound.Wake() },
 		WakeOutbox:  func() { s.outbox.Wake() },
+		Received:    newInboundCounter(reg), // metrics.go
 	})
 	s.buildQueues(now)
 	var sender mail.Sender
@@ -114,7 +117,10 @@ func (s *Server) build() error {
 	if l, ok := s.store.(hookhub.Leader); ok {
 		s.upkeep.Lead = l.Lead
 	}
-	s.handler = s.routes(reg)
+	if gr, ok := s.store.(hookhub.GaugeReader); ok {
+		reg.MustRegister(newGauges(gr, now, s.log.With("part", "metrics")))
+	}
+	s.handler = newHTTPMetrics(reg).wrap(s.routes(reg))
 	return nil
 }
 
@@ -160,6 +166,7 @@ func (s *Server) Listen() error {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
 	s.ln = ln
+	s.doc.Servers = []*huma.Server{{URL: s.cfg.publicURL(ln), Description: "This hookhub."}}
 	return nil
 }
 

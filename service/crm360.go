@@ -141,6 +141,7 @@ func (s *Service) QueueInbound(ctx context.Context, in *hookhub.Integration, m *
 	if err := s.store.QueueInboundMessage(ctx, m, copyTo); err != nil {
 		return fmt.Errorf("queue inbound message: %w", err)
 	}
+	s.countReceived(m)
 	if delay <= 0 {
 		call(s.wakeInbound)
 	}

@@ -205,7 +205,15 @@ func (s *Service) ReceiveInbound(ctx context.Context, in *hookhub.Integration, m
 	if err := s.store.CreateInboundMessage(ctx, m); err != nil {
 		return fmt.Errorf("receive inbound message: %w", err)
 	}
+	s.countReceived(m)
 	return nil
+}
+
+// countReceived tells Config.Received of a stored inbound message.
+func (s *Service) countReceived(m *hookhub.InboundMessage) {
+	if s.received != nil {
+		s.received(m.Kind, m.Status)
+	}
 }
 
 // FinishInbound records what became of a message.

@@ -55,6 +55,11 @@ type Config struct {
 	// now; WakeOutbox tells the outbox's senders that an SMS or a wallet
 	// update is queued. Nil: nobody is told, and they find it by polling.
 	WakeInbound, WakeOutbox func()
+
+	// Received, when not nil, is told of every inbound request stored (at
+	// /in/ or QueueProcess): its integration's kind and its status then
+	// (processing, queued, or failed for one refused). /metrics counts them.
+	Received func(kind string, status hookhub.InboundStatus)
 }
 
 // Sender sends one request now, outside the queue.
@@ -88,6 +93,7 @@ type Service struct {
 	closeOnce sync.Once
 
 	wakeInbound, wakeOutbox func() // Config.WakeInbound and WakeOutbox
+	received                func(kind string, status hookhub.InboundStatus)
 }
 
 // New returns a Service and starts its committer. Call Close when done.
@@ -109,6 +115,7 @@ func New(cfg Config) *Service {
 
 		wakeInbound: cfg.WakeInbound,
 		wakeOutbox:  cfg.WakeOutbox,
+		received:    cfg.Received,
 	}
 	if s.clock == nil {
 		s.clock = time.Now

@@ -50,6 +50,7 @@ var tests = []struct {
 	fn   func(t *testing.T, s Store)
 }{
 	{"Ping", testPing},
+	{"Gauges", testGauges}, // gauges.go
 
 	{"Tenant", testTenant},
 	{"Token", testToken},
