@@ -54,6 +54,10 @@ var unscoped = map[string]string{
 	"GET /api/v1/Agents/Webhook/CreateDefaultWebhook":  "a blank webhook to fill in; saves and reveals nothing",
 	"POST /api/v1/Agents/Webhook/CreateDefaultWebhook": "a blank webhook to fill in; saves and reveals nothing",
 	"GET /api/v1/Webhook/default":                      "a blank webhook to fill in; saves and reveals nothing",
+	"POST /in/{token}":                                 "an integration's door: the secret in its URL is the credential, not a token",
+	"GET /healthz":                                     "operations: whether the process is up, for load balancers",
+	"GET /readyz":                                      "operations: whether the node takes work, for load balancers",
+	"GET /metrics":                                     "operations: Prometheus scrapes it; keep it on a private network (README)",
 }
 
 // TestEveryRouteNeedsAScope calls every route of every surface that takes
