@@ -1,12 +1,9 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,37 +11,11 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/salesiq"
-	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/superoffice"
 	"github.com/hookhub/hookhub/tilby"
 )
-
-// start runs a whole hookhub as serve wires it, on SQLite in a temp dir.
-func start(t *testing.T) (*server.Server, string) {
-	t.Helper()
-	cfg := server.Defaults()
-	cfg.Addr = "127.0.0.1:0"
-	cfg.DB = filepath.Join(t.TempDir(), "hookhub.db")
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Listen(); err != nil {
-		srv.Close()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	})
-	return srv, "http://" + srv.Addr()
-}
 
 // unscoped are the token-authenticated routes that need no management
 // scope, and why.
@@ -68,7 +39,8 @@ var unscoped = map[string]string{
 // are authenticated by the integration's secret, not a scope.
 func TestEveryRouteNeedsAScope(t *testing.T) {
 	t.Parallel()
-	srv, base := start(t)
+	srv := hookhubtest.NewServer(t, hookhubtest.ServerOptions{DB: "sqlite"})
+	base := srv.URL
 	svc := srv.Service()
 	ten, all, err := svc.CreateTenant(t.Context(), "acme")
 	if err != nil {

@@ -2,21 +2,17 @@ package svix_test
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	svixsdk "github.com/svix/svix-webhooks/go"
 
-	"github.com/hookhub/hookhub/postgres/pgtest"
-	"github.com/hookhub/hookhub/secrets"
+	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/server"
 )
 
@@ -50,35 +46,10 @@ func onEachDB(t *testing.T, test func(t *testing.T, e *env)) {
 // once.
 func setupOn(t *testing.T, db string) *env {
 	t.Helper()
-	cfg := server.Defaults()
-	cfg.Addr = "127.0.0.1:0"
-	switch db {
-	case "sqlite":
-		cfg.DB = filepath.Join(t.TempDir(), "hookhub.db")
-	case "postgres":
-		cfg.DB = pgtest.NewDatabase(t)
-		cfg.EncryptionKey = fmt.Sprintf("%x", secrets.GenerateKey())
-	}
-	cfg.AllowPrivateTargets = true
-	cfg.RetryScale = 0.00001
-	cfg.PollInterval = 20 * time.Millisecond
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Listen(); err != nil {
-		srv.Close()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	})
+	srv := hookhubtest.NewServer(t, hookhubtest.ServerOptions{DB: db, Config: func(c *server.Config) {
+		c.AllowPrivateTargets = true
+		c.RetryScale = 0.00001
+	}}).Server
 	e := &env{url: "http://" + srv.Addr(), srv: srv}
 	e.token = e.newTenant(t, "acme")
 	e.sdk = e.client(t, e.token)
