@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/jsrun"
 )
 
@@ -130,8 +131,9 @@ func (c Config) publicURL(ln net.Listener) string {
 // nodeID is NodeID, or else the host name and the listen address: the
 // same each time the node starts, and different for two nodes on one
 // machine, which listen on different ports. An address with port 0 (any
-// port) adds the process id: unique, though a restart then finds no
-// leases of its own to take back.
+// port, as tests listen) adds a random part, as two servers of one process
+// may listen so: unique, though a restart then finds no leases of its own
+// to take back. New calls it once and keeps the result in NodeID.
 func (c Config) nodeID() string {
 	if c.NodeID != "" {
 		return c.NodeID
@@ -142,7 +144,7 @@ func (c Config) nodeID() string {
 	}
 	id := host + "/" + c.Addr
 	if _, port, err := net.SplitHostPort(c.Addr); err == nil && port == "0" {
-		id += "/" + fmt.Sprint(os.Getpid())
+		id += "/" + hookhub.RandomString(8)
 	}
 	return id
 }

@@ -52,6 +52,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	cfg.NodeID = cfg.nodeID()
 	store, err := OpenStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
