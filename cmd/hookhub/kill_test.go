@@ -25,10 +25,11 @@ import (
 // The kill tests run hookhub serve as a process, under load, kill it with
 // SIGKILL while its deliveries are in flight, start it again, and count per
 // event what the receiver got: lost (never delivered), duplicated
-// (delivered more than once: at-least-once allows it) and the time from the
-// restart until every event had arrived. The lease is five minutes: the
-// killed node's deliveries arriving within a minute of its restart shows
-// that it took them back, not that their leases ran out.
+// (delivered more than once: at-least-once allows it), and the time from
+// the restart until the deliveries the kill cut short, and then every
+// event, had been delivered. The lease is five minutes: the killed node's
+// deliveries arriving within a minute of its restart shows that it took
+// them back, not that their leases ran out.
 const (
 	killEvents   = 300
 	killLease    = 5 * time.Minute
