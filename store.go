@@ -202,3 +202,29 @@ type Notifier interface {
 type Leader interface {
 	Lead(ctx context.Context) bool
 }
+
+// LeaseTaker is implemented by stores whose queues lease work to nodes.
+// Each claim records the claiming node; a node that starts calls TakeBack
+// so that what it held when its earlier run ended (killed, crashed, the
+// machine lost) is tried again at once instead of after its leases run
+// out. Other nodes' leases run out as before.
+type LeaseTaker interface {
+	// TakeBack makes due now the leases this node holds: its deliveries in
+	// flight, inbound messages being processed and e-mails being sent. A
+	// store only one node opens (SQLite) takes back every lease. It also
+	// records that the node started.
+	TakeBack(ctx context.Context, now time.Time) (TakenBack, error)
+}
+
+// TakenBack counts what TakeBack made due again.
+type TakenBack struct {
+	Deliveries, Inbound, Mail int64
+}
+
+// WriteChecker is implemented by stores that can tell whether their
+// database takes writes now, for readiness checks. CheckWrites returns nil
+// at once unless a storage fault was seen since the last check that passed;
+// then it tries a write, and returns its error (EUNAVAILABLE) if it failed.
+type WriteChecker interface {
+	CheckWrites(ctx context.Context, now time.Time) error
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -38,12 +39,31 @@ func (h *handlers) problem(ctx context.Context, err error) huma.StatusError {
 	for i, f := range e.Fields {
 		details[i] = &huma.ErrorDetail{Location: "body." + f.Field, Message: f.Reason}
 	}
-	return huma.NewError(status, e.Error(), details...)
+	p := huma.NewError(status, e.Error(), details...)
+	if status == http.StatusServiceUnavailable {
+		h.log.WarnContext(ctx, "api: unavailable", "err", err)
+		return retryLater{p}
+	}
+	return p
+}
+
+// retryLater is a 503 problem, which huma answers with its Retry-After.
+type retryLater struct{ huma.StatusError }
+
+func (e retryLater) Unwrap() error { return e.StatusError }
+
+func (e retryLater) GetHeaders() http.Header {
+	h := http.Header{}
+	httpstatus.SetRetryAfter(h, http.StatusServiceUnavailable)
+	return h
 }
 
 // writeProblem answers err from a middleware.
 func (h *handlers) writeProblem(api huma.API, ctx huma.Context, err error) {
 	p := h.problem(ctx.Context(), err)
+	if p.GetStatus() == http.StatusServiceUnavailable {
+		ctx.SetHeader("Retry-After", strconv.Itoa(httpstatus.RetryAfter))
+	}
 	var m *huma.ErrorModel
 	if errors.As(p, &m) {
 		errs := make([]error, len(m.Errors))

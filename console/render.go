@@ -167,6 +167,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &e) {
 		d.Fields = e.Fields
 	}
+	httpstatus.SetRetryAfter(w.Header(), status)
 	if rerr := h.render(w, r, status, "error", d); rerr != nil {
 		h.log.ErrorContext(r.Context(), "console: render error page", "err", rerr)
 		http.Error(w, d.Message, status)

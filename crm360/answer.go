@@ -74,6 +74,7 @@ func write(w http.ResponseWriter, status int, a Answer) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="hookhub"`)
 	}
+	httpstatus.SetRetryAfter(w.Header(), status)
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
 }

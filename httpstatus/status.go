@@ -2,6 +2,7 @@ package httpstatus
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/hookhub/hookhub"
 )
@@ -97,3 +98,17 @@ var (
 		hookhub.ECONFLICT: http.StatusInternalServerError,
 	}}
 )
+
+// RetryAfter is the Retry-After, in seconds, of every 503: how long a
+// client should wait before it sends the request again, long enough for a
+// storage fault or a restart to clear, short enough to lose little time.
+const RetryAfter = 5
+
+// SetRetryAfter sets Retry-After on an answer with status 503
+// (EUNAVAILABLE: the database cannot take the request now, or hookhub is
+// shutting down), on every surface.
+func SetRetryAfter(h http.Header, status int) {
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", strconv.Itoa(RetryAfter))
+	}
+}

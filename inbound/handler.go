@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/httpstatus"
 	"github.com/hookhub/hookhub/service"
 )
 
@@ -148,6 +149,7 @@ func write(w http.ResponseWriter, a Answer) {
 	if a.ContentType != "" {
 		w.Header().Set("Content-Type", a.ContentType)
 	}
+	httpstatus.SetRetryAfter(w.Header(), a.Status)
 	w.WriteHeader(a.Status)
 	_, _ = w.Write(a.Body)
 }
@@ -157,6 +159,7 @@ func write(w http.ResponseWriter, a Answer) {
 func writeProblem(w http.ResponseWriter, status int, detail string) {
 	b, _ := json.Marshal(map[string]any{"title": http.StatusText(status), "status": status, "detail": detail})
 	w.Header().Set("Content-Type", "application/problem+json")
+	httpstatus.SetRetryAfter(w.Header(), status)
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
 }

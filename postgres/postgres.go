@@ -55,6 +55,10 @@ type Config struct {
 	// StatementTimeout is PostgreSQL's statement_timeout on the pool's
 	// connections (default 30 s, unless the URL sets statement_timeout).
 	StatementTimeout time.Duration
+	// Node names this node in the leases it takes, so that it takes back
+	// its own when it starts again (sqlstore.Store.SetNode). Two nodes
+	// running at once must not share a name.
+	Node string
 	// Logger tells when the notification or leader connection is lost
 	// (nil: nothing is logged).
 	Logger *slog.Logger
@@ -87,12 +91,12 @@ var (
 // commit that makes deliveries due notifies the listening nodes.
 var Dialect = sqlstore.Dialect{
 	Name: "postgres",
-	ClaimDeliveries: `UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, run_at = $2, updated_at = $1
+	ClaimDeliveries: `UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, run_at = $2, updated_at = $1, leased_by = $4
 		WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight') AND run_at <= $1
 			AND tenant_id NOT IN (SELECT id FROM tenants WHERE disabled_at IS NOT NULL) ORDER BY run_at LIMIT $3
 			FOR UPDATE SKIP LOCKED)
 		RETURNING id, tenant_id, event_id, webhook_id, attempts, created_at`,
-	ClaimMail: `UPDATE mail SET run_at = $2
+	ClaimMail: `UPDATE mail SET run_at = $2, leased_by = $4
 		WHERE id IN (SELECT id FROM mail WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at LIMIT $3
 			FOR UPDATE SKIP LOCKED)
 		RETURNING ` + sqlstore.MailColumns,
@@ -105,6 +109,7 @@ var Dialect = sqlstore.Dialect{
 		return errors.As(err, &e) && e.Code == "23505"
 	},
 	NotifyDue:  `SELECT pg_notify('` + channel + `', '')`,
+	IsFault:    isFault,
 	LockTenant: `SELECT id FROM tenants WHERE id = $1 FOR UPDATE`,
 }
 
@@ -147,7 +152,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err := migrate(ctx, cc); err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	pool := stdlib.OpenDB(*cc)
+	faults := &sqlstore.Faults{}
+	pool := sqlstore.OpenDB(stdlib.GetConnector(*cc), isFault, faults)
 	pool.SetMaxOpenConns(maxConns)
 	pool.SetMaxIdleConns(maxConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
@@ -161,8 +167,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	stopped, stop := context.WithCancel(context.Background())
+	store := &sqlstore.Store{W: pool, R: pool, Dialect: Dialect, Sealer: box, Faults: faults}
+	store.SetNode(cfg.Node)
 	return &DB{
-		Store:   &sqlstore.Store{W: pool, R: pool, Dialect: Dialect, Sealer: box},
+		Store:   store,
 		conn:    cc,
 		log:     log,
 		stop:    stop,
@@ -288,4 +296,25 @@ func (db *DB) session(ctx context.Context, role string) (*pgx.Conn, error) {
 		return nil, connectError(db.conn, err)
 	}
 	return conn, nil
+}
+
+// isFault reports the errors that are storage faults: PostgreSQL's
+// connection exceptions (SQLSTATE class 08), insufficient resources (53:
+// disk full, out of memory, too many connections), system errors (58: I/O),
+// a read-only transaction (25006) and a server shutting down or starting
+// (57P01 to 57P03); and any failure to reach the server or to hear from it.
+func isFault(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch c := pgErr.Code; {
+		case strings.HasPrefix(c, "08"), strings.HasPrefix(c, "53"), strings.HasPrefix(c, "58"):
+			return true
+		case c == "25006", c == "57P01", c == "57P02", c == "57P03":
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }

@@ -215,6 +215,7 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, c *call, er
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Zoho-oauthtoken realm="hookhub"`)
 	}
+	httpstatus.SetRetryAfter(w.Header(), status)
 	writeJSON(w, status, map[string]any{"url": r.URL.Path, "error": out})
 }
 

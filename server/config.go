@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"strings"
 	"time"
+	"unicode"
 
+	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/jsrun"
 )
 
@@ -33,6 +36,11 @@ type Config struct {
 	PublicURL           string        // the base URL senders reach hookhub at, for integrations' URLs; empty: http://<addr>
 	AdminToken          string        // an admin token's secret for the admin API (HOOKHUB_ADMIN_TOKEN); empty: only made ones
 	ScriptTimeout       time.Duration // how long one transform or script run may take
+	// NodeID names this node in the leases it takes, so that it takes back
+	// its own at once when it starts again after a crash (PostgreSQL; on
+	// SQLite, the one node takes back everything). Empty: the host name
+	// and the listen address. Two nodes running at once must not share it.
+	NodeID string
 }
 
 // Defaults returns the configuration hookhub starts with.
@@ -84,6 +92,9 @@ func (c Config) Validate() error {
 	if c.MaxConns < 2 || c.MaxConns > 1000 {
 		errs = append(errs, fmt.Errorf("max conns must be between 2 and 1000, not %d", c.MaxConns))
 	}
+	if len(c.NodeID) > 200 || strings.ContainsFunc(c.NodeID, unicode.IsControl) {
+		errs = append(errs, errors.New("node id must be at most 200 characters, without control characters"))
+	}
 	if c.AdminToken != "" && len(strings.TrimSpace(c.AdminToken)) < 24 {
 		errs = append(errs, errors.New("admin token must be at least 24 characters (openssl rand -hex 32 makes one)"))
 	}
@@ -115,6 +126,27 @@ func (c Config) publicURL(ln net.Listener) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// nodeID is NodeID, or else the host name and the listen address: the
+// same each time the node starts, and different for two nodes on one
+// machine, which listen on different ports. An address with port 0 (any
+// port, as tests listen) adds a random part, as two servers of one process
+// may listen so: unique, though a restart then finds no leases of its own
+// to take back. New calls it once and keeps the result in NodeID.
+func (c Config) nodeID() string {
+	if c.NodeID != "" {
+		return c.NodeID
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	id := host + "/" + c.Addr
+	if _, port, err := net.SplitHostPort(c.Addr); err == nil && port == "0" {
+		id += "/" + hookhub.RandomString(8)
+	}
+	return id
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

@@ -10,9 +10,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/api"
 	"github.com/hookhub/hookhub/console"
 	"github.com/hookhub/hookhub/crm360"
+	"github.com/hookhub/hookhub/httpstatus"
 	"github.com/hookhub/hookhub/inbound"
 	"github.com/hookhub/hookhub/salesiq"
 	"github.com/hookhub/hookhub/superoffice"
@@ -59,15 +61,27 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	notReady := func(why string) {
+		httpstatus.SetRetryAfter(w.Header(), http.StatusServiceUnavailable)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(why + "\n"))
+	}
 	if err := s.store.Ping(ctx); err != nil {
 		s.log.Warn("not ready: database", "err", err)
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte("database unreachable\n"))
+		notReady("database unreachable")
 		return
 	}
+	// After a storage fault (disk full, read-only, connection lost), not
+	// ready until a write passes again.
+	if wc, ok := s.store.(hookhub.WriteChecker); ok {
+		if err := wc.CheckWrites(ctx, s.Now()); err != nil {
+			s.log.Warn("not ready: the database does not take writes", "err", err)
+			notReady("database does not take writes")
+			return
+		}
+	}
 	if !s.engine.Running() {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte("delivery workers not running\n"))
+		notReady("delivery workers not running")
 		return
 	}
 	_, _ = w.Write([]byte("ready\n"))

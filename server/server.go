@@ -52,6 +52,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	cfg.NodeID = cfg.nodeID()
 	store, err := OpenStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -191,6 +192,7 @@ func (s *Server) Run(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	s.takeBack(ctx)
 	srv.RegisterOnShutdown(s.listen.CloseAll) // listeners' streams end, so that shutdown does not wait for them
 	// Two stages, stopped in turn: the engine and the inbound worker first
 	// (their last outcomes may queue e-mails and outbox messages), then
@@ -257,6 +259,25 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	s.log.Info("stopped")
 	return err
+}
+
+// takeBack makes due now what this node held when its earlier run ended,
+// before the workers start: after a crash, its deliveries in flight go
+// out again at once instead of after their lease. A failure is logged;
+// the leases then run out as they would have.
+func (s *Server) takeBack(ctx context.Context) {
+	lt, ok := s.store.(hookhub.LeaseTaker)
+	if !ok {
+		return
+	}
+	n, err := lt.TakeBack(ctx, s.Now())
+	switch {
+	case err != nil:
+		s.log.Error("take back the leases of this node's earlier run; they run out in their time", "node", s.cfg.nodeID(), "err", err)
+	case n != hookhub.TakenBack{}:
+		s.log.Info("took back what this node held when it last stopped", "node", s.cfg.nodeID(),
+			"deliveries", n.Deliveries, "inbound", n.Inbound, "mail", n.Mail)
+	}
 }
 
 // Close releases the store of a server that never ran.

@@ -21,13 +21,13 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (service.Store, 
 		return nil, err
 	}
 	if IsPostgres(c.DB) {
-		db, err := postgres.Open(ctx, postgres.Config{URL: c.DB, Key: key, MaxConns: c.MaxConns, Logger: log.With("part", "postgres")})
+		db, err := postgres.Open(ctx, postgres.Config{URL: c.DB, Key: key, MaxConns: c.MaxConns, Node: c.nodeID(), Logger: log.With("part", "postgres")})
 		if err != nil {
 			return nil, err
 		}
 		return db, nil
 	}
-	db, err := sqlite.Open(ctx, sqlite.Config{Path: c.DB, Key: key, Synchronous: strings.ToUpper(c.SQLiteSync)})
+	db, err := sqlite.Open(ctx, sqlite.Config{Path: c.DB, Key: key, Synchronous: strings.ToUpper(c.SQLiteSync), Node: c.nodeID()})
 	if err != nil {
 		return nil, err
 	}

@@ -30,6 +30,10 @@ type Config struct {
 	// a commit survives a crash of hookhub, the last ones may be lost if
 	// the machine loses power) or "FULL" (a commit survives power loss).
 	Synchronous string
+	// Node names this process in the leases it takes (see
+	// sqlstore.Store.SetNode). SQLite has one node: its leases are taken
+	// back whatever the name.
+	Node string
 }
 
 // DB is the SQLite store.
@@ -40,12 +44,14 @@ type DB struct {
 // Dialect is SQLite's part of the store. SQLite has one writer at a time,
 // so a claim is a plain UPDATE over the oldest due rows.
 var Dialect = sqlstore.Dialect{
-	Name: "sqlite",
-	ClaimDeliveries: `UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, run_at = $2, updated_at = $1
+	Name:    "sqlite",
+	OneNode: true,
+	IsFault: isFault,
+	ClaimDeliveries: `UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, run_at = $2, updated_at = $1, leased_by = $4
 		WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight') AND run_at <= $1
 			AND tenant_id NOT IN (SELECT id FROM tenants WHERE disabled_at IS NOT NULL) ORDER BY run_at LIMIT $3)
 		RETURNING id, tenant_id, event_id, webhook_id, attempts, created_at`,
-	ClaimMail: `UPDATE mail SET run_at = $2
+	ClaimMail: `UPDATE mail SET run_at = $2, leased_by = $4
 		WHERE id IN (SELECT id FROM mail WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at LIMIT $3)
 		RETURNING ` + sqlstore.MailColumns,
 	TenantTables: `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
@@ -89,7 +95,15 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		v.Set("_txlock", "immediate")
 		return "file:" + filepath.ToSlash(cfg.Path) + "?" + v.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn(""))
+	faults := &sqlstore.Faults{}
+	open := func(dsn string) (*sql.DB, error) {
+		c, err := sqlite.NewConnector(dsn)
+		if err != nil {
+			return nil, err
+		}
+		return sqlstore.OpenDB(c, isFault, faults), nil
+	}
+	w, err := open(dsn(""))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", cfg.Path, err)
 	}
@@ -101,7 +115,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", cfg.Path, err)
 	}
-	r, err := sql.Open("sqlite", dsn("query_only(1)"))
+	r, err := open(dsn("query_only(1)"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
@@ -110,7 +124,25 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
-	return &DB{Store: &sqlstore.Store{W: w, R: r, Dialect: Dialect, Sealer: box}}, nil
+	db := &DB{Store: &sqlstore.Store{W: w, R: r, Dialect: Dialect, Sealer: box, Faults: faults}}
+	db.SetNode(cfg.Node)
+	return db, nil
+}
+
+// isFault reports the SQLite errors that are storage faults: the disk
+// full, the file read-only or unopenable, an I/O error, the database busy
+// beyond the busy timeout, memory exhausted.
+func isFault(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() & 0xff { // the primary code of an extended one
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN,
+		sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_NOMEM, sqlite3.SQLITE_PROTOCOL:
+		return true
+	}
+	return false
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

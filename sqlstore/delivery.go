@@ -43,7 +43,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, limit int, lease time.
 			}
 			c.State, c.RunAt, c.CreatedAt, c.UpdatedAt = hookhub.DeliveryInFlight, now.Add(lease), fromMSv(created), now
 			return c, nil
-		}, s.Dialect.ClaimDeliveries, msv(now), msv(now.Add(lease)), limit)
+		}, s.Dialect.ClaimDeliveries, msv(now), msv(now.Add(lease)), limit, s.node)
 		if err != nil {
 			return fmt.Errorf("claim deliveries: %w", err)
 		}

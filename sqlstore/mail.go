@@ -49,7 +49,7 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, limit int, lease t
 	var ms []*hookhub.Mail
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		ms, err = collect(ctx, tx, scanMail, s.Dialect.ClaimMail, msv(now), msv(now.Add(lease)), limit)
+		ms, err = collect(ctx, tx, scanMail, s.Dialect.ClaimMail, msv(now), msv(now.Add(lease)), limit, s.node)
 		return err
 	})
 	if err != nil {
@@ -68,7 +68,7 @@ func (s *Store) FinishMail(ctx context.Context, id int64, state hookhub.MailStat
 		retryAt = now
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE mail SET state = $1, last_error = $2, sent_at = $3, run_at = $4, attempts = attempts + 1 WHERE id = $5`,
+		res, err := tx.ExecContext(ctx, `UPDATE mail SET state = $1, last_error = $2, sent_at = $3, run_at = $4, attempts = attempts + 1, leased_by = '' WHERE id = $5`,
 			string(state), errMsg, sent, msv(retryAt), id)
 		if err != nil {
 			return fmt.Errorf("finish mail: %w", err)

@@ -16,8 +16,8 @@ import (
 type Dialect struct {
 	Name string
 	// ClaimDeliveries leases due deliveries. Arguments: $1 now (ms), $2 lease
-	// end (ms), $3 limit. It returns id, tenant_id, event_id, webhook_id,
-	// attempts, created_at.
+	// end (ms), $3 limit, $4 the claiming node (leased_by). It returns id,
+	// tenant_id, event_id, webhook_id, attempts, created_at.
 	ClaimDeliveries string
 	// ClaimMail leases due e-mails. Arguments as ClaimDeliveries; returns the
 	// mail columns in mailColumns order.
@@ -33,6 +33,13 @@ type Dialect struct {
 	// deliveries due now, so that other nodes wake up when it commits
 	// (PostgreSQL's NOTIFY). SQLite leaves it empty.
 	NotifyDue string
+	// OneNode is true for a database only one node opens (SQLite): a node
+	// that starts takes back every lease, not only its own (see TakeBack).
+	OneNode bool
+	// IsFault reports whether err is a storage fault: the database cannot
+	// take the request now (disk full, read-only, I/O error, connection
+	// lost), through no fault of the request. See faults.go.
+	IsFault func(err error) bool
 	// TenantTables lists the tables that have a tenant_id column, from
 	// the database's catalogue, for DeleteTenant.
 	TenantTables string
@@ -51,6 +58,12 @@ type Store struct {
 	W, R    *sql.DB
 	Dialect Dialect
 	Sealer  Sealer
+
+	// Faults notes the storage faults W and R meet (OpenDB); nil: none
+	// are noted, and CheckWrites always passes.
+	Faults *Faults
+
+	node string // the node this store claims work for; see SetNode
 
 	stmts     sync.Map // stmtKey → *sql.Stmt: the hot paths' statements, parsed once per connection
 	pendingMu sync.Mutex

@@ -84,6 +84,7 @@ var tests = []struct {
 	{"ClaimLease", testClaimLease},
 	{"ClaimEvent", testClaimEvent},
 	{"ClaimConcurrent", testClaimConcurrent},
+	{"TakeBack", testTakeBack}, // takeback.go
 
 	{"CompleteSucceeded", testCompleteSucceeded},
 	{"CompleteRetry", testCompleteRetry},

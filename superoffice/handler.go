@@ -354,6 +354,7 @@ func (h *handler) writeError(w http.ResponseWriter, c *call, err error) {
 		w.Header().Add("WWW-Authenticate", `Basic realm="hookhub"`)
 		w.Header().Add("WWW-Authenticate", `Bearer realm="hookhub"`)
 	}
+	httpstatus.SetRetryAfter(w.Header(), status)
 	h.write(w, c, status, out)
 }
 

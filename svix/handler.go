@@ -339,6 +339,7 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // plain structs of strings always encode
 	w.Header().Set("Content-Type", "application/json")
+	httpstatus.SetRetryAfter(w.Header(), status)
 	w.WriteHeader(status)
 	_, _ = w.Write(b.Bytes())
 }

@@ -190,6 +190,7 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	if out.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="hookhub"`)
 	}
+	httpstatus.SetRetryAfter(w.Header(), out.Status)
 	writeJSON(w, out.Status, out)
 }
 

@@ -42,6 +42,7 @@ func settings(c *server.Config) []setting {
 		{"workers", "HOOKHUB_WORKERS", "delivery requests in flight at once, per node", false, num(&c.Workers, strconv.Atoi)},
 		{"poll-interval", "HOOKHUB_POLL_INTERVAL", "how often the queue is checked without a wake-up", false, num(&c.PollInterval, time.ParseDuration)},
 		{"lease", "HOOKHUB_LEASE", "how long a claimed delivery is held before another worker may take it; keep it above the longest webhook timeout", false, num(&c.Lease, time.ParseDuration)},
+		{"node-id", "HOOKHUB_NODE_ID", "this node's name in the leases it takes, so that it takes back its own at once when it starts again after a crash; default: host name and listen address; two nodes running at once must not share it", false, str(&c.NodeID)},
 		{"public-url", "HOOKHUB_PUBLIC_URL", "the base URL senders and browsers reach hookhub at; default http://<addr>", false, str(&c.PublicURL)},
 		{"script-timeout", "HOOKHUB_SCRIPT_TIMEOUT", "how long one transform or script run may take", false, num(&c.ScriptTimeout, time.ParseDuration)},
 		{"debug-addr", "HOOKHUB_DEBUG_ADDR", "serve /debug/pprof on this address, e.g. 127.0.0.1:6060; keep it private", false, str(&c.DebugAddr)},
