@@ -29,6 +29,9 @@ type PublishResult struct {
 	Event      Event
 	Duplicate  bool // the idempotency key was seen before; nothing was created
 	Deliveries int  // deliveries created (0 for a duplicate)
+	// Claims are the deliveries leased to the publisher (PublishLeased),
+	// with their event.
+	Claims []*Claim
 }
 
 // MaxEventData is the largest event data accepted, in bytes.

@@ -56,6 +56,13 @@ type Store interface {
 	// one for any other. An event whose idempotency key its tenant used
 	// before is not stored again; its result names the first event.
 	Publish(ctx context.Context, now time.Time, reqs ...PublishRequest) ([]PublishResult, error)
+	// PublishLeased is Publish that also leases up to lease.Max of the new
+	// pending deliveries to the caller, in the same transaction, as Claim
+	// would (in flight until now+lease.For, their first try counted), and
+	// returns them in their results' Claims. A publishing node hands them
+	// to its own workers at once, without a claim's round trip; if it dies
+	// first, they are claimed again when the lease runs out, as any claim.
+	PublishLeased(ctx context.Context, now time.Time, lease Lease, reqs ...PublishRequest) ([]PublishResult, error)
 	GetEvent(ctx context.Context, tenantID string, id int64) (*Event, error)
 	ListEvents(ctx context.Context, tenantID string, f EventFilter) ([]*Event, error)
 
@@ -120,6 +127,13 @@ type WebhookLimit struct {
 type PublishRequest struct {
 	Event     *Event
 	WebhookID int64
+}
+
+// Lease is how many of a publish's new deliveries the publisher takes for
+// its own workers, and for how long.
+type Lease struct {
+	Max int
+	For time.Duration
 }
 
 // Page selects a page of a list ordered newest first: at most Limit items

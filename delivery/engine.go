@@ -44,6 +44,7 @@ type Engine struct {
 	nextDue atomic.Int64 // Unix ms of the earliest retry scheduled by this node, 0 if none
 	limits  limiters
 	running atomic.Bool
+	handoff handoff
 
 	programs jsrun.Cache // compiled transforms and scripts
 }
@@ -123,9 +124,12 @@ func (e *Engine) Run(ctx context.Context) error {
 	freed := make(chan struct{}, 1)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	e.handoff.start(func() int { return e.cfg.Workers - len(slots) }, func(claims []*hookhub.Claim) {
+		e.dispatch(sendCtx, claims, slots, &inflight, outcomes, freed)
+	})
 
 	for ctx.Err() == nil {
-		free := e.cfg.Workers - len(slots)
+		free := e.cfg.Workers - len(slots) - e.handoff.held()
 		n := 0
 		if free > 0 {
 			claims, err := e.cfg.Store.Claim(ctx, e.cfg.Now(), min(free, e.cfg.BatchSize), e.cfg.Lease)
@@ -141,6 +145,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		}
 		e.sleep(ctx, timer, free > 0 && n < free, freed)
 	}
+	e.handoff.stop()
 
 	done := make(chan struct{})
 	go func() { inflight.Wait(); close(done) }()

@@ -87,12 +87,13 @@ func (s *Server) build() error {
 		ScriptHost:   func(w *hookhub.Webhook) map[string]jsrun.Func { return s.svc.ScriptFuncs(w) }, // s.svc is set below
 	})
 	s.svc = service.New(service.Config{
-		Store:  s.store,
-		Egress: policy,
-		Now:    now,
-		Wake:   s.engine.Wake,
-		Sender: s.engine,
-		Logger: s.log.With("part", "service"),
+		Store:   s.store,
+		Egress:  policy,
+		Now:     now,
+		Wake:    s.engine.Wake,
+		Handoff: s.engine,
+		Sender:  s.engine,
+		Logger:  s.log.With("part", "service"),
 
 		PublicURL: func() string { return s.cfg.publicURL(s.ln) }, // integrations' URLs
 		Rules:     Rules(),

@@ -191,7 +191,19 @@ func (s *Service) write(batch []*publishCall) {
 	// The batch is everyone's, so no caller's context may cancel it.
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
-	results, err := s.store.Publish(ctx, s.now(), reqs...)
+	var lease hookhub.Lease
+	if s.handoff != nil {
+		lease = s.handoff.Reserve(len(reqs))
+	}
+	results, err := s.store.PublishLeased(ctx, s.now(), lease, reqs...)
+	var claims []*hookhub.Claim
+	for i := range results {
+		claims = append(claims, results[i].Claims...)
+		results[i].Claims = nil // the workers' now
+	}
+	if s.handoff != nil {
+		s.handoff.Handoff(claims, lease)
+	}
 	if err != nil {
 		err = fmt.Errorf("publish %d events: %w", len(reqs), err)
 		s.log.Error("group commit failed", "events", len(reqs), "callers", len(live), "err", err)
@@ -209,7 +221,16 @@ func (s *Service) write(batch []*publishCall) {
 		}
 		c.reply <- publishReply{results: mine}
 	}
-	if deliveries > 0 {
+	if deliveries > len(claims) {
 		s.wake()
 	}
+}
+
+// Handoff is the delivery workers' side of a publish (delivery.Engine):
+// Reserve says how many fresh deliveries they can take now, as a lease for
+// Store.PublishLeased; Handoff gives them what that publish leased, or
+// nothing when it failed, and frees the rest of the reservation.
+type Handoff interface {
+	Reserve(n int) hookhub.Lease
+	Handoff(claims []*hookhub.Claim, lease hookhub.Lease)
 }

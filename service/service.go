@@ -32,6 +32,10 @@ type Config struct {
 	Logger *slog.Logger // slog.Default() when nil
 	// MaxBatch is the most events one group commit writes (default 256).
 	MaxBatch int
+	// Handoff takes a publish's fresh deliveries straight to this node's
+	// delivery workers (the engine). Nil: they wait in the queue for a
+	// claim, after Wake.
+	Handoff Handoff
 	// Sender makes immediate, unrecorded requests to a webhook's URL (test
 	// calls, handshakes): the delivery engine. Nil: such calls are
 	// EUNAVAILABLE.
@@ -93,6 +97,7 @@ type Service struct {
 	closeOnce sync.Once
 
 	wakeInbound, wakeOutbox func() // Config.WakeInbound and WakeOutbox
+	handoff                 Handoff
 	received                func(kind string, status hookhub.InboundStatus)
 }
 
@@ -106,6 +111,7 @@ func New(cfg Config) *Service {
 		log:       cfg.Logger,
 		maxBatch:  cfg.MaxBatch,
 		sender:    cfg.Sender,
+		handoff:   cfg.Handoff,
 		baseURL:   cfg.PublicURL,
 		rules:     cfg.Rules,
 		catalog:   cfg.Catalog,

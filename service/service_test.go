@@ -16,18 +16,18 @@ import (
 	"github.com/hookhub/hookhub/service"
 )
 
-// countingStore is the real store, counting the size of each Publish call.
+// countingStore is the real store, counting the size of each group commit.
 type countingStore struct {
 	service.Store
 	mu    sync.Mutex
 	sizes []int
 }
 
-func (c *countingStore) Publish(ctx context.Context, now time.Time, reqs ...hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
+func (c *countingStore) PublishLeased(ctx context.Context, now time.Time, lease hookhub.Lease, reqs ...hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
 	c.mu.Lock()
 	c.sizes = append(c.sizes, len(reqs))
 	c.mu.Unlock()
-	return c.Store.Publish(ctx, now, reqs...)
+	return c.Store.PublishLeased(ctx, now, lease, reqs...)
 }
 
 type bundle struct {

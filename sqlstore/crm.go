@@ -36,7 +36,7 @@ func (s *Store) ApplyCRM(ctx context.Context, now time.Time, ch *crm.CRMChange) 
 		}
 		if len(a.reqs) > 0 {
 			var err error
-			if a.res.Events, err = s.publishTx(ctx, tx, now, a.reqs); err != nil {
+			if a.res.Events, err = s.publishTx(ctx, tx, now, hookhub.Lease{}, a.reqs); err != nil {
 				return err
 			}
 		}

@@ -69,10 +69,16 @@ func (sub *subscriber) passes(e *hookhub.Event, doc *any) bool {
 
 // Publish stores events and their deliveries in one transaction.
 func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
+	return s.PublishLeased(ctx, now, hookhub.Lease{}, reqs...)
+}
+
+// PublishLeased stores events and their deliveries in one transaction, and
+// leases up to lease.Max of the pending ones to the caller.
+func (s *Store) PublishLeased(ctx context.Context, now time.Time, lease hookhub.Lease, reqs ...hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
 	var results []hookhub.PublishResult
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		results, err = s.publishTx(ctx, tx, now, reqs)
+		results, err = s.publishTx(ctx, tx, now, lease, reqs)
 		return err
 	})
 	if err != nil {
@@ -83,7 +89,7 @@ func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.Publ
 
 // publishTx is Publish inside the caller's transaction, so that a change to
 // a record and the events it raises commit together.
-func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, reqs []hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
+func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, lease hookhub.Lease, reqs []hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
 	results := make([]hookhub.PublishResult, len(reqs))
 	err := func() error {
 		insEvent, err := s.txPrepare(ctx, tx, `INSERT INTO events (tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id, channels)
@@ -99,6 +105,16 @@ func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, reqs [
 			return fmt.Errorf("prepare insert delivery: %w", err)
 		}
 		defer insDelivery.Close()
+		var insLeased *sql.Stmt
+		if lease.Max > 0 {
+			insLeased, err = s.txPrepare(ctx, tx, `INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at)
+				VALUES ($1, $2, $3, 'in_flight', 1, $4, 0, '', $5, $5) RETURNING id`)
+			if err != nil {
+				return fmt.Errorf("prepare insert leased delivery: %w", err)
+			}
+			defer insLeased.Close()
+		}
+		leased := 0
 		subs := map[string][]subscriber{}
 		due := false
 		for i, r := range reqs {
@@ -125,6 +141,18 @@ func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, reqs [
 				if r.WebhookID != 0 && sub.ID != r.WebhookID || r.WebhookID == 0 && (!sub.Wants(e) || !sub.passes(e, &doc)) {
 					continue
 				}
+				results[i].Deliveries++
+				if sub.active && leased < lease.Max {
+					leased++
+					c := &hookhub.Claim{Delivery: hookhub.Delivery{TenantID: e.TenantID, EventID: e.ID, WebhookID: sub.ID,
+						State: hookhub.DeliveryInFlight, Attempts: 1, RunAt: fromMSv(msv(now.Add(lease.For))),
+						CreatedAt: fromMSv(msv(now)), UpdatedAt: fromMSv(msv(now))}, Event: *e}
+					if err := insLeased.QueryRowContext(ctx, e.TenantID, e.ID, sub.ID, msv(c.RunAt), msv(now)).Scan(&c.ID); err != nil {
+						return fmt.Errorf("insert leased delivery: %w", err)
+					}
+					results[i].Claims = append(results[i].Claims, c)
+					continue
+				}
 				state := hookhub.DeliveryHeld
 				if sub.active {
 					state = hookhub.DeliveryPending
@@ -132,7 +160,6 @@ func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, reqs [
 				if _, err := insDelivery.ExecContext(ctx, e.TenantID, e.ID, sub.ID, string(state), msv(now)); err != nil {
 					return fmt.Errorf("insert delivery: %w", err)
 				}
-				results[i].Deliveries++
 				due = due || sub.active
 			}
 		}

@@ -307,7 +307,7 @@ func (s *Store) FinishOutbox(ctx context.Context, now time.Time, tenantID string
 		if err := a.saved("message", m.ID, false, changed, m.Event); err != nil {
 			return err
 		}
-		_, err = s.publishTx(ctx, tx, now, a.reqs)
+		_, err = s.publishTx(ctx, tx, now, hookhub.Lease{}, a.reqs)
 		return err
 	})
 }

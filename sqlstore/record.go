@@ -67,7 +67,7 @@ func (s *Store) SaveRecords(ctx context.Context, now time.Time, ch *crm.RecordCh
 		if len(reqs) == 0 {
 			return nil
 		}
-		res.Events, err = s.publishTx(ctx, tx, now, reqs)
+		res.Events, err = s.publishTx(ctx, tx, now, hookhub.Lease{}, reqs)
 		return err
 	})
 	if err != nil {

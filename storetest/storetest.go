@@ -68,6 +68,7 @@ var tests = []struct {
 	{"PublishIdempotency", testPublishIdempotency},
 	{"PublishToWebhook", testPublishToWebhook},
 	{"PublishTenants", testPublishTenants},
+	{"PublishLeased", testPublishLeased}, // handoff.go
 	{"EventList", testEventList},
 	{"Apps", testApps},
 	{"PreloadHistory", testPreloadHistory},
