@@ -107,8 +107,8 @@ func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, lease 
 		defer insDelivery.Close()
 		var insLeased *sql.Stmt
 		if lease.Max > 0 {
-			insLeased, err = s.txPrepare(ctx, tx, `INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at)
-				VALUES ($1, $2, $3, 'in_flight', 1, $4, 0, '', $5, $5) RETURNING id`)
+			insLeased, err = s.txPrepare(ctx, tx, `INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at, leased_by)
+				VALUES ($1, $2, $3, 'in_flight', 1, $4, 0, '', $5, $5, $6) RETURNING id`)
 			if err != nil {
 				return fmt.Errorf("prepare insert leased delivery: %w", err)
 			}
@@ -147,7 +147,7 @@ func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, lease 
 					c := &hookhub.Claim{Delivery: hookhub.Delivery{TenantID: e.TenantID, EventID: e.ID, WebhookID: sub.ID,
 						State: hookhub.DeliveryInFlight, Attempts: 1, RunAt: fromMSv(msv(now.Add(lease.For))),
 						CreatedAt: fromMSv(msv(now)), UpdatedAt: fromMSv(msv(now))}, Event: *e}
-					if err := insLeased.QueryRowContext(ctx, e.TenantID, e.ID, sub.ID, msv(c.RunAt), msv(now)).Scan(&c.ID); err != nil {
+					if err := insLeased.QueryRowContext(ctx, e.TenantID, e.ID, sub.ID, msv(c.RunAt), msv(now), s.node).Scan(&c.ID); err != nil {
 						return fmt.Errorf("insert leased delivery: %w", err)
 					}
 					results[i].Claims = append(results[i].Claims, c)

@@ -89,3 +89,27 @@ func testPublishLeased(t *testing.T, s Store) {
 		t.Errorf("Publish leased %d deliveries, want none", len(r.Claims))
 	}
 }
+
+// testPublishLeasedTakeBack: a delivery a publish leased belongs to the
+// publishing node, which takes it back at once when it starts again;
+// another node on a shared database leaves it to its lease.
+func testPublishLeasedTakeBack(t *testing.T, s Store) {
+	b := setup(t, s)
+	a := asNode(t, s, "node-a")
+	rs, err := s.PublishLeased(t.Context(), now, hookhub.Lease{Max: 1, For: lease},
+		hookhub.PublishRequest{Event: newEvent(b.tenant.ID, "contact.created", now)})
+	if err != nil || len(rs) != 1 || len(rs[0].Claims) != 1 {
+		t.Fatalf("PublishLeased = %v, %v; want one leased delivery", rs, err)
+	}
+	id := rs[0].Claims[0].ID
+	other := asNode(t, s, "node-b")
+	if got := takeBack(t, other, now.Add(time.Second)); !other.OneNode() && got.Deliveries != 0 {
+		t.Errorf("another node took back %d deliveries, want 0 (not its lease)", got.Deliveries)
+	}
+	asNode(t, s, "node-a")
+	takeBack(t, a, now.Add(time.Second))
+	c := claimOne(t, s, now.Add(time.Second))
+	if c.ID != id || c.Attempts != 2 {
+		t.Errorf("after node-a started again, claimed delivery %d with attempts %d, want %d with 2", c.ID, c.Attempts, id)
+	}
+}

@@ -68,7 +68,7 @@ var tests = []struct {
 	{"PublishIdempotency", testPublishIdempotency},
 	{"PublishToWebhook", testPublishToWebhook},
 	{"PublishTenants", testPublishTenants},
-	{"PublishLeased", testPublishLeased}, // handoff.go
+	{"PublishLeased", testPublishLeased}, {"PublishLeasedTakeBack", testPublishLeasedTakeBack}, // handoff.go
 	{"EventList", testEventList},
 	{"Apps", testApps},
 	{"PreloadHistory", testPreloadHistory},
