@@ -142,6 +142,21 @@ func (a *applier) saveContact(ctx context.Context, in *crm.Contact, ref string) 
 	if err != nil {
 		return nil, err
 	}
+	if c == nil && ref != "" {
+		// An id not seen yet: claim it before looking further, so that a
+		// report of the same id in another transaction waits for this one
+		// and then finds its contact. Without an e-mail nothing else would
+		// make the two meet.
+		claimed, err := a.claimRef(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		if !claimed {
+			if c, created, changed, err = a.contactByRef(ctx, in, ref); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if c == nil && in.Email == "" {
 		if c, err = a.phoneOnlyContact(ctx, in.Phone); err != nil {
 			return nil, err
@@ -173,6 +188,22 @@ func (a *applier) saveContact(ctx context.Context, in *crm.Contact, ref string) 
 		}
 	}
 	return c, a.saved("contact", c.ID, created, changed, c.Event)
+}
+
+// claimRef records ref with no contact yet, and reports false when the
+// source already has it (made by another transaction, waited for).
+func (a *applier) claimRef(ctx context.Context, ref string) (bool, error) {
+	var one int
+	err := a.tx.QueryRowContext(ctx, `INSERT INTO contact_refs (tenant_id, integration_id, external_id, contact_id)
+		VALUES ($1, $2, $3, 0) ON CONFLICT (tenant_id, integration_id, external_id) DO NOTHING RETURNING 1`,
+		a.ch.TenantID, a.ch.IntegrationID, ref).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("claim contact ref: %w", err)
+	}
+	return true, nil
 }
 
 // phoneOnlyContact is the tenant's oldest contact without an e-mail that

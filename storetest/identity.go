@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/hookhub/hookhub"
@@ -97,5 +99,33 @@ func testContactsWithoutEmail(t *testing.T, s Store) {
 	var e *hookhub.Error
 	if err := ch.Validate(); !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != "contact.email" {
 		t.Errorf("a contact without e-mail, id or phone: %v, want contact.email named", err)
+	}
+}
+
+// testContactsWithoutEmailConcurrent: reports of one new phone-only
+// customer at once (its customers/create and its first orders/create, say)
+// make one contact: nothing else (no e-mail) would make them meet.
+func testContactsWithoutEmailConcurrent(t *testing.T, s Store) {
+	ctx := t.Context()
+	b := crmSetup(t, s)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			ch := &crm.CRMChange{TenantID: b.tenant.ID, IntegrationID: b.in.ID, Ops: []crm.CRMOp{{Kind: crm.OpSaveOrder, Ref: "5001",
+				Contact: &crm.Contact{FirstName: "Paula", Phone: crm.Phone{Number: fmt.Sprintf("+3365555555%d", i)}},
+				Order:   &crm.Order{ExternalID: fmt.Sprint("pos-", i), Type: crm.OrderSuccess, Date: now, Total: "1"}}}}
+			ch.Prepare()
+			if _, err := s.ApplyCRM(ctx, now, ch); err != nil {
+				t.Errorf("ApplyCRM: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	cs, err := s.ListContacts(ctx, b.tenant.ID, crm.ContactFilter{})
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("contacts = %d (%v), want 1", len(cs), err)
+	}
+	if os, _ := s.ListOrders(ctx, b.tenant.ID, crm.OrderFilter{ContactID: cs[0].ID}); len(os) != 8 {
+		t.Errorf("orders of the contact = %d, want 8", len(os))
 	}
 }

@@ -77,6 +77,7 @@ var tests = []struct {
 	{"Records", testRecords},                                                                     // record.go
 	{"RecordsOutOfOrder", testRecordsOutOfOrder}, {"ContactsOutOfOrder", testContactsOutOfOrder}, // outoforder.go
 	{"ProductsOutOfOrder", testProductsOutOfOrder}, {"ContactsWithoutEmail", testContactsWithoutEmail}, // identity.go
+	{"ContactsWithoutEmailConcurrent", testContactsWithoutEmailConcurrent},
 	{"CRM360Accounts", testCRM360Accounts}, {"CRM360Sources", testCRM360Sources}, {"QueueInbound", testQueueInbound}, // crm360.go
 	{"ChangeContacts", testChangeContacts}, {"ChangeShop", testChangeShop}, {"ChangeTickets", testChangeTickets}, // change.go
 	{"ChangeMessages", testChangeMessages}, {"ChangeStandardizeDedup", testChangeStandardizeDedup}, {"ChangeTenants", testChangeTenants},
