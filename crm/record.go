@@ -430,8 +430,8 @@ func (o *Order) Merge(in *Order) []string {
 		o.SourceUpdatedAt = in.SourceUpdatedAt
 	}
 	var changed []string
-	if in.ContactID != 0 && o.ContactID != in.ContactID { // 0: a sale without a customer says nothing of who bought
-
+	// 0: a sale reported without a customer says nothing of who bought.
+	if in.ContactID != 0 && o.ContactID != in.ContactID {
 		o.ContactID, changed = in.ContactID, append(changed, "contact_id")
 	}
 	if o.Type != in.Type {
