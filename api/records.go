@@ -48,7 +48,7 @@ type contactJSON struct {
 	ID              int64        `json:"id"`
 	FirstName       string       `json:"first_name"`
 	LastName        string       `json:"last_name"`
-	Email           string       `json:"email" doc:"A tenant has one contact per address, in any case."`
+	Email           string       `json:"email" doc:"A tenant has one contact per address, in any case. Empty for a contact a source knows only by its id or phone (a Shopify phone-only customer)."`
 	Phone           phoneJSON    `json:"phone"`
 	BillingAddress  *addressJSON `json:"billing_address"`
 	ShippingAddress *addressJSON `json:"shipping_address"`
@@ -91,7 +91,7 @@ type orderItemJSON struct {
 
 type orderJSON struct {
 	ID            int64           `json:"id"`
-	ContactID     int64           `json:"contact_id"`
+	ContactID     int64           `json:"contact_id" doc:"Its contact; 0 for a sale to nobody known (a point-of-sale order without a customer) or when its contact was deleted."`
 	IntegrationID int64           `json:"integration_id"`
 	ExternalID    string          `json:"external_id" doc:"The shop's order id; the same id again from the same integration updates the order."`
 	Type          string          `json:"type" enum:"success,pending,void,refund"`

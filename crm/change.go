@@ -42,7 +42,10 @@ type OpKind string
 // The operations. Each names the fields of CRMOp it reads.
 const (
 	// OpSaveContact creates or updates Contact: the contact the source
-	// knows by Ref (its customer id), else the one with its e-mail.
+	// knows by Ref (its customer id), else the one with its e-mail, else,
+	// for a contact without one, the oldest contact without an e-mail
+	// that has its phone. A report older than the last one of Ref, by
+	// Contact.SourceUpdatedAt, changes nothing.
 	OpSaveContact OpKind = "save_contact"
 	// OpDeleteContact deletes the contact the source knows by Ref; its
 	// orders, tickets and activities stay. An unknown Ref changes nothing.
@@ -53,7 +56,8 @@ const (
 	// OpDeleteProduct deletes the product with external id Ref.
 	OpDeleteProduct OpKind = "delete_product"
 	// OpSaveOrder saves Contact (as OpSaveContact, by Ref) and Order as
-	// one of its orders, created or updated by external id.
+	// one of its orders, created or updated by external id. Without
+	// Contact (a sale to nobody known) the order has none.
 	OpSaveOrder OpKind = "save_order"
 	// OpDeleteOrder deletes the order with external id Ref.
 	OpDeleteOrder OpKind = "delete_order"
@@ -143,6 +147,7 @@ func (ch *CRMChange) Prepare() {
 		op := &ch.Ops[i]
 		if c := op.Contact; c != nil {
 			c.Normalize()
+			c.SourceUpdatedAt = storeTime(c.SourceUpdatedAt)
 			attach(&c.ZoneID, &c.BrandID)
 			if a.AddressTypeID != 0 {
 				c.AddressTypeID = a.AddressTypeID
@@ -150,9 +155,11 @@ func (ch *CRMChange) Prepare() {
 		}
 		if o := op.Order; o != nil {
 			o.Date = o.Date.UTC().Truncate(time.Millisecond)
+			o.SourceUpdatedAt = storeTime(o.SourceUpdatedAt)
 			attach(&o.ZoneID, &o.BrandID)
 		}
 		if p := op.Product; p != nil {
+			p.SourceUpdatedAt = storeTime(p.SourceUpdatedAt)
 			attach(&p.ZoneID, &p.BrandID)
 		}
 		if t := op.Ticket; t != nil {
@@ -169,6 +176,15 @@ func (ch *CRMChange) Prepare() {
 			r.Event.At = r.Event.At.UTC().Truncate(time.Millisecond)
 		}
 	}
+}
+
+// storeTime is t at the store's precision (milliseconds, UTC); zero stays
+// zero.
+func storeTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Millisecond)
 }
 
 // MaxCRMOps is the most operations one change has.
@@ -212,8 +228,14 @@ func (op *CRMOp) validate(p *hookhub.Problems, prefix string) {
 	}
 	switch op.Kind {
 	case OpSaveContact, OpSaveOrder, OpAddActivity, OpSaveTicket:
-		if need("contact", op.Contact != nil) {
-			add("contact", op.Contact.Validate())
+		// An order may have no contact: a sale at a till to nobody known.
+		if op.Kind == OpSaveOrder && op.Contact == nil || need("contact", op.Contact != nil) {
+			if c := op.Contact; c != nil {
+				add("contact", c.Validate())
+				if c.Email == "" && op.Ref == "" && PhoneKey(c.Phone) == "" {
+					p.Add(prefix+"contact.email", "is required when the source gives neither its id for the contact nor a phone number")
+				}
+			}
 		}
 		switch op.Kind {
 		case OpSaveOrder:

@@ -32,6 +32,10 @@ type Product struct {
 	BrandID       int64            `json:"brand_id"`
 	CreatedAt     time.Time        `json:"created_at"`
 	UpdatedAt     time.Time        `json:"updated_at"`
+	// SourceUpdatedAt is when the shop last changed the product, by its
+	// clock (its payload's updated_at); zero when it does not say. A report
+	// older than the stored one changes nothing (see Merge).
+	SourceUpdatedAt time.Time `json:"-"`
 }
 
 // ProductVariant is one version of a product (a size, a colour) with its
@@ -74,8 +78,16 @@ func (p *Product) Validate() error {
 
 // Merge updates p, a stored product, with in, the same product reported
 // again, and returns the JSON names of the fields that changed. A product
-// report is whole: every field takes the new value.
+// report is whole: every field takes the new value. A report older than
+// what p holds, by the shop's clock, changes nothing; a newer source time
+// is kept without counting as a change.
 func (p *Product) Merge(in *Product) []string {
+	if Stale(in.SourceUpdatedAt, p.SourceUpdatedAt) {
+		return nil
+	}
+	if in.SourceUpdatedAt.After(p.SourceUpdatedAt) {
+		p.SourceUpdatedAt = in.SourceUpdatedAt
+	}
 	var changed []string
 	for _, f := range []struct {
 		name string

@@ -23,7 +23,9 @@ import (
 // data of its events, so that a subscriber reads what the API shows.
 
 // Contact is a person the CRM knows: a lead. Within a tenant a contact is
-// one e-mail address, in any case.
+// one e-mail address, in any case; a contact without one (a source's
+// phone-only customer) is known by the source's id for it, or by its
+// phone among the contacts without an address.
 type Contact struct {
 	ID              int64    `json:"id"`
 	TenantID        string   `json:"-"`
@@ -51,6 +53,12 @@ type Contact struct {
 	SMSConsent   Consent   `json:"sms_consent"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// SourceUpdatedAt is when the source last changed the person it knows
+	// by an id (its payload's updated_at), by the source's clock; zero
+	// when it does not say. It is kept with that id, not on the contact:
+	// each source has its own clock. A report older than the one kept
+	// changes nothing.
+	SourceUpdatedAt time.Time `json:"-"`
 }
 
 // Phone is a phone number and the country it belongs to.
@@ -268,13 +276,15 @@ func (a *Address) fields() []*string {
 var addressFieldNames = []string{"first_name", "last_name", "line1", "line2", "city", "state", "zip_code", "country"}
 
 // Validate checks a contact before it is saved. Fields are named as in
-// its JSON form.
+// its JSON form. The e-mail address may be empty: what else identifies the
+// contact is the caller's to check (RecordChange needs the address, a
+// CRMOp the address, the source's id or a phone).
 func (c *Contact) Validate() error {
 	var p hookhub.Problems
-	if c.Email == "" {
-		p.Add("email", "is required")
-	} else if r := CheckEmail(c.Email); r != "" {
-		p.Add("email", "%s", r)
+	if c.Email != "" {
+		if r := CheckEmail(c.Email); r != "" {
+			p.Add("email", "%s", r)
+		}
 	}
 	checkLen(&p, "first_name", c.FirstName)
 	checkLen(&p, "last_name", c.LastName)
@@ -420,7 +430,8 @@ func (o *Order) Merge(in *Order) []string {
 		o.SourceUpdatedAt = in.SourceUpdatedAt
 	}
 	var changed []string
-	if o.ContactID != in.ContactID {
+	// 0: a sale reported without a customer says nothing of who bought.
+	if in.ContactID != 0 && o.ContactID != in.ContactID {
 		o.ContactID, changed = in.ContactID, append(changed, "contact_id")
 	}
 	if o.Type != in.Type {
@@ -467,8 +478,14 @@ func (o *Order) Merge(in *Order) []string {
 
 // Stale reports whether in, a report of the stored order o, is older than
 // what o holds, by the source's clock.
-func (in *Order) Stale(o *Order) bool {
-	return !in.SourceUpdatedAt.IsZero() && !o.SourceUpdatedAt.IsZero() && in.SourceUpdatedAt.Before(o.SourceUpdatedAt)
+func (in *Order) Stale(o *Order) bool { return Stale(in.SourceUpdatedAt, o.SourceUpdatedAt) }
+
+// Stale reports whether a report made at reported, by its source's clock,
+// is older than the one stored, made at stored: both are known (not zero)
+// and reported is before stored. A report as old as the stored one is not
+// stale: it is applied, and changes nothing when it says the same.
+func Stale(reported, stored time.Time) bool {
+	return !reported.IsZero() && !stored.IsZero() && reported.Before(stored)
 }
 
 func (it OrderItem) equal(o OrderItem) bool {
@@ -559,6 +576,9 @@ func (ch *RecordChange) Validate() error {
 	if ch.Contact == nil {
 		p.Add("contact", "is required")
 	} else {
+		if ch.Contact.Email == "" {
+			p.Add("contact.email", "is required")
+		}
 		add("contact.", ch.Contact.Validate())
 	}
 	if ch.Order != nil {

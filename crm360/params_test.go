@@ -94,10 +94,17 @@ func TestDecode(t *testing.T) {
 		kinds             []crm.OpKind
 		fields            []string
 	}{
-		{"ShopifyCustomerWithoutEmail", "Shopify Customer Insert", `{"id": 1, "phone": "+33600000000"}`, jsonHeader, nil, []string{"email"}},
+		// Shopify's customers may have a phone and no e-mail, and a point of
+		// sale's orders no customer at all
+		// (https://shopify.dev/docs/api/admin-rest/latest/resources/customer,
+		// https://shopify.dev/docs/api/admin-rest/latest/resources/order).
+		{"ShopifyCustomerWithoutEmail", "Shopify Customer Insert", `{"id": 1, "phone": "+33600000000"}`, jsonHeader, []crm.OpKind{crm.OpSaveContact}, nil},
+		{"ShopifyCustomerWithoutID", "Shopify Customer Insert", `{"phone": "+33600000000"}`, jsonHeader, nil, []string{"id"}},
+		{"ShopifyCustomerBadUpdatedAt", "Shopify Customer Update", `{"id": 1, "updated_at": "today"}`, jsonHeader, nil, []string{"updated_at"}},
 		{"ShopifyIDAboveFloat", "Shopify Customer Delete", `{"id": 9007199254740993}`, jsonHeader, []crm.OpKind{crm.OpDeleteContact}, nil},
 		{"ShopifyPriceNotANumber", "Shopify Product Insert", `{"id": 1, "variants": [{"id": 2, "price": "cheap"}]}`, jsonHeader, nil, []string{"variants.price"}},
-		{"ShopifyOrderWithoutCustomer", "Shopify Order Insert", `{"id": 1, "total_price": "1.00", "created_at": "2026-03-14T10:00:00Z"}`, jsonHeader, nil, []string{"customer.email"}},
+		{"ShopifyOrderWithoutCustomer", "Shopify Order Insert", `{"id": 1, "total_price": "1.00", "created_at": "2026-03-14T10:00:00Z", "customer": null, "source_name": "pos"}`, jsonHeader, []crm.OpKind{crm.OpSaveOrder}, nil},
+		{"ShopifyOrderCustomerBadUpdatedAt", "Shopify Order Insert", `{"id": 1, "total_price": "1.00", "created_at": "2026-03-14T10:00:00Z", "customer": {"id": 2, "updated_at": "x"}}`, jsonHeader, nil, []string{"customer.updated_at"}},
 		{"ShopifyOrderBadDate", "Shopify Order Insert", `{"id": 1, "email": "a@example.com", "total_price": "1.00", "created_at": "yesterday"}`, jsonHeader, nil, []string{"created_at"}},
 		{"MailjetUnknownEvent", "Mailjet email Callback", `{"event": "forward", "MessageID": 1, "email": "a@example.com"}`, jsonHeader, nil, []string{"event"}},
 		{"MailjetWrongType", "Mailjet email Callback", `{"event": "open", "MessageID": 1, "email": "a@example.com", "time": "noon"}`, jsonHeader, nil, []string{"time"}},

@@ -1,6 +1,7 @@
 package crm360
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/hookhub/hookhub"
@@ -66,15 +67,23 @@ type shopifyCustomerJSON struct {
 	DefaultAddress        *shopifyAddress `json:"default_address"`
 	EmailMarketingConsent *shopifyConsent `json:"email_marketing_consent"`
 	SMSMarketingConsent   *shopifyConsent `json:"sms_marketing_consent"`
+	UpdatedAt             string          `json:"updated_at"`
 }
 
 // contact is a Shopify customer as a contact; prefix names the fields of
-// a customer inside an order ("customer.").
+// a customer inside an order ("customer."). A customer may have no e-mail
+// (Shopify's phone-only customers): its id, or its phone, identifies it.
 func (c *shopifyCustomerJSON) contact(prefix string, pr *hookhub.Problems) *crm.Contact {
-	if c.Email == "" {
-		pr.Add(prefix+"email", "is required: hookhub knows contacts by e-mail address")
+	// Shopify does not deliver in order; updated_at tells a late report
+	// from a new one.
+	updated, err := parseTime(prefix+"updated_at", c.UpdatedAt)
+	var e *hookhub.Error
+	if errors.As(err, &e) {
+		for _, f := range e.Fields {
+			pr.Add(f.Field, "%s", f.Reason)
+		}
 	}
-	out := &crm.Contact{FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Source: "Shopify",
+	out := &crm.Contact{FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, Source: "Shopify", SourceUpdatedAt: updated,
 		BillingAddress: c.DefaultAddress.address(), EmailConsent: c.EmailMarketingConsent.consent(), SMSConsent: c.SMSMarketingConsent.consent()}
 	number, country := c.Phone, ""
 	if a := c.DefaultAddress; a != nil {
@@ -125,6 +134,7 @@ type shopifyProductJSON struct {
 	Handle      string `json:"handle"`
 	Status      string `json:"status"`
 	Tags        string `json:"tags"` // "Barnes & Noble, Big Air, John's Fav"
+	UpdatedAt   string `json:"updated_at"`
 	Variants    []struct {
 		ID    text   `json:"id"`
 		Title string `json:"title"`
@@ -141,8 +151,12 @@ func shopifyProduct(it item, p *Params) ([]crm.CRMOp, error) {
 	if v.ID == "" {
 		return nil, errorf("id", "is required")
 	}
+	updated, err := parseTime("updated_at", v.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
 	prod := &crm.Product{ExternalID: string(v.ID), Title: v.Title, Vendor: v.Vendor, Type: v.ProductType, Handle: v.Handle,
-		Status: v.Status, Tags: []string{}, Variants: []crm.ProductVariant{}}
+		Status: v.Status, Tags: []string{}, Variants: []crm.ProductVariant{}, SourceUpdatedAt: updated}
 	for _, t := range strings.Split(v.Tags, ",") {
 		if t = strings.TrimSpace(t); t != "" {
 			prod.Tags = append(prod.Tags, t)
@@ -158,6 +172,8 @@ type shopifyOrderJSON struct {
 	ID              text                 `json:"id"`
 	Email           string               `json:"email"`
 	ContactEmail    string               `json:"contact_email"`
+	Phone           string               `json:"phone"`
+	SourceName      string               `json:"source_name"` // web, pos, …
 	CreatedAt       string               `json:"created_at"`
 	UpdatedAt       string               `json:"updated_at"`
 	Currency        string               `json:"currency"`
@@ -219,6 +235,9 @@ func shopifyOrder(it item, p *Params) ([]crm.CRMOp, error) {
 	if customer.Email == "" {
 		customer.Email = firstOf(v.Email, v.ContactEmail)
 	}
+	if customer.Phone == "" {
+		customer.Phone = v.Phone
+	}
 	contact := customer.contact("customer.", &pr)
 	if contact.BillingAddress = v.BillingAddress.address(); contact.BillingAddress == nil {
 		contact.BillingAddress = customer.DefaultAddress.address()
@@ -226,6 +245,11 @@ func shopifyOrder(it item, p *Params) ([]crm.CRMOp, error) {
 	contact.ShippingAddress = v.ShippingAddress.address()
 	if err := pr.Err(); err != nil {
 		return nil, err
+	}
+	if customer.ID == "" && contact.Email == "" && crm.PhoneKey(contact.Phone) == "" {
+		// A sale to nobody known (a point-of-sale order without a
+		// customer, "customer": null): the order, without a contact.
+		contact = nil
 	}
 	order := &crm.Order{ExternalID: string(v.ID), Type: orderType(v.FinancialStatus, v.CancelledAt), UserID: string(customer.ID),
 		Date: date, Total: v.TotalPrice.decimal(), Taxes: v.TotalTax.decimal(), Currency: strings.ToUpper(v.Currency), Items: []crm.OrderItem{},

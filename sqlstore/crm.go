@@ -134,11 +134,40 @@ func (a *applier) saved(entity string, id int64, created bool, changed []string,
 }
 
 // saveContact saves a contact: the one the source knows by ref, when it
-// has one, else the one with its e-mail, and then remembers ref.
+// has one, else the one with its e-mail, else (without an e-mail) the
+// oldest contact without one that has its phone; and then remembers ref,
+// with the source's time of the report.
 func (a *applier) saveContact(ctx context.Context, in *crm.Contact, ref string) (*crm.Contact, error) {
 	c, created, changed, err := a.contactByRef(ctx, in, ref)
 	if err != nil {
 		return nil, err
+	}
+	if c == nil && ref != "" {
+		// An id not seen yet: claim it before looking further, so that a
+		// report of the same id in another transaction waits for this one
+		// and then finds its contact. Without an e-mail nothing else would
+		// make the two meet.
+		claimed, err := a.claimRef(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		if !claimed {
+			if c, created, changed, err = a.contactByRef(ctx, in, ref); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if c == nil && in.Email == "" {
+		if c, err = a.phoneOnlyContact(ctx, in.Phone); err != nil {
+			return nil, err
+		}
+		if c != nil {
+			if changed = c.Merge(in); len(changed) > 0 {
+				if err := a.s.updateContact(ctx, a.tx, a.now, c); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
 	if c == nil {
 		if c, created, changed, err = a.s.saveContact(ctx, a.tx, a.now, a.ch.TenantID, a.ch.IntegrationID, in); err != nil {
@@ -146,9 +175,14 @@ func (a *applier) saveContact(ctx context.Context, in *crm.Contact, ref string) 
 		}
 	}
 	if ref != "" {
-		_, err := a.tx.ExecContext(ctx, `INSERT INTO contact_refs (tenant_id, integration_id, external_id, contact_id) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (tenant_id, integration_id, external_id) DO UPDATE SET contact_id = excluded.contact_id`,
-			a.ch.TenantID, a.ch.IntegrationID, ref, c.ID)
+		// The ref's time only moves forward: a late report that reached
+		// here (its contact was found otherwise) does not turn it back.
+		_, err := a.tx.ExecContext(ctx, `INSERT INTO contact_refs (tenant_id, integration_id, external_id, contact_id, source_updated_at)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (tenant_id, integration_id, external_id) DO UPDATE SET contact_id = excluded.contact_id,
+			source_updated_at = CASE WHEN excluded.source_updated_at > contact_refs.source_updated_at
+				THEN excluded.source_updated_at ELSE contact_refs.source_updated_at END`,
+			a.ch.TenantID, a.ch.IntegrationID, ref, c.ID, sourceMS(in.SourceUpdatedAt))
 		if err != nil {
 			return nil, fmt.Errorf("save contact ref: %w", err)
 		}
@@ -156,25 +190,74 @@ func (a *applier) saveContact(ctx context.Context, in *crm.Contact, ref string) 
 	return c, a.saved("contact", c.ID, created, changed, c.Event)
 }
 
+// claimRef records ref with no contact yet, and reports false when the
+// source already has it (made by another transaction, waited for).
+func (a *applier) claimRef(ctx context.Context, ref string) (bool, error) {
+	var one int
+	err := a.tx.QueryRowContext(ctx, `INSERT INTO contact_refs (tenant_id, integration_id, external_id, contact_id)
+		VALUES ($1, $2, $3, 0) ON CONFLICT (tenant_id, integration_id, external_id) DO NOTHING RETURNING 1`,
+		a.ch.TenantID, a.ch.IntegrationID, ref).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("claim contact ref: %w", err)
+	}
+	return true, nil
+}
+
+// phoneOnlyContact is the tenant's oldest contact without an e-mail that
+// has the phone, locked; nil when there is none or the phone is empty. A
+// phone alone never finds a contact with an e-mail: people share phones
+// (a household, a desk), not addresses.
+func (a *applier) phoneOnlyContact(ctx context.Context, p crm.Phone) (*crm.Contact, error) {
+	key := crm.PhoneKey(p)
+	if key == "" {
+		return nil, nil
+	}
+	c, err := scanContact(a.tx.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts
+		WHERE tenant_id = $1 AND phone_key = $2 AND phone_key <> '' AND email_key = '' ORDER BY id LIMIT 1`+a.s.forUpdate(),
+		a.ch.TenantID, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get contact by phone: %w", err)
+	}
+	return c, nil
+}
+
 // contactByRef updates the contact the source knows by ref with in, and
-// returns nil when it knows none. A new e-mail address is taken when no
-// other contact has it.
+// returns nil when it knows none. A report older than the last one of ref
+// (by the source's clock) changes nothing. A new e-mail address is taken
+// when no other contact has it; when another has it, a contact that had
+// no address is merged into that one (contact.merged), and in is saved
+// into that one.
 func (a *applier) contactByRef(ctx context.Context, in *crm.Contact, ref string) (*crm.Contact, bool, []string, error) {
 	if ref == "" {
 		return nil, false, nil, nil
 	}
-	old, err := a.refContact(ctx, ref)
+	old, seen, err := a.refContact(ctx, ref)
 	if old == nil || err != nil {
 		return nil, false, nil, err
 	}
+	if crm.Stale(in.SourceUpdatedAt, seen) {
+		return old, false, nil, nil
+	}
 	var changed []string
-	if crm.EmailKey(in.Email) != crm.EmailKey(old.Email) {
-		var n int
-		if err := a.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM contacts WHERE tenant_id = $1 AND email_key = $2`,
-			a.ch.TenantID, crm.EmailKey(in.Email)).Scan(&n); err != nil {
-			return nil, false, nil, fmt.Errorf("look for e-mail: %w", err)
+	if in.Email != "" && crm.EmailKey(in.Email) != crm.EmailKey(old.Email) {
+		other, err := a.contactByEmail(ctx, in.Email)
+		if err != nil {
+			return nil, false, nil, err
 		}
-		if n > 0 {
+		if other != nil {
+			if old.Email == "" {
+				// The source's phone-only customer now gives the address of
+				// a contact hookhub knows: they are one person.
+				if err := a.merge(ctx, other, []*crm.Contact{old}); err != nil {
+					return nil, false, nil, err
+				}
+			}
 			return nil, false, nil, nil // the address is another contact's: save into that one
 		}
 		old.Email, changed = in.Email, append(changed, "email")
@@ -189,21 +272,47 @@ func (a *applier) contactByRef(ctx context.Context, in *crm.Contact, ref string)
 	return old, false, changed, nil
 }
 
-// refContact is the contact the source knows by ref, locked; nil when
-// there is none.
-func (a *applier) refContact(ctx context.Context, ref string) (*crm.Contact, error) {
-	c, err := scanContact(a.tx.QueryRowContext(ctx, `SELECT `+prefixed("c.", contactColumns)+` FROM contact_refs r
-		JOIN contacts c ON c.id = r.contact_id AND c.tenant_id = r.tenant_id
-		WHERE r.tenant_id = $1 AND r.integration_id = $2 AND r.external_id = $3`+a.s.forUpdateOf("c"),
-		a.ch.TenantID, a.ch.IntegrationID, ref))
+// contactByEmail is the tenant's contact with the address, locked; nil
+// when there is none.
+func (a *applier) contactByEmail(ctx context.Context, email string) (*crm.Contact, error) {
+	c, err := scanContact(a.tx.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts
+		WHERE tenant_id = $1 AND email_key = $2 AND email_key <> ''`+a.s.forUpdate(), a.ch.TenantID, crm.EmailKey(email)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("get contact by ref: %w", err)
+		return nil, fmt.Errorf("get contact by email: %w", err)
 	}
 	return c, nil
 }
+
+// refContact is the contact the source knows by ref, locked, and the
+// source's time of the last report of it (zero when unknown); nil when
+// there is none.
+func (a *applier) refContact(ctx context.Context, ref string) (*crm.Contact, time.Time, error) {
+	var seen int64
+	row := a.tx.QueryRowContext(ctx, `SELECT `+prefixed("c.", contactColumns)+`, r.source_updated_at FROM contact_refs r
+		JOIN contacts c ON c.id = r.contact_id AND c.tenant_id = r.tenant_id
+		WHERE r.tenant_id = $1 AND r.integration_id = $2 AND r.external_id = $3`+a.s.forUpdateOf("c"),
+		a.ch.TenantID, a.ch.IntegrationID, ref)
+	c, err := scanContact(scanFunc(func(dest ...any) error { return row.Scan(append(dest, &seen)...) }))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, time.Time{}, nil
+	}
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("get contact by ref: %w", err)
+	}
+	if seen == 0 {
+		return c, time.Time{}, nil
+	}
+	return c, fromMSv(seen), nil
+}
+
+// scanFunc is a scanner made of a function.
+type scanFunc func(dest ...any) error
+
+// Scan calls f.
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // prefixed puts prefix before each column of a column list.
 func prefixed(prefix, cols string) string {
@@ -224,7 +333,7 @@ func (s *Store) forUpdateOf(table string) string {
 
 // deleteContact deletes the contact the source knows by ref, and its refs.
 func (a *applier) deleteContact(ctx context.Context, ref string) error {
-	c, err := a.refContact(ctx, ref)
+	c, _, err := a.refContact(ctx, ref)
 	if c == nil || err != nil {
 		a.effect("contact", 0, false, false, nil)
 		return err
@@ -247,12 +356,19 @@ func (a *applier) deleteContact(ctx context.Context, ref string) error {
 	return a.raise(c.Event(crm.EventContactDeleted, nil))
 }
 
+// saveOrder saves the order's contact, when it has one, and the order. An
+// order without a contact (a sale to nobody known) has contact_id 0, and
+// keeps the contact it had when a report names none.
 func (a *applier) saveOrder(ctx context.Context, contact *crm.Contact, ref string, in *crm.Order) error {
-	c, err := a.saveContact(ctx, contact, ref)
-	if err != nil {
-		return err
+	var contactID int64
+	if contact != nil {
+		c, err := a.saveContact(ctx, contact, ref)
+		if err != nil {
+			return err
+		}
+		contactID = c.ID
 	}
-	o, created, changed, err := a.s.saveOrder(ctx, a.tx, a.now, a.ch.TenantID, a.ch.IntegrationID, in, c.ID)
+	o, created, changed, err := a.s.saveOrder(ctx, a.tx, a.now, a.ch.TenantID, a.ch.IntegrationID, in, contactID)
 	if err != nil {
 		return err
 	}
@@ -297,14 +413,14 @@ func (a *applier) deleteByRef(ctx context.Context, entity, ref string) error {
 }
 
 const productColumns = `id, tenant_id, integration_id, external_id, title, vendor, product_type, handle, status, tags, variants,
-	zone_id, brand_id, created_at, updated_at`
+	zone_id, brand_id, created_at, updated_at, source_updated_at`
 
 func scanProduct(sc scanner) (*crm.Product, error) {
 	var p crm.Product
 	var tags, variants string
-	var created, updated int64
+	var created, updated, sourceUpdated int64
 	if err := sc.Scan(&p.ID, &p.TenantID, &p.IntegrationID, &p.ExternalID, &p.Title, &p.Vendor, &p.Type, &p.Handle, &p.Status,
-		&tags, &variants, &p.ZoneID, &p.BrandID, &created, &updated); err != nil {
+		&tags, &variants, &p.ZoneID, &p.BrandID, &created, &updated, &sourceUpdated); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(tags), &p.Tags); err != nil {
@@ -314,10 +430,14 @@ func scanProduct(sc scanner) (*crm.Product, error) {
 		return nil, fmt.Errorf("decode variants of product %d: %w", p.ID, err)
 	}
 	p.CreatedAt, p.UpdatedAt = fromMSv(created), fromMSv(updated)
+	if sourceUpdated != 0 {
+		p.SourceUpdatedAt = fromMSv(sourceUpdated)
+	}
 	return &p, nil
 }
 
-var productFields = []string{"title", "vendor", "product_type", "handle", "status", "tags", "variants", "zone_id", "brand_id", "updated_at"}
+var productFields = []string{"title", "vendor", "product_type", "handle", "status", "tags", "variants", "zone_id", "brand_id", "updated_at",
+	"source_updated_at"}
 
 func productArgs(p *crm.Product) ([]any, error) {
 	if p.Tags == nil {
@@ -334,7 +454,8 @@ func productArgs(p *crm.Product) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode variants: %w", err)
 	}
-	return []any{p.Title, p.Vendor, p.Type, p.Handle, p.Status, string(tags), string(variants), p.ZoneID, p.BrandID, msv(p.UpdatedAt)}, nil
+	return []any{p.Title, p.Vendor, p.Type, p.Handle, p.Status, string(tags), string(variants), p.ZoneID, p.BrandID, msv(p.UpdatedAt),
+		sourceMS(p.SourceUpdatedAt)}, nil
 }
 
 func (a *applier) saveProduct(ctx context.Context, in *crm.Product) error {
@@ -364,14 +485,17 @@ type refTable[T record] struct {
 	stamp         func(rec T, tenantID string, integrationID, id int64) // sets a new record's ids
 	merge         func(old, in T) []string                              // the record's Merge
 	touch         func(rec T, now time.Time)                            // sets its UpdatedAt
+	// source is the record's source time (nil: the table keeps none).
+	source func(rec T) time.Time
 }
 
 var products = refTable[*crm.Product]{
 	name: "products", columns: productColumns, fields: productFields, args: productArgs, scan: scanProduct,
-	id:    func(p *crm.Product) int64 { return p.ID },
-	stamp: func(p *crm.Product, ten string, in, id int64) { p.TenantID, p.IntegrationID, p.ID = ten, in, id },
-	merge: (*crm.Product).Merge,
-	touch: func(p *crm.Product, now time.Time) { p.UpdatedAt = now },
+	id:     func(p *crm.Product) int64 { return p.ID },
+	stamp:  func(p *crm.Product, ten string, in, id int64) { p.TenantID, p.IntegrationID, p.ID = ten, in, id },
+	merge:  (*crm.Product).Merge,
+	touch:  func(p *crm.Product, now time.Time) { p.UpdatedAt = now },
+	source: func(p *crm.Product) time.Time { return p.SourceUpdatedAt },
 }
 
 var tickets = refTable[*crm.Ticket]{
@@ -405,11 +529,23 @@ func upsertByRef[T record](ctx context.Context, a *applier, tb refTable[T], in T
 	if err != nil {
 		return nil, false, nil, fmt.Errorf("get from %s by external id: %w", tb.name, err)
 	}
+	var was time.Time
+	if tb.source != nil {
+		was = tb.source(old)
+	}
 	changed := tb.merge(old, in)
-	if len(changed) > 0 {
+	switch {
+	case len(changed) > 0:
 		tb.touch(old, a.now)
 		if err := update(ctx, a, tb.name, tb.fields, tb.id(old), tb.args, old); err != nil {
 			return nil, false, nil, err
+		}
+	case tb.source != nil && tb.source(old).After(was):
+		// Nothing changed but the source's time: kept, so that a report
+		// older than this one is known to be stale.
+		if _, err := a.tx.ExecContext(ctx, `UPDATE `+tb.name+` SET source_updated_at = $1 WHERE id = $2`,
+			sourceMS(tb.source(old)), tb.id(old)); err != nil {
+			return nil, false, nil, fmt.Errorf("update %s source time: %w", tb.name, err)
 		}
 	}
 	return old, false, changed, nil

@@ -174,7 +174,8 @@ func (s *Store) saveContact(ctx context.Context, tx *sql.Tx, now time.Time, tena
 }
 
 // insertContact inserts c and sets its id, unless the tenant has a
-// contact with its e-mail: then it reports false.
+// contact with its e-mail: then it reports false. A contact without an
+// e-mail is always inserted.
 func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c *crm.Contact) (bool, error) {
 	args, err := contactArgs(c)
 	if err != nil {
@@ -182,8 +183,10 @@ func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c *crm.Contact) (
 	}
 	args = append(args, c.TenantID, c.IntegrationID, msv(c.CreatedAt))
 	cols := strings.Join(contactFields, ", ") + ", tenant_id, integration_id, created_at"
+	// The index is on the contacts with an address (migration 0014); the
+	// conflict target names its condition so that both databases find it.
 	err = tx.QueryRowContext(ctx, `INSERT INTO contacts (`+cols+`) VALUES (`+placeholders(1, len(args))+`)
-		ON CONFLICT (tenant_id, email_key) DO NOTHING RETURNING id`, args...).Scan(&c.ID)
+		ON CONFLICT (tenant_id, email_key) WHERE email_key <> '' DO NOTHING RETURNING id`, args...).Scan(&c.ID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return false, nil

@@ -49,3 +49,86 @@ func testRecordsOutOfOrder(t *testing.T, s Store) {
 		t.Errorf("stored orders %+v, %v; want one, its source time 10:40", os, err)
 	}
 }
+
+// testContactsOutOfOrder: the same rule for the people a source knows by
+// an id. Shopify's customer payloads carry updated_at
+// (https://shopify.dev/docs/api/admin-rest/latest/resources/customer) and
+// are not delivered in order (https://shopify.dev/docs/apps/build/webhooks).
+// The time is kept with the source's id: each source has its own clock.
+func testContactsOutOfOrder(t *testing.T, s Store) {
+	b := crmSetup(t, s)
+	at := func(min int) time.Time { return time.Date(2026, 3, 1, 10, min, 0, 0, time.UTC) }
+	report := func(first string, min int) *crm.CRMResult {
+		c := customer("late.customer@example.com", first)
+		if min >= 0 {
+			c.SourceUpdatedAt = at(min)
+		}
+		return b.apply(t, s, now, crm.CRMOp{Kind: crm.OpSaveContact, Ref: "207119551", Contact: c})
+	}
+	id := report("Bob", 0).Effects[0].ID
+	wantTypes(t, "a rename at 10:20", b.eventTypes(t, s, report("Robert", 20)), crm.EventContactChanged)
+	if res := report("Bobby", 10); len(res.Events) != 0 || len(res.Effects[0].Changed) != 0 {
+		t.Errorf("a late report (10:10) after one of 10:20 raised %d events, changed %v", len(res.Events), res.Effects[0].Changed)
+	}
+	if c := getContact(t, s, b.tenant.ID, id); c.FirstName != "Robert" {
+		t.Errorf("first name after a late report = %q, want Robert", c.FirstName)
+	}
+	// As old as the stored one: applied. The same fields at 10:30 change
+	// nothing, but move the time on: 10:25 is then late.
+	if res := report("Rob", 20); res.Effects[0].Changed == nil {
+		t.Errorf("a report as old as the stored one changed nothing, want it applied")
+	}
+	report("Rob", 30)
+	if res := report("Roberto", 25); len(res.Effects[0].Changed) != 0 {
+		t.Errorf("a report of 10:25 after one of 10:30 changed %v", res.Effects[0].Changed)
+	}
+	// Without a time: applied as before, and the kept time stays.
+	if res := report("Bert", -1); len(res.Effects[0].Changed) == 0 {
+		t.Errorf("a report without updated_at changed nothing, want it applied")
+	}
+	if res := report("Roberto", 29); len(res.Effects[0].Changed) != 0 {
+		t.Errorf("a report of 10:29 after one of 10:30 and one without a time changed %v", res.Effects[0].Changed)
+	}
+	// Another integration's clock is its own: its first report is applied.
+	other := newIntegration(t, s, b.tenant.ID, "crm360-shopify", "second shop")
+	ch := &crm.CRMChange{TenantID: b.tenant.ID, IntegrationID: other.ID, Ops: []crm.CRMOp{{Kind: crm.OpSaveContact, Ref: "1",
+		Contact: &crm.Contact{Email: "late.customer@example.com", FirstName: "Bo", SourceUpdatedAt: at(1)}}}}
+	ch.Prepare()
+	if res, err := s.ApplyCRM(t.Context(), now, ch); err != nil || len(res.Effects[0].Changed) == 0 {
+		t.Errorf("another shop's report at 10:01 = %+v, %v; want it applied", res, err)
+	}
+}
+
+// testProductsOutOfOrder: Shopify's product payloads carry updated_at
+// (https://shopify.dev/docs/api/admin-rest/latest/resources/product); a
+// late one does not overwrite a newer one.
+func testProductsOutOfOrder(t *testing.T, s Store) {
+	b := crmSetup(t, s)
+	at := func(min int) time.Time { return time.Date(2026, 3, 1, 10, min, 0, 0, time.UTC) }
+	report := func(title string, min int) *crm.CRMResult {
+		p := &crm.Product{ExternalID: "632910392", Title: title, Status: "active"}
+		if min >= 0 {
+			p.SourceUpdatedAt = at(min)
+		}
+		return b.apply(t, s, now, crm.CRMOp{Kind: crm.OpSaveProduct, Product: p})
+	}
+	id := report("IPod Nano", 0).Effects[0].ID
+	report("IPod Nano - 8GB", 20)
+	if res := report("IPod Nano - 2GB", 10); len(res.Events) != 0 {
+		t.Errorf("a late product report raised %d events", len(res.Events))
+	}
+	report("IPod Nano - 8GB", 30) // no field changes; the time moves on
+	if res := report("IPod", 25); len(res.Events) != 0 {
+		t.Errorf("a report of 10:25 after one of 10:30 raised %d events", len(res.Events))
+	}
+	p, err := s.GetProduct(t.Context(), b.tenant.ID, id)
+	if err != nil || p.Title != "IPod Nano - 8GB" || !p.SourceUpdatedAt.Equal(at(30)) {
+		t.Fatalf("product %+v, %v; want the 10:20 title and the time 10:30", p, err)
+	}
+	if res := report("IPod Touch", -1); len(res.Events) != 1 {
+		t.Errorf("a report without updated_at raised %d events, want it applied", len(res.Events))
+	}
+	if res := report("IPod Classic", 40); len(res.Events) != 1 {
+		t.Errorf("a newer report raised %d events, want it applied", len(res.Events))
+	}
+}

@@ -75,8 +75,10 @@ var tests = []struct {
 	{"Applications", testApplications}, {"SavedResponses", testSavedResponses}, {"EventTypeMeta", testEventTypeMeta}, {"Channels", testChannels}, {"PortalToken", testPortalToken}, // application.go
 	{"ScriptFields", testScriptFields}, {"PublishFilter", testPublishFilter}, // scripts.go
 	{"Integrations", testIntegrations}, {"InboundQueue", testInboundQueue}, // integration.go
-	{"Records", testRecords},                                                                                         // record.go
-	{"RecordsOutOfOrder", testRecordsOutOfOrder},                                                                     // outoforder.go
+	{"Records", testRecords},                                                                     // record.go
+	{"RecordsOutOfOrder", testRecordsOutOfOrder}, {"ContactsOutOfOrder", testContactsOutOfOrder}, // outoforder.go
+	{"ProductsOutOfOrder", testProductsOutOfOrder}, {"ContactsWithoutEmail", testContactsWithoutEmail}, // identity.go
+	{"ContactsWithoutEmailConcurrent", testContactsWithoutEmailConcurrent},
 	{"CRM360Accounts", testCRM360Accounts}, {"CRM360Sources", testCRM360Sources}, {"QueueInbound", testQueueInbound}, // crm360.go
 	{"ChangeContacts", testChangeContacts}, {"ChangeShop", testChangeShop}, {"ChangeTickets", testChangeTickets}, // change.go
 	{"ChangeMessages", testChangeMessages}, {"ChangeStandardizeDedup", testChangeStandardizeDedup}, {"ChangeTenants", testChangeTenants},
