@@ -110,7 +110,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
-	return &DB{Store: &sqlstore.Store{W: w, R: r, Dialect: Dialect, Sealer: box}}, nil
+	db := &DB{Store: &sqlstore.Store{W: w, R: r, Dialect: Dialect, Sealer: box}}
+	if err := db.Upgrade(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", cfg.Path, err)
+	}
+	return db, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -63,6 +63,7 @@ var tests = []struct {
 	{"WebhookDelete", testWebhookDelete},
 	{"WebhookTenants", testWebhookTenants},
 	{"WebhookLimit", testWebhookLimit},
+	{"HeadersSealed", testHeadersSealed}, {"AttemptCredentialsHidden", testAttemptCredentialsHidden}, {"UpgradeSecrets", testUpgradeSecrets}, // secrets.go
 
 	{"PublishFanOut", testPublishFanOut},
 	{"PublishIdempotency", testPublishIdempotency},
