@@ -100,6 +100,20 @@ func newInboundCounter(reg prometheus.Registerer) func(kind string, status hookh
 	}
 }
 
+// newInboundProcessedCounter counts the inbound messages the queue's
+// workers tried, by kind and outcome (inboundworker's Outcome names:
+// done, retry, failed, gave_up); it is what inboundworker.Config.Count
+// calls. "failed" is a message that can never succeed (invalid data, a
+// contact that does not exist): someone should look at it.
+func newInboundProcessedCounter(reg prometheus.Registerer) func(kind, outcome string) {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "hookhub_inbound_processed_total",
+		Help: "Inbound messages tried by the queue's workers, by integration kind and outcome (done, retry, failed: for good at once, gave_up: after the last try).",
+	}, []string{"kind", "outcome"})
+	reg.MustRegister(c)
+	return func(kind, outcome string) { c.WithLabelValues(kind, outcome).Inc() }
+}
+
 // gaugeTimeout bounds the queries of one scrape.
 const gaugeTimeout = 5 * time.Second
 

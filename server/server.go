@@ -103,7 +103,7 @@ func (s *Server) build() error {
 		WakeOutbox:  func() { s.outbox.Wake() },
 		Received:    newInboundCounter(reg), // metrics.go
 	})
-	s.buildQueues(now)
+	s.buildQueues(now, newInboundProcessedCounter(reg))
 	var sender mail.Sender
 	if s.cfg.SMTPURL != "" {
 		mc, err := mail.ParseURL(s.cfg.SMTPURL)
@@ -125,8 +125,9 @@ func (s *Server) build() error {
 }
 
 // buildQueues makes the inbound worker, with a processor for each kind of
-// queued message, and the outbox's dispatcher.
-func (s *Server) buildQueues(now func() time.Time) {
+// queued message and count hearing their outcomes, and the outbox's
+// dispatcher.
+func (s *Server) buildQueues(now func() time.Time, count func(kind, outcome string)) {
 	proc := crm360.NewProcessor(s.svc)
 	procs := map[string]inboundworker.Processor{}
 	for _, kind := range proc.Kinds() {
@@ -134,7 +135,7 @@ func (s *Server) buildQueues(now func() time.Time) {
 	}
 	s.inbound = inboundworker.New(inboundworker.Config{
 		Store: s.store, Processors: procs, Now: now, Logger: s.log.With("part", "inbound"),
-		Lease: s.cfg.Lease, PollInterval: s.cfg.PollInterval, RetryScale: s.cfg.RetryScale,
+		Lease: s.cfg.Lease, PollInterval: s.cfg.PollInterval, RetryScale: s.cfg.RetryScale, Count: count,
 	})
 	s.outbox = outbox.New()
 	s.outbox.Store, s.outbox.Now, s.outbox.Logger = s.store, now, s.log.With("part", "outbox")
