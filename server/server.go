@@ -103,7 +103,7 @@ func (s *Server) build() error {
 		WakeOutbox:  func() { s.outbox.Wake() },
 		Received:    newInboundCounter(reg), // metrics.go
 	})
-	s.buildQueues(now, newInboundProcessedCounter(reg))
+	s.buildQueues(now, reg)
 	var sender mail.Sender
 	if s.cfg.SMTPURL != "" {
 		mc, err := mail.ParseURL(s.cfg.SMTPURL)
@@ -125,10 +125,11 @@ func (s *Server) build() error {
 }
 
 // buildQueues makes the inbound worker, with a processor for each kind of
-// queued message and count hearing their outcomes, and the outbox's
+// queued message and their outcomes counted in reg, and the outbox's
 // dispatcher.
-func (s *Server) buildQueues(now func() time.Time, count func(kind, outcome string)) {
+func (s *Server) buildQueues(now func() time.Time, reg prometheus.Registerer) {
 	proc := crm360.NewProcessor(s.svc)
+	count := newInboundProcessedCounter(reg, proc.Kinds()) // metrics.go
 	procs := map[string]inboundworker.Processor{}
 	for _, kind := range proc.Kinds() {
 		procs[kind] = proc
