@@ -155,24 +155,32 @@ func (s *Store) hideAttemptCredentials(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("read attempts: %w", err)
 		}
-		for _, r := range batch {
-			req, reqChanged, err := hideJSONHeaders(r.a)
-			if err != nil {
-				return fmt.Errorf("attempt %d: request headers: %w", r.id, err)
+		// One transaction a batch: SQLite commits thousands of
+		// statements one by one slowly.
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			for _, r := range batch {
+				req, reqChanged, err := hideJSONHeaders(r.a)
+				if err != nil {
+					return fmt.Errorf("attempt %d: request headers: %w", r.id, err)
+				}
+				resp, respChanged, err := hideJSONHeaders(r.b)
+				if err != nil {
+					return fmt.Errorf("attempt %d: response headers: %w", r.id, err)
+				}
+				if !reqChanged && !respChanged {
+					continue
+				}
+				// Conditional on the row as read: hiding is idempotent, so
+				// a row another node rewrote meanwhile is already hidden.
+				if _, err := tx.ExecContext(ctx, `UPDATE attempts SET request_headers = $1, response_headers = $2
+					WHERE id = $3 AND request_headers = $4 AND response_headers = $5`, req, resp, r.id, r.a, r.b); err != nil {
+					return fmt.Errorf("attempt %d: hide credentials: %w", r.id, err)
+				}
 			}
-			resp, respChanged, err := hideJSONHeaders(r.b)
-			if err != nil {
-				return fmt.Errorf("attempt %d: response headers: %w", r.id, err)
-			}
-			if !reqChanged && !respChanged {
-				continue
-			}
-			// Conditional on the row as read: hiding is idempotent, so a
-			// row another node rewrote meanwhile is already hidden.
-			if _, err := s.W.ExecContext(ctx, `UPDATE attempts SET request_headers = $1, response_headers = $2
-				WHERE id = $3 AND request_headers = $4 AND response_headers = $5`, req, resp, r.id, r.a, r.b); err != nil {
-				return fmt.Errorf("attempt %d: hide credentials: %w", r.id, err)
-			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil
