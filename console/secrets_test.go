@@ -17,7 +17,7 @@ import (
 // TestHeaderCredentialsHidden shows the values of a webhook's credential
 // headers hidden, on its page and in its form, keeps them when the form
 // is saved as shown, and replaces them when a new value is typed. Headers
-// received at an integration's URL show the same way.
+// received at an integration's URL are stored and shown the same way.
 func TestHeaderCredentialsHidden(t *testing.T) {
 	t.Parallel()
 	b := setup(t, console.Options{})

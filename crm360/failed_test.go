@@ -13,6 +13,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the test's own PostgreSQL session
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm360"
 	"github.com/hookhub/hookhub/hookhubtest"
 	"github.com/hookhub/hookhub/server"
 )
@@ -149,4 +150,31 @@ func (e *env) metricsWith(t *testing.T, want ...string) string {
 		return nil
 	})
 	return page
+}
+
+// TestStoredCredentialsHidden keeps the credentials a request carried out
+// of its stored message: the hookhub token after Bearer, and any other
+// credential header a platform adds (an Authorization without a scheme,
+// an API key) on a source that checks a signature instead.
+func TestStoredCredentialsHidden(t *testing.T) {
+	t.Parallel()
+	e := setup(t, nil)
+	m := e.accept(t, call{platform: "Adictiz", entity: "User", action: "Participate", body: testdata(t, "adictiz_participation.json")})
+	if got := m.Headers["Authorization"]; got != "Bearer (hidden)" {
+		t.Errorf("stored Authorization = %q, want Bearer (hidden)", got)
+	}
+	const secret = "shpss_5a2fd3b1c0e94b9f"
+	e.must(t, e.token, "PUT", fmt.Sprintf("/v1/crm360/sources/%d/auth", e.sources["Shopify"]), map[string]any{"auth": "shopify_hmac", "secret": secret}, 200, nil)
+	body := testdata(t, "shopify_customer.json")
+	m = e.accept(t, call{platform: "Shopify", entity: "Customer", action: "Insert", body: body,
+		header: map[string]string{"Authorization": "rawtoken-61c0", "X-Api-Key": "key-93ab", crm360.ShopifyHeader: shopifySign(secret, body)}})
+	if got := m.Headers["Authorization"]; got != "(hidden)" {
+		t.Errorf("stored Authorization without a scheme = %q, want (hidden)", got)
+	}
+	if got := m.Headers["X-Api-Key"]; got != "(hidden)" {
+		t.Errorf("stored X-Api-Key = %q, want (hidden)", got)
+	}
+	if got := m.Headers[crm360.ShopifyHeader]; got != shopifySign(secret, body) {
+		t.Errorf("stored signature = %q, want it as sent: it holds for this body only", got)
+	}
 }
