@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/hookhub/hookhub/secrets"
 )
@@ -88,19 +89,20 @@ func (s *Store) Upgrade(ctx context.Context) error {
 // upgradeSteps are the steps a migration may list in upgrade_steps.
 var upgradeSteps = map[string]func(*Store, context.Context) error{
 	"hide-attempt-credentials": (*Store).hideAttemptCredentials,
+	"hide-inbound-credentials": (*Store).hideInboundCredentials,
 }
 
 // sealPlainHeaders seals the header values of the webhooks whose headers
 // are in the clear. It runs at every open: an older node may have written
 // some since.
 func (s *Store) sealPlainHeaders(ctx context.Context) error {
-	todo, err := collect(ctx, s.W, scanHeaderRow, `SELECT id, headers, '' FROM webhooks WHERE headers IS NOT NULL`)
+	todo, err := collect(ctx, s.W, scanHeaders(1), `SELECT id, headers FROM webhooks WHERE headers IS NOT NULL`)
 	if err != nil {
 		return fmt.Errorf("read plain headers: %w", err)
 	}
 	for _, p := range todo {
 		var h map[string]string
-		if err := json.Unmarshal([]byte(p.a), &h); err != nil {
+		if err := json.Unmarshal([]byte(p.vals[0]), &h); err != nil {
 			return fmt.Errorf("webhook %d: decode headers: %w", p.id, err)
 		}
 		sealed, err := s.sealHeaders(h)
@@ -108,73 +110,100 @@ func (s *Store) sealPlainHeaders(ctx context.Context) error {
 			return fmt.Errorf("webhook %d: %w", p.id, err)
 		}
 		if _, err := s.W.ExecContext(ctx, `UPDATE webhooks SET headers_sealed = $1, headers = NULL WHERE id = $2 AND headers = $3`,
-			sealed, p.id, p.a); err != nil {
+			sealed, p.id, p.vals[0]); err != nil {
 			return fmt.Errorf("webhook %d: seal headers: %w", p.id, err)
 		}
 	}
 	return nil
 }
 
-// headerRow is a row's id and two columns of headers (b empty when the
-// query has one).
+// headerRow is a row's id and columns of headers.
 type headerRow struct {
 	id   int64
-	a, b string
+	vals []string
 }
 
-func scanHeaderRow(sc scanner) (headerRow, error) {
-	var r headerRow
-	return r, sc.Scan(&r.id, &r.a, &r.b)
+// scanHeaders scans rows of an id and n columns.
+func scanHeaders(n int) func(scanner) (headerRow, error) {
+	return func(sc scanner) (headerRow, error) {
+		r := headerRow{vals: make([]string, n)}
+		dest := []any{&r.id}
+		for i := range r.vals {
+			dest = append(dest, &r.vals[i])
+		}
+		return r, sc.Scan(dest...)
+	}
 }
 
-// upgradeBatch is how many attempt ids one statement of an upgrade reads.
+// upgradeBatch is how many ids one statement of an upgrade reads.
 const upgradeBatch = 5000
 
 // hideAttemptCredentials hides the credentials in the headers of the
-// attempts stored before they were hidden on write. It reads the attempts
-// a batch at a time by id, only those whose headers may hold a credential
-// by a loose match, and rewrites those that do.
+// attempts stored before they were hidden on write.
 func (s *Store) hideAttemptCredentials(ctx context.Context) error {
+	return s.hideCredentials(ctx, "attempts", "request_headers", "response_headers")
+}
+
+// hideInboundCredentials hides the credentials in the headers of the
+// requests received before they were hidden on write.
+func (s *Store) hideInboundCredentials(ctx context.Context) error {
+	return s.hideCredentials(ctx, "inbound_messages", "headers")
+}
+
+// hideCredentials hides the credentials in the headers (JSON of an
+// http.Header) of a table's columns. It reads a range of ids at a time,
+// only the rows whose headers may hold a credential by a loose match, and
+// rewrites those that do.
+func (s *Store) hideCredentials(ctx context.Context, table string, cols ...string) error {
 	// Lower-case JSON keys that may be a credential's: a superset of
 	// secrets.CredentialHeader's, which decides.
-	const maybe = `(LOWER(request_headers) LIKE '%authorization"%' OR LOWER(request_headers) LIKE '%cookie"%'
-		OR LOWER(request_headers) LIKE '%key"%' OR LOWER(request_headers) LIKE '%token"%'
-		OR LOWER(request_headers) LIKE '%secret"%' OR LOWER(request_headers) LIKE '%password"%'
-		OR LOWER(response_headers) LIKE '%cookie"%' OR LOWER(response_headers) LIKE '%authorization"%'
-		OR LOWER(response_headers) LIKE '%key"%' OR LOWER(response_headers) LIKE '%token"%'
-		OR LOWER(response_headers) LIKE '%secret"%' OR LOWER(response_headers) LIKE '%password"%')`
+	var like []string
+	for _, c := range cols {
+		for _, end := range []string{"authorization", "cookie", "key", "token", "secret", "password"} {
+			like = append(like, fmt.Sprintf(`LOWER(%s) LIKE '%%%s"%%'`, c, end))
+		}
+	}
+	sets, same := make([]string, len(cols)), make([]string, len(cols))
+	for i, c := range cols {
+		sets[i] = fmt.Sprintf("%s = $%d", c, i+1)
+		same[i] = fmt.Sprintf("%s = $%d", c, len(cols)+2+i)
+	}
+	read := `SELECT id, ` + strings.Join(cols, ", ") + ` FROM ` + table + ` WHERE id > $1 AND id <= $2 AND (` + strings.Join(like, " OR ") + `)`
+	// Conditional on the row as read: hiding is idempotent, so a row
+	// another node rewrote meanwhile is already hidden.
+	write := `UPDATE ` + table + ` SET ` + strings.Join(sets, ", ") + fmt.Sprintf(` WHERE id = $%d AND `, len(cols)+1) + strings.Join(same, " AND ")
 	var top int64
-	if err := s.W.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM attempts`).Scan(&top); err != nil {
-		return fmt.Errorf("read attempts: %w", err)
+	if err := s.W.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&top); err != nil {
+		return fmt.Errorf("read %s: %w", table, err)
 	}
 	// Ranges of ids, so that each statement reads a bounded part of the
 	// table however few of its rows match (a statement timeout applies).
 	for after := int64(0); after < top; after += upgradeBatch {
-		batch, err := collect(ctx, s.W, scanHeaderRow, `SELECT id, request_headers, response_headers FROM attempts
-			WHERE id > $1 AND id <= $2 AND `+maybe, after, after+upgradeBatch)
+		batch, err := collect(ctx, s.W, scanHeaders(len(cols)), read, after, after+upgradeBatch)
 		if err != nil {
-			return fmt.Errorf("read attempts: %w", err)
+			return fmt.Errorf("read %s: %w", table, err)
 		}
 		// One transaction a batch: SQLite commits thousands of
 		// statements one by one slowly.
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
 			for _, r := range batch {
-				req, reqChanged, err := hideJSONHeaders(r.a)
-				if err != nil {
-					return fmt.Errorf("attempt %d: request headers: %w", r.id, err)
+				args, changed := []any{}, false
+				for i, v := range r.vals {
+					h, ch, err := hideJSONHeaders(v)
+					if err != nil {
+						return fmt.Errorf("%s %d: %s: %w", table, r.id, cols[i], err)
+					}
+					args, changed = append(args, h), changed || ch
 				}
-				resp, respChanged, err := hideJSONHeaders(r.b)
-				if err != nil {
-					return fmt.Errorf("attempt %d: response headers: %w", r.id, err)
-				}
-				if !reqChanged && !respChanged {
+				if !changed {
 					continue
 				}
-				// Conditional on the row as read: hiding is idempotent, so
-				// a row another node rewrote meanwhile is already hidden.
-				if _, err := tx.ExecContext(ctx, `UPDATE attempts SET request_headers = $1, response_headers = $2
-					WHERE id = $3 AND request_headers = $4 AND response_headers = $5`, req, resp, r.id, r.a, r.b); err != nil {
-					return fmt.Errorf("attempt %d: hide credentials: %w", r.id, err)
+				args = append(args, r.id)
+				for _, v := range r.vals {
+					args = append(args, v)
+				}
+				if _, err := tx.ExecContext(ctx, write, args...); err != nil {
+					return fmt.Errorf("%s %d: hide credentials: %w", table, r.id, err)
 				}
 			}
 			return nil

@@ -144,7 +144,8 @@ func testAttemptCredentialsHidden(t *testing.T, s Store) {
 
 // testUpgradeSecrets rewrites what an older hookhub left in the clear: a
 // webhook's header values, sealed; the credentials in its attempts'
-// headers, hidden. Upgrading again changes nothing.
+// headers and in received requests' headers, hidden. Upgrading again
+// changes nothing.
 func testUpgradeSecrets(t *testing.T, s Store) {
 	r := raw(t, s)
 	ctx := t.Context()
@@ -168,7 +169,13 @@ func testUpgradeSecrets(t *testing.T, s Store) {
 		`{"Authorization":["Bearer `+token+`"],"Content-Type":["application/json"]}`, `{"Set-Cookie":["s=`+token+`"]}`, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.SQL().ExecContext(ctx, `INSERT INTO upgrade_steps (name) VALUES ('hide-attempt-credentials')
+	in := newIntegration(t, s, b.tenant.ID, "thiio", "shop")
+	received := receive(t, s, in, now, hookhub.InboundDone)
+	if _, err := r.SQL().ExecContext(ctx, `UPDATE inbound_messages SET headers = $1 WHERE id = $2`,
+		`{"X-Api-Key":["`+token+`"],"Content-Type":["application/json"]}`, received.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.SQL().ExecContext(ctx, `INSERT INTO upgrade_steps (name) VALUES ('hide-attempt-credentials'), ('hide-inbound-credentials')
 		ON CONFLICT (name) DO NOTHING`); err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +192,13 @@ func testUpgradeSecrets(t *testing.T, s Store) {
 		}
 		if row := rowText(t, r.SQL(), `SELECT * FROM attempts WHERE delivery_id = $1`, c.ID); strings.Contains(row, token) {
 			t.Errorf("after upgrade %d the attempt's row holds the token:\n%s", i+1, row)
+		}
+		if row := rowText(t, r.SQL(), `SELECT * FROM inbound_messages WHERE id = $1`, received.ID); strings.Contains(row, token) {
+			t.Errorf("after upgrade %d the received request's row holds the key:\n%s", i+1, row)
+		}
+		if m, err := s.GetInboundMessage(ctx, b.tenant.ID, received.ID); err != nil || m.Header.Get("X-Api-Key") != secrets.Hidden ||
+			m.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("after upgrade %d the received request = %+v, %v", i+1, m, err)
 		}
 		as := attemptsOf(t, s, b.tenant.ID, c.ID)
 		if len(as) != 1 || as[0].RequestHeaders.Get("Authorization") != "Bearer "+secrets.Hidden ||

@@ -12,5 +12,6 @@ CREATE TABLE upgrade_steps (
 	name TEXT PRIMARY KEY
 );
 -- Attempts stored the credentials hookhub sent (Authorization, X-Api-Key…)
--- and received (Set-Cookie); they are hidden now.
-INSERT INTO upgrade_steps (name) VALUES ('hide-attempt-credentials');
+-- and received (Set-Cookie), and received requests those their senders
+-- sent; they are hidden now.
+INSERT INTO upgrade_steps (name) VALUES ('hide-attempt-credentials'), ('hide-inbound-credentials');
