@@ -19,8 +19,8 @@ type Processor interface {
 	// by m.Attempts (crm.CRMChange.MessageTry). An error says why it
 	// could not: a *hookhub.Error with EINVALID, ENOTFOUND, EFORBIDDEN or
 	// EUNSUPPORTED is the message's own fault and fails it for good, with
-	// the error's message as its reason; any other error is transient,
-	// and the message is tried again later.
+	// the error (its message and fields) as its reason; so does a panic;
+	// any other error is transient, and the message is tried again later.
 	Process(ctx context.Context, m *hookhub.InboundMessage) error
 }
 

@@ -1,11 +1,13 @@
 package storetest
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/crm"
 )
 
 // testInboundTried lists the messages the queue's workers tried, across
@@ -57,5 +59,35 @@ func testInboundTried(t *testing.T, s Store) {
 	all, err := s.ListInboundMessages(ctx, ten.ID, hookhub.InboundFilter{Status: hookhub.InboundFailed})
 	if err != nil || len(all) != 3 {
 		t.Errorf("every failed message = %d, %v; want 3 with the refused one", len(all), err)
+	}
+}
+
+// testPanicInTransaction leaves no transaction open when code inside one
+// panics (a bug a message's data reaches): the store takes writes after,
+// and nothing of the panicked change was written. A worker recovers such
+// a panic and records the message failed, with a write of its own.
+func testPanicInTransaction(t *testing.T, s Store) {
+	ten := newTenant(t, s)
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("an operation without its contact did not panic; the test needs another way to panic in a transaction")
+			}
+		}()
+		ch := &crm.CRMChange{TenantID: ten.ID, Ops: []crm.CRMOp{
+			{Kind: crm.OpSaveContact, Contact: &crm.Contact{Email: "first@example.com"}},
+			{Kind: crm.OpSaveContact}, // no contact: the applier dereferences it
+		}}
+		s.ApplyCRM(t.Context(), now, ch) //nolint:errcheck // it panics
+	}()
+	// Bounded, so that a transaction left open fails the test instead of
+	// hanging it: SQLite has one writer.
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	if err := s.CreateTenant(ctx, &hookhub.Tenant{ID: hookhub.NewID("ten"), Name: "after", CreatedAt: now}); err != nil {
+		t.Fatalf("a write after the panic: %v", err)
+	}
+	if cs, err := s.ListContacts(ctx, ten.ID, crm.ContactFilter{}); err != nil || len(cs) != 0 {
+		t.Errorf("contacts after the panicked change = %d, %v; want none", len(cs), err)
 	}
 }

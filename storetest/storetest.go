@@ -75,7 +75,7 @@ var tests = []struct {
 	{"Applications", testApplications}, {"SavedResponses", testSavedResponses}, {"EventTypeMeta", testEventTypeMeta}, {"Channels", testChannels}, {"PortalToken", testPortalToken}, // application.go
 	{"ScriptFields", testScriptFields}, {"PublishFilter", testPublishFilter}, // scripts.go
 	{"Integrations", testIntegrations}, {"InboundQueue", testInboundQueue}, // integration.go
-	{"InboundTried", testInboundTried},                                                                               // inboundfailed.go
+	{"InboundTried", testInboundTried}, {"PanicInTransaction", testPanicInTransaction}, // inboundfailed.go
 	{"Records", testRecords},                                                                                         // record.go
 	{"RecordsOutOfOrder", testRecordsOutOfOrder},                                                                     // outoforder.go
 	{"CRM360Accounts", testCRM360Accounts}, {"CRM360Sources", testCRM360Sources}, {"QueueInbound", testQueueInbound}, // crm360.go
