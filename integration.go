@@ -168,6 +168,7 @@ type InboundOutcome struct {
 type InboundFilter struct {
 	IntegrationID int64
 	Status        InboundStatus
+	Tried         bool      // only messages the queue's workers tried (Attempts > 0)
 	Since, Until  time.Time // received at or after Since, before Until
 	Page
 }

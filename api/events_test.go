@@ -294,7 +294,7 @@ func (e *env) failAll(t *testing.T) {
 			Attempt: &hookhub.Attempt{
 				DeliveryID: c.ID, TenantID: c.TenantID, WebhookID: c.WebhookID, EventID: c.EventID, Number: c.Attempts,
 				URL: "https://receiver.example.com/hook", StartedAt: now, Duration: 1500 * time.Microsecond,
-				RequestHeaders: http.Header{"Webhook-Id": {c.Event.MessageID()}}, RequestBody: []byte(`{"type":"x"}`),
+				RequestHeaders: http.Header{"Webhook-Id": {c.Event.MessageID()}, "Authorization": {"Bearer tok-5e1f"}}, RequestBody: []byte(`{"type":"x"}`),
 				Status: 500, ResponseBody: []byte{0xff, 0xfe, 'x'}, Error: "status 500",
 			},
 		})
@@ -326,6 +326,9 @@ func TestDeliveriesAndAttempts(t *testing.T) {
 	if a.Response.Status != 500 || a.Success || a.Request.Body != `{"type":"x"}` || a.Request.Headers["Webhook-Id"] == "" ||
 		a.Response.BodyEncoding != "base64" || a.Response.Body != base64.StdEncoding.EncodeToString([]byte{0xff, 0xfe, 'x'}) {
 		t.Errorf("attempt = %+v", a)
+	}
+	if got := a.Request.Headers["Authorization"]; got != "Bearer (hidden)" {
+		t.Errorf("attempt's Authorization = %q, want it hidden after its scheme", got)
 	}
 	e.must(t, 200, "GET", fmt.Sprintf("/v1/attempts?webhook_id=%d&failed_only=true", w.ID), e.a, nil, &as)
 	if len(as.Data) != 1 {

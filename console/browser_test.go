@@ -27,7 +27,8 @@ import (
 // posted to the copied URL and seen in the console; a webhook made; its
 // failing delivery watched, the receiver fixed, the delivery retried and
 // seen to succeed; a webhook stopped for too many errors re-activated from
-// the dashboard. With HOOKHUB_SCREENSHOTS=1 it saves the main pages to
+// the dashboard; a CRM360 message failed for good, seen from the
+// dashboard to its body. With HOOKHUB_SCREENSHOTS=1 it saves the main pages to
 // docs/screenshots.
 func TestBrowser(t *testing.T) {
 	t.Parallel()
@@ -48,6 +49,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("thiio", func(t *testing.T) { thiioFlow(b.with(t)) })
 	t.Run("webhook", func(t *testing.T) { webhookFlow(b.with(t), rcv) })
 	t.Run("pages", func(t *testing.T) { otherPages(b.with(t)) })
+	t.Run("failed inbound", func(t *testing.T) { failedInboundFlow(b.with(t), hh) }) // browser_inbound_test.go
 }
 
 // thiioFlow is the guide's "CRM Configuration", step by step: the

@@ -21,6 +21,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/httpstatus"
+	"github.com/hookhub/hookhub/secrets"
 )
 
 //go:embed templates/*.html
@@ -298,12 +299,13 @@ func formatted(b []byte) string {
 	return ""
 }
 
-// headerLines shows headers one "Name: value" a line, by name.
+// headerLines shows headers one "Name: value" a line, by name, with the
+// values of credentials hidden.
 func headerLines(h http.Header) string {
 	var b strings.Builder
 	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
-			b.WriteString(k + ": " + v + "\n")
+			b.WriteString(k + ": " + secrets.HideValue(k, v) + "\n")
 		}
 	}
 	return b.String()

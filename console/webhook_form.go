@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/secrets"
 )
 
 // webhookForm is the webhook form as typed: what a page shows and what a
@@ -104,10 +105,17 @@ func (f *webhookForm) apply(w *hookhub.Webhook) error {
 		w.Apps = words(f.Apps)
 		w.SigningScheme = f.SigningScheme
 	}
-	var err error
-	if w.Headers, err = parseHeaders(f.Headers); err != nil {
+	headers, err := parseHeaders(f.Headers)
+	if err != nil {
 		p.Add("headers", "%s", err.Error())
 	}
+	// A credential shown hidden and sent back as shown keeps its value.
+	for k, v := range headers {
+		if old, ok := w.Headers[k]; ok && v == secrets.HideValue(k, old) {
+			headers[k] = old
+		}
+	}
+	w.Headers = headers
 	w.Properties = nil
 	if f.Properties != "" {
 		if !json.Valid([]byte(f.Properties)) {
@@ -174,11 +182,12 @@ func parseHeaders(s string) (map[string]string, error) {
 	return out, nil
 }
 
-// headerMap shows headers one "Name: value" a line, by name.
+// headerMap shows headers one "Name: value" a line, by name, with the
+// values of credentials hidden.
 func headerMap(h map[string]string) string {
 	var b strings.Builder
 	for _, k := range slices.Sorted(maps.Keys(h)) {
-		b.WriteString(k + ": " + h[k] + "\n")
+		b.WriteString(k + ": " + secrets.HideValue(k, h[k]) + "\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/crm"
+	"github.com/hookhub/hookhub/secrets"
 )
 
 // The signature headers.
@@ -100,12 +101,7 @@ func unauthorized(field, format string, args ...any) error {
 }
 
 // redact hides the credentials of a request's headers before they are
-// stored.
-func redact(h http.Header) http.Header {
-	out := h.Clone()
-	if v := out.Get("Authorization"); v != "" {
-		scheme, _, _ := strings.Cut(v, " ")
-		out.Set("Authorization", scheme+" (hidden)")
-	}
-	return out
-}
+// stored: the token after Authorization's scheme, and any other
+// credential header (secrets.CredentialHeader). Signatures stay: they
+// hold for their body only.
+func redact(h http.Header) http.Header { return secrets.HideHeaders(h) }

@@ -14,6 +14,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/jsrun"
+	"github.com/hookhub/hookhub/secrets"
 )
 
 // Config is what an Engine needs.
@@ -307,7 +308,10 @@ func (e *Engine) send(ctx context.Context, w *hookhub.Webhook, c *hookhub.Claim,
 // post sends body to a.URL with w's timeout, fills a with the request
 // and the answer, and returns the receiver's Retry-After.
 func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attempt, method string, body []byte, header http.Header) time.Duration {
-	a.RequestHeaders, a.RequestBody = header, body
+	// The attempt keeps the request with its credentials hidden: it is
+	// a log, shown in every API and the console (the store hides them
+	// too).
+	a.RequestHeaders, a.RequestBody = secrets.HideHeaders(header), body
 	rctx, cancel := context.WithTimeout(ctx, w.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, method, a.URL, bytes.NewReader(body))
@@ -327,7 +331,7 @@ func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attemp
 	a.ResponseBody, _ = io.ReadAll(io.LimitReader(resp.Body, hookhub.MaxResponseBody))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
 	a.Duration = e.cfg.Now().Sub(a.StartedAt)
-	a.Status, a.ResponseHeaders = resp.StatusCode, resp.Header
+	a.Status, a.ResponseHeaders = resp.StatusCode, secrets.HideHeaders(resp.Header)
 	a.Success = w.Succeeded(resp.StatusCode)
 	if !a.Success {
 		a.Error = fmt.Sprintf("receiver answered %d", resp.StatusCode)

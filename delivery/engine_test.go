@@ -21,6 +21,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/delivery"
 	"github.com/hookhub/hookhub/hookhubtest"
+	"github.com/hookhub/hookhub/secrets"
 	"github.com/hookhub/hookhub/signature"
 )
 
@@ -192,6 +193,10 @@ func TestDeliverStandard(t *testing.T) {
 				if got, want := a.RequestHeaders.Get(name), sent[i].header.Get(name); got != want || got == "" {
 					t.Errorf("delivery %d attempt %d: recorded %s %q, sent %q", d.ID, i, name, got, want)
 				}
+			}
+			// The receiver got the credential; the log keeps its scheme only.
+			if got, want := a.RequestHeaders.Get("Authorization"), "Bearer "+secrets.Hidden; got != want {
+				t.Errorf("delivery %d attempt %d: recorded Authorization %q, want %q", d.ID, i, got, want)
 			}
 		}
 		if a := as[0]; a.Status != 500 || a.Success || string(a.ResponseBody) != "try again" || a.Error != "receiver answered 500" {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/httpstatus"
+	"github.com/hookhub/hookhub/secrets"
 	"github.com/hookhub/hookhub/service"
 )
 
@@ -89,7 +90,7 @@ func (h *handler) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	body, refusal := h.read(w, r)
 	msg := &hookhub.InboundMessage{
-		Method: r.Method, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body, RemoteAddr: r.RemoteAddr,
+		Method: r.Method, Query: r.URL.RawQuery, Header: secrets.HideHeaders(r.Header), Body: body, RemoteAddr: r.RemoteAddr,
 	}
 	if !in.Active { // refused first; the body is kept all the same
 		refusal = ErrInactive

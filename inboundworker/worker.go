@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -18,8 +19,8 @@ type Processor interface {
 	// by m.Attempts (crm.CRMChange.MessageTry). An error says why it
 	// could not: a *hookhub.Error with EINVALID, ENOTFOUND, EFORBIDDEN or
 	// EUNSUPPORTED is the message's own fault and fails it for good, with
-	// the error's message as its reason; any other error is transient,
-	// and the message is tried again later.
+	// the error (its message and fields) as its reason; so does a panic;
+	// any other error is transient, and the message is tried again later.
 	Process(ctx context.Context, m *hookhub.InboundMessage) error
 }
 
@@ -44,7 +45,19 @@ type Config struct {
 	Timeout      time.Duration       // how long one message may take (default 30 s)
 	Retry        hookhub.RetryPolicy // default DefaultRetry
 	RetryScale   float64             // multiplies every retry delay (HOOKHUB_RETRY_SCALE; default 1)
+
+	// Count, when set, hears the outcome of each message tried whose
+	// outcome was recorded: its kind and one of the Outcome names.
+	Count func(kind, outcome string)
 }
+
+// The outcomes of a try, as Count hears them.
+const (
+	OutcomeDone   = "done"    // processed
+	OutcomeRetry  = "retry"   // a transient failure: tried again later
+	OutcomeFailed = "failed"  // failed for good at once: the message's own fault, which no retry mends
+	OutcomeGaveUp = "gave_up" // failed for good after its last try failed
+)
 
 // Worker processes the inbound queue until its context ends.
 type Worker struct {
@@ -147,29 +160,24 @@ func (w *Worker) RunOnce(ctx context.Context) int {
 // outcome of a failure.
 func (w *Worker) process(ctx context.Context, m *hookhub.InboundMessage) {
 	log := w.cfg.Logger.With("message", m.ID, "tenant", m.TenantID, "kind", m.Kind, "try", m.Attempts)
-	p, ok := w.cfg.Processors[m.Kind]
-	var err error
-	if ok {
-		err = p.Process(ctx, m)
-	} else {
-		// A kind processed in its request (Thiio) whose request never
-		// finished: its records were not written.
-		err = hookhub.Errorf(hookhub.EUNSUPPORTED, "messages of kind %s are not processed from the queue; this one was left unfinished", m.Kind)
-	}
+	err := w.apply(ctx, log, m)
 	if err == nil {
+		w.count(m.Kind, OutcomeDone)
 		return
 	}
 	o := hookhub.InboundOutcome{Status: hookhub.InboundFailed, Try: m.Attempts}
-	if permanent(err) {
-		o.Reason = hookhub.ErrorMessage(err)
+	outcome := OutcomeFailed
+	if e := permanent(err); e != nil {
+		o.Reason = e.Error() // with the fields at fault
 		log.Info("inbound message failed", "reason", o.Reason)
 	} else {
 		log.Warn("inbound message: try failed", "err", err)
 		what := hookhub.ErrorMessage(err)
 		if at, ok := hookhub.NextTry(w.cfg.Retry, m.Attempts+1, w.cfg.Now(), 0, w.cfg.RetryScale, nil); ok {
-			o.Status, o.RunAt = hookhub.InboundQueued, at
+			o.Status, o.RunAt, outcome = hookhub.InboundQueued, at, OutcomeRetry
 			o.Reason = fmt.Sprintf("try %d failed (%s); trying again at %s", m.Attempts, what, at.UTC().Format(time.RFC3339))
 		} else {
+			outcome = OutcomeGaveUp
 			o.Reason = fmt.Sprintf("gave up after %d tries: %s", m.Attempts, what)
 		}
 	}
@@ -179,19 +187,51 @@ func (w *Worker) process(ctx context.Context, m *hookhub.InboundMessage) {
 		log.Warn("inbound message: another worker holds it now; its outcome stands")
 	case err != nil:
 		log.Error("record inbound outcome: the message will be claimed again after its lease", "err", err)
+	default:
+		w.count(m.Kind, outcome)
 	}
 }
 
-// permanent reports whether err is the message's own fault, which trying
-// again cannot mend.
-func permanent(err error) bool {
+// errPanicked is the failure of a message whose processing panicked: a
+// bug its data reaches, which would crash every worker that claimed it
+// again. It fails for good, and the stack goes to the log.
+var errPanicked = hookhub.Errorf(hookhub.EUNSUPPORTED, "hookhub could not process this message (an internal error, logged); it is not tried again")
+
+// apply hands m to the processor of its kind.
+func (w *Worker) apply(ctx context.Context, log *slog.Logger, m *hookhub.InboundMessage) (err error) {
+	p, ok := w.cfg.Processors[m.Kind]
+	if !ok {
+		// A kind processed in its request (Thiio) whose request never
+		// finished: its records were not written.
+		return hookhub.Errorf(hookhub.EUNSUPPORTED, "messages of kind %s are not processed from the queue; this one was left unfinished", m.Kind)
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			log.Error("inbound message: processing panicked", "panic", v, "stack", string(debug.Stack()))
+			err = errPanicked
+		}
+	}()
+	return p.Process(ctx, m)
+}
+
+func (w *Worker) count(kind, outcome string) {
+	if w.cfg.Count != nil {
+		w.cfg.Count(kind, outcome)
+	}
+}
+
+// permanent returns err's *hookhub.Error when err is the message's own
+// fault, which trying again cannot mend (invalid data, a record that does
+// not exist, a route hookhub dropped); nil when err may pass (the
+// database, a timeout).
+func permanent(err error) *hookhub.Error {
 	var e *hookhub.Error
 	if !errors.As(err, &e) {
-		return false
+		return nil
 	}
 	switch e.Code {
 	case hookhub.EINVALID, hookhub.ENOTFOUND, hookhub.EFORBIDDEN, hookhub.EUNSUPPORTED:
-		return true
+		return e
 	}
-	return false
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"maps"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -31,6 +32,7 @@ type fixture struct {
 	worker *inboundworker.Worker
 	mu     sync.Mutex
 	fn     processFunc
+	counts map[string]int // "kind outcome" → how many Count heard
 }
 
 func setup(t *testing.T) *fixture {
@@ -42,7 +44,7 @@ func setup(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f := &fixture{store: db, now: time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC)}
+	f := &fixture{store: db, now: time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC), counts: map[string]int{}}
 	ten := &hookhub.Tenant{ID: hookhub.NewID("ten"), Name: "acme", CreatedAt: f.now}
 	if err := db.CreateTenant(t.Context(), ten); err != nil {
 		t.Fatal(err)
@@ -61,8 +63,19 @@ func setup(t *testing.T) *fixture {
 		Store: db, Processors: map[string]inboundworker.Processor{"crm360-shopify": proc},
 		Now: func() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }, Lease: time.Minute, RetryScale: 1,
 		Retry: hookhub.RetryPolicy{Schedule: []time.Duration{0, 10 * time.Second, time.Minute}},
+		Count: func(kind, outcome string) { f.mu.Lock(); f.counts[kind+" "+outcome]++; f.mu.Unlock() },
 	})
 	return f
+}
+
+// counted checks what Count heard.
+func (f *fixture) counted(t *testing.T, want map[string]int) {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !maps.Equal(f.counts, want) {
+		t.Errorf("counted %v, want %v", f.counts, want)
+	}
 }
 
 func (f *fixture) set(fn processFunc) {
@@ -116,6 +129,7 @@ func TestInvisible(t *testing.T) {
 	if n := f.worker.RunOnce(t.Context()); n != 1 || calls.Load() != 1 || f.get(t, m.ID).Status != hookhub.InboundDone {
 		t.Fatalf("at its time: claimed %d, processed %d, status %s; want it done", n, calls.Load(), f.get(t, m.ID).Status)
 	}
+	f.counted(t, map[string]int{"crm360-shopify done": 1})
 }
 
 // TestRetry tries a message again after a transient failure, on the
@@ -144,6 +158,7 @@ func TestRetry(t *testing.T) {
 	if got = f.get(t, m.ID); got.Status != hookhub.InboundFailed || got.Attempts != 3 || got.Reason != "gave up after 3 tries: internal error" {
 		t.Errorf("after the last try: %+v; want failed, giving up", got)
 	}
+	f.counted(t, map[string]int{"crm360-shopify retry": 2, "crm360-shopify gave_up": 1})
 }
 
 // TestRetryScale shortens the schedule by the scale.
@@ -183,6 +198,33 @@ func TestPermanent(t *testing.T) {
 	if got := f.get(t, other.ID); got.Status != hookhub.InboundFailed || !strings.Contains(got.Reason, "crm360-nobody") {
 		t.Errorf("unknown kind: %+v", got)
 	}
+	f.counted(t, map[string]int{"crm360-shopify failed": 1, "crm360-nobody failed": 1})
+}
+
+// TestPanic fails a message whose processing panics for good, at once,
+// and the worker goes on: a message that crashes its worker would crash
+// every node that claims it, again and again.
+func TestPanic(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.set(func(ctx context.Context, m *hookhub.InboundMessage) error {
+		var ops []string
+		_ = ops[len(m.Body)] // a bug a message's data reaches: out of range
+		return nil
+	})
+	m := f.queue(t, "crm360-shopify", 0)
+	f.worker.RunOnce(t.Context())
+	if got := f.get(t, m.ID); got.Status != hookhub.InboundFailed || got.Attempts != 1 ||
+		got.Reason != "hookhub could not process this message (an internal error, logged); it is not tried again" {
+		t.Errorf("after a panic: %+v; want failed at once", got)
+	}
+	f.set(func(ctx context.Context, m *hookhub.InboundMessage) error { return f.done(ctx, m) })
+	next := f.queue(t, "crm360-shopify", 0)
+	f.worker.RunOnce(t.Context())
+	if got := f.get(t, next.ID); got.Status != hookhub.InboundDone {
+		t.Errorf("the next message: %+v; want done", got)
+	}
+	f.counted(t, map[string]int{"crm360-shopify failed": 1, "crm360-shopify done": 1})
 }
 
 // TestStaleWorker keeps a newer claim's outcome when a worker whose lease

@@ -169,13 +169,20 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	stopped, stop := context.WithCancel(context.Background())
 	store := &sqlstore.Store{W: pool, R: pool, Dialect: Dialect, Sealer: box, Faults: faults}
 	store.SetNode(cfg.Node)
-	return &DB{
+	db := &DB{
 		Store:   store,
 		conn:    cc,
 		log:     log,
 		stop:    stop,
 		stopped: stopped,
-	}, nil
+	}
+	// Nodes opening together may both upgrade: its rewrites are
+	// idempotent and conditional.
+	if err := db.Upgrade(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return db, nil
 }
 
 // Close ends Listen and the leadership, and closes the pool.

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/inboundworker"
 )
 
 // httpMetrics counts the requests of every surface by route and status,
@@ -98,6 +99,26 @@ func newInboundCounter(reg prometheus.Registerer) func(kind string, status hookh
 		}
 		c.WithLabelValues(kind, outcome).Inc()
 	}
+}
+
+// newInboundProcessedCounter counts the inbound messages the queue's
+// workers tried, by kind and outcome (inboundworker's Outcome names:
+// done, retry, failed, gave_up); it is what inboundworker.Config.Count
+// calls. "failed" is a message that can never succeed (invalid data, a
+// contact that does not exist): someone should look at it. Every kind's
+// series start at 0, so that a rule on an increase sees the first one.
+func newInboundProcessedCounter(reg prometheus.Registerer, kinds []string) func(kind, outcome string) {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "hookhub_inbound_processed_total",
+		Help: "Inbound messages tried by the queue's workers, by integration kind and outcome (done, retry, failed: for good at once, gave_up: after the last try).",
+	}, []string{"kind", "outcome"})
+	reg.MustRegister(c)
+	for _, k := range kinds {
+		for _, o := range []string{inboundworker.OutcomeDone, inboundworker.OutcomeRetry, inboundworker.OutcomeFailed, inboundworker.OutcomeGaveUp} {
+			c.WithLabelValues(k, o)
+		}
+	}
+	return func(kind, outcome string) { c.WithLabelValues(kind, outcome).Inc() }
 }
 
 // gaugeTimeout bounds the queries of one scrape.

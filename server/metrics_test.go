@@ -43,6 +43,7 @@ func TestMetrics(t *testing.T) {
 				`hookhub_attempts_total{outcome="success",status_class="2xx"}`,
 				`hookhub_attempts_total{outcome="failure",status_class="5xx"}`,
 				`hookhub_inbound_requests_total{kind="thiio",outcome="refused"}`,
+				`hookhub_inbound_processed_total{kind="crm360-shopify",outcome="failed"} 0`,
 				`hookhub_gauges_up 1`,
 				`hookhub_queue_deliveries{state="pending"}`,
 				`hookhub_queue_deliveries{state="in_flight"}`,

@@ -105,7 +105,7 @@ func (s *Server) build() error {
 		WakeOutbox:  func() { s.outbox.Wake() },
 		Received:    newInboundCounter(reg), // metrics.go
 	})
-	s.buildQueues(now)
+	s.buildQueues(now, reg)
 	var sender mail.Sender
 	if s.cfg.SMTPURL != "" {
 		mc, err := mail.ParseURL(s.cfg.SMTPURL)
@@ -127,16 +127,18 @@ func (s *Server) build() error {
 }
 
 // buildQueues makes the inbound worker, with a processor for each kind of
-// queued message, and the outbox's dispatcher.
-func (s *Server) buildQueues(now func() time.Time) {
+// queued message and their outcomes counted in reg, and the outbox's
+// dispatcher.
+func (s *Server) buildQueues(now func() time.Time, reg prometheus.Registerer) {
 	proc := crm360.NewProcessor(s.svc)
+	count := newInboundProcessedCounter(reg, proc.Kinds()) // metrics.go
 	procs := map[string]inboundworker.Processor{}
 	for _, kind := range proc.Kinds() {
 		procs[kind] = proc
 	}
 	s.inbound = inboundworker.New(inboundworker.Config{
 		Store: s.store, Processors: procs, Now: now, Logger: s.log.With("part", "inbound"),
-		Lease: s.cfg.Lease, PollInterval: s.cfg.PollInterval, RetryScale: s.cfg.RetryScale,
+		Lease: s.cfg.Lease, PollInterval: s.cfg.PollInterval, RetryScale: s.cfg.RetryScale, Count: count,
 	})
 	s.outbox = outbox.New()
 	s.outbox.Store, s.outbox.Now, s.outbox.Logger = s.store, now, s.log.With("part", "outbox")

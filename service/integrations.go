@@ -170,6 +170,22 @@ func (s *Service) ListInboundMessages(ctx context.Context, actor *hookhub.Token,
 	return msgs, nil
 }
 
+// FailedInbound lists the tenant's messages that were accepted and then
+// failed in processing, received since the given time, newest first, at
+// most limit: their senders were told they were received, so only
+// someone looking finds them.
+func (s *Service) FailedInbound(ctx context.Context, actor *hookhub.Token, since time.Time, limit int) ([]*hookhub.InboundMessage, error) {
+	if err := s.authorize(actor, hookhub.ScopeIntegrations); err != nil {
+		return nil, err
+	}
+	f := hookhub.InboundFilter{Status: hookhub.InboundFailed, Tried: true, Since: since, Page: hookhub.Page{Limit: limit}}
+	msgs, err := s.store.ListInboundMessages(ctx, actor.TenantID, f)
+	if err != nil {
+		return nil, fmt.Errorf("list failed inbound messages: %w", err)
+	}
+	return msgs, nil
+}
+
 // The inbound side. A request to an integration's URL carries no API
 // token: knowing the URL is the credential, so these methods take the
 // integration found by its token instead of an actor.

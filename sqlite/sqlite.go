@@ -126,6 +126,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	r.SetConnMaxIdleTime(0)
 	db := &DB{Store: &sqlstore.Store{W: w, R: r, Dialect: Dialect, Sealer: box, Faults: faults}}
 	db.SetNode(cfg.Node)
+	if err := db.Upgrade(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", cfg.Path, err)
+	}
 	return db, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/secrets"
 )
 
 const deliveryColumns = `id, tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at`
@@ -225,11 +226,13 @@ func (s *Store) applyOutcome(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, now
 		return false, nil
 	}
 	if a := o.Attempt; a != nil {
-		reqH, err := json.Marshal(a.RequestHeaders)
+		// Credentials are hidden: they are not needed once sent, and
+		// attempts are shown in logs (the engine hid them already).
+		reqH, err := json.Marshal(secrets.HideHeaders(a.RequestHeaders))
 		if err != nil {
 			return false, fmt.Errorf("encode request headers: %w", err)
 		}
-		respH, err := json.Marshal(a.ResponseHeaders)
+		respH, err := json.Marshal(secrets.HideHeaders(a.ResponseHeaders))
 		if err != nil {
 			return false, fmt.Errorf("encode response headers: %w", err)
 		}

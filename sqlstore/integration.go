@@ -211,6 +211,9 @@ func (s *Store) ListInboundMessages(ctx context.Context, tenantID string, f hook
 	if f.Status != "" {
 		w.add("status = %s", string(f.Status))
 	}
+	if f.Tried {
+		w.add("attempts > %s", 0)
+	}
 	w.between("received_at", f.Since, f.Until)
 	tail := w.page(f.Page, "id")
 	msgs, err := collect(ctx, s.R, scanInbound, `SELECT `+inboundColumns+` FROM inbound_messages`+tail, w.args...)

@@ -17,7 +17,7 @@ import (
 // Complete writes.
 const (
 	settingColumns = `name, url, events, apps, channels, state, format, secret, signing_scheme, previous_secret, previous_until,
-		headers, properties, timeout_ms, retry_schedule_ms, retry_jitter, success_codes, rate_limit_per_s,
+		headers, headers_sealed, properties, timeout_ms, retry_schedule_ms, retry_jitter, success_codes, rate_limit_per_s,
 		max_in_flight, failure_threshold, errors_email, email_each_failure, meta, updated_at, updated_by,
 		filter, transform, type, script`
 	statColumns    = `consecutive_failures, total_calls, total_errors, last_error, last_triggered_at, failing_since`
@@ -33,6 +33,7 @@ type webhookRow struct {
 	previous                         []byte
 	previousUntil                    sql.NullInt64
 	headers, properties              sql.NullString
+	headersSealed                    []byte
 	timeoutMS                        int64
 	schedule                         string
 	jitter                           float64
@@ -79,9 +80,9 @@ func (s *Store) encodeWebhook(w *hookhub.Webhook) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode channels: %w", err)
 	}
-	headers, err := nullJSON(w.Headers, len(w.Headers) == 0)
+	headers, err := s.sealHeaders(w.Headers)
 	if err != nil {
-		return nil, fmt.Errorf("encode headers: %w", err)
+		return nil, err
 	}
 	codes, err := nullJSON(w.SuccessCodes, len(w.SuccessCodes) == 0)
 	if err != nil {
@@ -104,7 +105,7 @@ func (s *Store) encodeWebhook(w *hookhub.Webhook) ([]any, error) {
 	}
 	return []any{
 		w.Name, w.URL, string(events), apps, channels, string(w.State), w.Format, secret, w.SigningScheme, previous, ms(w.PreviousUntil),
-		headers, nullRaw(w.Properties), w.Timeout.Milliseconds(), string(sched), w.Retry.Jitter, codes, w.RateLimitPerS,
+		nil, headers, nullRaw(w.Properties), w.Timeout.Milliseconds(), string(sched), w.Retry.Jitter, codes, w.RateLimitPerS,
 		w.MaxInFlight, w.FailureThreshold, w.ErrorsEmail, boolInt(w.EmailEachFailure), nullRaw(w.Meta), msv(w.UpdatedAt), w.UpdatedBy,
 		nullRaw(w.Filter), w.Transform, cmp.Or(w.Type, hookhub.TypeHTTP), w.Script,
 	}, nil
@@ -117,7 +118,7 @@ func (s *Store) scanWebhook(sc scanner) (*hookhub.Webhook, error) {
 	var registered int64
 	err := sc.Scan(&w.ID, &w.TenantID,
 		&r.name, &r.url, &r.events, &r.apps, &r.channels, &r.state, &r.format, &r.secret, &r.scheme, &r.previous, &r.previousUntil,
-		&r.headers, &r.properties, &r.timeoutMS, &r.schedule, &r.jitter, &r.successCodes, &r.rateLimit,
+		&r.headers, &r.headersSealed, &r.properties, &r.timeoutMS, &r.schedule, &r.jitter, &r.successCodes, &r.rateLimit,
 		&r.maxInFlight, &r.threshold, &r.errorsEmail, &r.eachFailure, &r.meta, &r.updatedAt, &r.updatedBy,
 		&r.filter, &r.transform, &r.typ, &r.script,
 		&w.ConsecutiveFailures, &w.TotalCalls, &w.TotalErrors, &w.LastError, &lastTriggered, &failingSince,
@@ -154,10 +155,8 @@ func (s *Store) scanWebhook(sc scanner) (*hookhub.Webhook, error) {
 		w.PreviousSecret = string(b)
 	}
 	w.PreviousUntil = fromMS(r.previousUntil)
-	if r.headers.Valid {
-		if err := json.Unmarshal([]byte(r.headers.String), &w.Headers); err != nil {
-			return nil, fmt.Errorf("decode headers: %w", err)
-		}
+	if w.Headers, err = s.openHeaders(r.headers, r.headersSealed); err != nil {
+		return nil, fmt.Errorf("webhook %d: %w", w.ID, err)
 	}
 	if r.properties.Valid {
 		w.Properties = json.RawMessage(r.properties.String)

@@ -63,6 +63,7 @@ var tests = []struct {
 	{"WebhookDelete", testWebhookDelete},
 	{"WebhookTenants", testWebhookTenants},
 	{"WebhookLimit", testWebhookLimit},
+	{"HeadersSealed", testHeadersSealed}, {"AttemptCredentialsHidden", testAttemptCredentialsHidden}, {"UpgradeSecrets", testUpgradeSecrets}, // secrets.go
 
 	{"PublishFanOut", testPublishFanOut},
 	{"PublishIdempotency", testPublishIdempotency},
@@ -75,6 +76,7 @@ var tests = []struct {
 	{"Applications", testApplications}, {"SavedResponses", testSavedResponses}, {"EventTypeMeta", testEventTypeMeta}, {"Channels", testChannels}, {"PortalToken", testPortalToken}, // application.go
 	{"ScriptFields", testScriptFields}, {"PublishFilter", testPublishFilter}, // scripts.go
 	{"Integrations", testIntegrations}, {"InboundQueue", testInboundQueue}, // integration.go
+	{"InboundTried", testInboundTried}, {"PanicInTransaction", testPanicInTransaction}, // inboundfailed.go
 	{"Records", testRecords},                                                                     // record.go
 	{"RecordsOutOfOrder", testRecordsOutOfOrder}, {"ContactsOutOfOrder", testContactsOutOfOrder}, // outoforder.go
 	{"ProductsOutOfOrder", testProductsOutOfOrder}, {"ContactsWithoutEmail", testContactsWithoutEmail}, // identity.go
