@@ -259,9 +259,13 @@ func (s *Store) ClaimInboundMessages(ctx context.Context, now time.Time, limit i
 	if s.Dialect.Name == "postgres" {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	msgs, err := collect(ctx, s.W, scanInbound, `UPDATE inbound_messages SET status = 'processing', attempts = attempts + 1, run_at = $2, updated_at = $1, leased_by = $4
-		WHERE id IN (SELECT id FROM inbound_messages WHERE status IN ('queued', 'processing') AND run_at <= $1 ORDER BY run_at LIMIT $3`+lock+`)
-			AND status IN ('queued', 'processing') AND run_at <= $1
+	// The rows are picked once, in a materialized CTE. As a subquery of IN
+	// repeating the outer conditions, PostgreSQL planned it so that a claim
+	// of 1 took every due message (storetest InboundQueue/Limit).
+	msgs, err := collect(ctx, s.W, scanInbound, `WITH picked AS MATERIALIZED (
+			SELECT id FROM inbound_messages WHERE status IN ('queued', 'processing') AND run_at <= $1 ORDER BY run_at LIMIT $3`+lock+`)
+		UPDATE inbound_messages SET status = 'processing', attempts = attempts + 1, run_at = $2, updated_at = $1, leased_by = $4
+		WHERE id IN (SELECT id FROM picked) AND status IN ('queued', 'processing') AND run_at <= $1
 		RETURNING `+inboundColumns, msv(now), msv(now.Add(lease)), limit, s.node)
 	if err != nil {
 		return nil, fmt.Errorf("claim inbound messages: %w", err)

@@ -262,6 +262,22 @@ func testInboundQueue(t *testing.T, s Store) {
 		t.Errorf("claim at the retry = %v, want %d on its third try", msgIDs(got), due.ID)
 	}
 
+	t.Run("Limit", func(t *testing.T) {
+		// Only as many as asked, however many are due (PostgreSQL once
+		// claimed them all).
+		at := retryAt.Add(time.Hour)
+		for range 3 {
+			queue(at)
+		}
+		// Four are due: these three, and the first one, whose lease ran out.
+		if got := claimInbound(at, 1); len(got) != 1 {
+			t.Errorf("claim with limit 1 of 4 due = %v, want one message", msgIDs(got))
+		}
+		if got := claimInbound(at, 5); len(got) != 3 {
+			t.Errorf("claim with limit 5 of the 3 left = %v, want three messages", msgIDs(got))
+		}
+	})
+
 	t.Run("Concurrent", func(t *testing.T) {
 		const n = 60
 		for range n {
