@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/notice"
 	"github.com/hookhub/hookhub/secrets"
 )
 
@@ -297,9 +298,9 @@ func (s *Store) applyTally(ctx context.Context, tx *sql.Tx, now time.Time, id in
 	}
 	if eachFailure != 0 && email != "" {
 		for _, a := range t.failedAttempts {
-			ms := []hookhub.Mail{hookhub.FailedTryMail(w, a, t.exhausted[a], now)}
+			ms := []hookhub.Mail{notice.FailedTry(w, a, t.exhausted[a], now)}
 			if t.exhausted[a] {
-				ms = append(ms, hookhub.RetryLimitMail(w, a, now))
+				ms = append(ms, notice.RetryLimit(w, a, now))
 			}
 			for i := range ms {
 				if err := insertMail(ctx, tx, &ms[i]); err != nil {
@@ -317,7 +318,7 @@ func (s *Store) applyTally(ctx context.Context, tx *sql.Tx, now time.Time, id in
 	if email == "" {
 		return nil
 	}
-	m := hookhub.TooManyErrorsMail(w, t.lastError, now)
+	m := notice.TooManyErrors(w, t.lastError, now)
 	return insertMail(ctx, tx, &m)
 }
 
