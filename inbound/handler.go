@@ -11,6 +11,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/service"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // Options configure the handler.
@@ -70,6 +71,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 func (h *handler) receive(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), storeTimeout)
 	defer cancel()
+	if !textcheck.Valid(r.PathValue("token")) {
+		writeProblem(w, http.StatusNotFound, "no integration has this URL; copy it again from the integration")
+		return
+	}
 	in, err := h.svc.IntegrationByToken(ctx, r.PathValue("token"))
 	if err != nil {
 		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {

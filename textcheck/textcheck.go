@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -344,3 +345,64 @@ func hex4(b []byte) rune {
 // quote names a field whose name is itself at fault, readably and as valid
 // UTF-8.
 func quote(name string) string { return fmt.Sprintf("%+q", name) }
+
+// Stored finds the first string reachable from v (through pointers,
+// structs' exported fields, slices, arrays and maps, keys included) that
+// cannot be stored as it is; the field is its Go path ("Contact.Email").
+// It is for checks that what a decoder accepted holds only storable text;
+// json.RawMessage and []byte are checked as JSON text when they are JSON.
+func Stored(v any) *Error {
+	e := stored(reflect.ValueOf(v), "", 0)
+	if e != nil {
+		e.Field = strings.TrimPrefix(e.Field, ".")
+	}
+	return e
+}
+
+var rawMessage = reflect.TypeFor[json.RawMessage]()
+
+func stored(v reflect.Value, path string, depth int) *Error {
+	if depth > 64 || !v.IsValid() {
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return Field(path, v.String())
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return stored(v.Elem(), path, depth+1)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Type().Field(i); f.IsExported() {
+				if e := stored(v.Field(i), path+"."+f.Name, depth+1); e != nil {
+					return e
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type() == rawMessage || v.Type().Elem().Kind() == reflect.Uint8 {
+			if v.Kind() == reflect.Slice && json.Valid(v.Bytes()) {
+				return JSONField(path, v.Bytes())
+			}
+			return nil
+		}
+		for i := range v.Len() {
+			if e := stored(v.Index(i), path+"["+strconv.Itoa(i)+"]", depth+1); e != nil {
+				return e
+			}
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			if e := stored(it.Key(), path+"(key)", depth+1); e != nil {
+				return e
+			}
+			if e := stored(it.Value(), path+"["+quote(fmt.Sprint(it.Key()))+"]", depth+1); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}

@@ -129,3 +129,35 @@ func walk(v any, fn func(string)) {
 		}
 	}
 }
+
+func TestStored(t *testing.T) {
+	t.Parallel()
+	type inner struct {
+		Name string
+		Raw  json.RawMessage
+	}
+	type outer struct {
+		In    *inner
+		List  []inner
+		Tags  map[string]string
+		Blob  []byte
+		Other any
+	}
+	ok := outer{In: &inner{Name: "é", Raw: json.RawMessage(`{"a":"b"}`)}, Tags: map[string]string{"k": "v"}, Blob: []byte{0, 0xff}, Other: 5}
+	if e := Stored(ok); e != nil {
+		t.Errorf("Stored(valid) = %v", e)
+	}
+	for _, tc := range []struct {
+		v     outer
+		field string
+	}{
+		{outer{In: &inner{Name: "a\x00"}}, "In.Name"},
+		{outer{List: []inner{{}, {Raw: json.RawMessage(`{"a":"\u0000"}`)}}}, "List[1].Raw.a"},
+		{outer{Tags: map[string]string{"k": "\xff"}}, `Tags["k"]`},
+		{outer{Other: []any{"x", "y\x00"}}, "Other[1]"},
+	} {
+		if e := Stored(tc.v); e == nil || e.Field != tc.field {
+			t.Errorf("Stored(%+v) = %v, want field %s", tc.v, e, tc.field)
+		}
+	}
+}
