@@ -148,7 +148,9 @@ func config() huma.Config {
 	cfg.SchemasPath = ""
 	cfg.Info.Description = "The native API of hookhub: webhooks out, with Standard Webhooks signatures. " +
 		"Authenticate with an API token: Authorization: Bearer hh_…. " +
-		"Errors are RFC 9457 problem details; a body that is not JSON is 400, one that breaks a rule is 422."
+		"Errors are RFC 9457 problem details; a body that is not JSON is 400, one that breaks a rule is 422. " +
+		"Text that cannot be stored as it was sent (a NUL character, bytes that are not UTF-8, an escaped lone surrogate) " +
+		"is 400 wherever it is, body, path, query or Idempotency-Key, and its location names it (body.contact.email, query.type)."
 	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An API token of the tenant (hh_…)."},

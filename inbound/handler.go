@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -93,7 +95,7 @@ func (h *handler) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	body, refusal := h.read(w, r)
 	msg := &hookhub.InboundMessage{
-		Method: r.Method, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body, RemoteAddr: r.RemoteAddr,
+		Method: r.Method, Query: escapeQuery(r.URL.RawQuery), Header: r.Header.Clone(), Body: body, RemoteAddr: r.RemoteAddr,
 	}
 	if !in.Active { // refused first; the body is kept all the same
 		refusal = ErrInactive
@@ -164,4 +166,19 @@ func writeProblem(w http.ResponseWriter, status int, detail string) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
+}
+
+// escapeQuery is a raw query with its bytes that are not printable ASCII
+// percent-encoded: the same query, as text that can be stored (a client may
+// send raw bytes that are not UTF-8).
+func escapeQuery(q string) string {
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		if c := q[i]; c < 0x20 || c >= 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

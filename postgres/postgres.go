@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -147,7 +148,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err := migrate(ctx, cc); err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	pool := stdlib.OpenDB(*cc)
+	pool := sql.OpenDB(sqlstore.GuardText(stdlib.GetConnector(*cc))) // text is refused as on SQLite
 	pool.SetMaxOpenConns(maxConns)
 	pool.SetMaxIdleConns(maxConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)

@@ -89,7 +89,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		v.Set("_txlock", "immediate")
 		return "file:" + filepath.ToSlash(cfg.Path) + "?" + v.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn(""))
+	w, err := open(dsn(""))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", cfg.Path, err)
 	}
@@ -101,7 +101,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", cfg.Path, err)
 	}
-	r, err := sql.Open("sqlite", dsn("query_only(1)"))
+	r, err := open(dsn("query_only(1)"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
@@ -133,4 +133,14 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("optimize: %w", err)
 	}
 	return nil
+}
+
+// open opens the database at dsn with the store's guard against text SQLite
+// would store but PostgreSQL refuses (sqlstore.GuardText).
+func open(dsn string) (*sql.DB, error) {
+	c, err := sqlstore.DriverConnector(&sqlite.Driver{}, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(sqlstore.GuardText(c)), nil
 }
