@@ -368,6 +368,9 @@ func (e *textEnv) refused(t *testing.T, r textRoute, field string, bad badText, 
 	} else if k := paramName(r.path+"&"+r.body, field); k != "" {
 		name = k
 	}
+	if testing.Verbose() && r.auth != "session" {
+		t.Logf("%s: %d %.300s", what, status, answer)
+	}
 	switch {
 	case status < 400 || status >= 500:
 		t.Errorf("%s = %d, want a 4xx: %s", what, status, answer)

@@ -160,6 +160,9 @@ func (h *handler) serve(r *http.Request, fn routeFunc) (int, []byte, error) {
 		return 0, nil, err
 	}
 	if e := textcheck.Request(r, "Idempotency-Key"); e != nil {
+		if e.In != "header" {
+			e.Field = e.In + "." + e.Field // location: ["path", "app_id"]
+		}
 		return 0, nil, e.Invalid()
 	}
 	if e := textcheck.JSON(c.body); e != nil {

@@ -48,6 +48,7 @@ func Valid(s string) bool { return Reason(s) == "" }
 type Error struct {
 	Field  string
 	Reason string
+	In     string // where the field is: "path", "query" or "header"; "" in a body
 }
 
 func (e *Error) Error() string { return e.Field + ": " + e.Reason }
@@ -105,6 +106,7 @@ func Request(r *http.Request, headers ...string) *Error {
 	for _, h := range headers {
 		for _, v := range r.Header.Values(h) {
 			if e := Field(h, v); e != nil {
+				e.In = "header"
 				return e
 			}
 		}
@@ -115,11 +117,17 @@ func Request(r *http.Request, headers ...string) *Error {
 // Path checks r's path: each wildcard of its pattern by name when r was
 // routed, the path as a whole otherwise.
 func Path(r *http.Request) *Error {
-	if r.Pattern == "" {
-		return Field("path", r.URL.Path)
+	names := Wildcards(r.Pattern)
+	values := make([]string, len(names))
+	for i, name := range names {
+		values[i] = r.PathValue(name)
 	}
-	for _, name := range Wildcards(r.Pattern) {
-		if e := Field(name, r.PathValue(name)); e != nil {
+	if r.Pattern == "" {
+		names, values = []string{"path"}, []string{r.URL.Path}
+	}
+	for i, name := range names {
+		if e := Field(name, values[i]); e != nil {
+			e.In = "path"
 			return e
 		}
 	}
@@ -130,7 +138,11 @@ func Path(r *http.Request) *Error {
 // the handlers, which read it the same lenient way.
 func Query(r *http.Request) *Error {
 	q, _ := url.ParseQuery(r.URL.RawQuery)
-	return Values(q)
+	e := Values(q)
+	if e != nil {
+		e.In = "query"
+	}
+	return e
 }
 
 // Wildcards are the names of the {wildcards} of a ServeMux pattern or an
