@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/listen"
 	"github.com/hookhub/hookhub/service"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // Options configure the API.
@@ -110,12 +112,12 @@ func (h *handlers) routes(api huma.API) {
 func (h *handlers) op(pattern, id, summary string, status int) huma.Operation {
 	method, path, _ := strings.Cut(pattern, " ")
 	tag, _, _ := strings.Cut(strings.TrimPrefix(path, "/v1/"), "/")
-	errs := []int{401, 403, 422, 500}
+	errs := []int{400, 401, 403, 422, 500} // 400: text that cannot be stored, in the path or query too
 	if strings.Contains(path, "{") {
 		errs = append(errs, 404)
 	}
 	if method != http.MethodGet {
-		errs = append(errs, 400, 409, 413)
+		errs = append(errs, 409, 413)
 	}
 	return huma.Operation{
 		Method: method, Path: path, OperationID: id, Summary: summary, Description: descriptions[id], Tags: []string{tag},
@@ -146,7 +148,9 @@ func config() huma.Config {
 	cfg.SchemasPath = ""
 	cfg.Info.Description = "The native API of hookhub: webhooks out, with Standard Webhooks signatures. " +
 		"Authenticate with an API token: Authorization: Bearer hh_…. " +
-		"Errors are RFC 9457 problem details; a body that is not JSON is 400, one that breaks a rule is 422."
+		"Errors are RFC 9457 problem details; a body that is not JSON is 400, one that breaks a rule is 422. " +
+		"Text that cannot be stored as it was sent (a NUL character, bytes that are not UTF-8, an escaped lone surrogate) " +
+		"is 400 wherever it is, body, path, query or Idempotency-Key, and its location names it (body.contact.email, query.type)."
 	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An API token of the tenant (hh_…)."},
@@ -169,6 +173,10 @@ type actorKey struct{}
 // acting *hookhub.Token in the context, or answers 401.
 func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
+		if loc, e := checkText(ctx); e != nil {
+			_ = huma.WriteErr(api, ctx, http.StatusBadRequest, "invalid request: "+e.Error(), &huma.ErrorDetail{Location: loc, Message: e.Reason})
+			return
+		}
 		if isAdminRoute(ctx.Operation()) {
 			h.authenticateAdmin(api, ctx, next)
 			return
@@ -193,6 +201,26 @@ func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Conte
 		}
 		next(huma.WithValue(ctx, actorKey{}, tok))
 	}
+}
+
+// checkText finds a path parameter, query parameter or Idempotency-Key that
+// cannot be stored as it came (textcheck), and its location as huma names
+// it ("query.name"); the body is checked as it is decoded (jsonFormat).
+// Both are answered 400, as a body that is not JSON is.
+func checkText(ctx huma.Context) (string, *textcheck.Error) {
+	for _, name := range textcheck.Wildcards(ctx.Operation().Path) {
+		if e := textcheck.Field(name, ctx.Param(name)); e != nil {
+			return "path." + name, e
+		}
+	}
+	q, _ := url.ParseQuery(ctx.URL().RawQuery)
+	if e := textcheck.Values(q); e != nil {
+		return "query." + e.Field, e
+	}
+	if e := textcheck.Field("Idempotency-Key", ctx.Header("Idempotency-Key")); e != nil {
+		return "header.Idempotency-Key", e
+	}
+	return "", nil
 }
 
 // actor is the token the request acts as; authenticate put it there.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/httpstatus"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // problem turns a service error into a problem-details answer. Field errors
@@ -91,6 +92,10 @@ func tidyProblem(_ huma.Context, _ string, v any) (any, error) {
 			continue
 		}
 		d.Value = nil
+		if e, ok := textcheck.Parse(d.Message); ok && d.Location == "body" {
+			d.Location, d.Message = "body."+e.Field, e.Reason
+			m.Detail = "invalid request: " + e.Error()
+		}
 		if rest, ok := strings.CutPrefix(d.Message, "expected required property "); ok {
 			if name, ok := strings.CutSuffix(rest, " to be present"); ok {
 				d.Location, d.Message = d.Location+"."+name, "is required"
@@ -124,6 +129,9 @@ var jsonFormat = huma.Format{
 		return enc.Encode(v)
 	},
 	Unmarshal: func(data []byte, v any) error {
+		if e := textcheck.JSON(data); e != nil {
+			return e // tidyProblem moves its field into the location
+		}
 		err := json.Unmarshal(data, v)
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError

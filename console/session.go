@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // The console's cookies. The session cookie holds the session's secret;
@@ -83,8 +84,13 @@ func (h *handler) public(fn pageFunc, csrf func(r *http.Request) string) http.Ha
 
 // checkForm reads a POST's form within the size limit and checks that it
 // came from one of the console's pages: not cross-origin, and carrying the
-// secret want in its csrf field (compared in constant time).
+// secret want in its csrf field (compared in constant time). The text of
+// every request, path and query and form, must be storable as it came
+// (textcheck).
 func (h *handler) checkForm(w http.ResponseWriter, r *http.Request, want string) error {
+	if e := textcheck.Request(r); e != nil {
+		return e.Invalid()
+	}
 	if r.Method != http.MethodPost {
 		return nil
 	}
@@ -94,6 +100,9 @@ func (h *handler) checkForm(w http.ResponseWriter, r *http.Request, want string)
 	r.Body = http.MaxBytesReader(w, r.Body, h.opts.MaxBody)
 	if err := r.ParseForm(); err != nil {
 		return hookhub.Errorf(hookhub.EINVALID, "the form could not be read: it is malformed or larger than %d bytes", h.opts.MaxBody)
+	}
+	if e := textcheck.Values(r.PostForm); e != nil {
+		return e.Invalid()
 	}
 	got := r.PostFormValue("csrf")
 	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {

@@ -15,6 +15,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/inbound"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // item is one entity of a body: its JSON, or for routes with Fields its
@@ -67,6 +68,9 @@ func (r *Route) items(p *Params, header http.Header, body []byte) ([]item, error
 			if err != nil {
 				return nil, hookhub.Invalid(inbound.BodyField, "the form is malformed: %s", err.Error())
 			}
+			if e := textcheck.Values(form); e != nil {
+				return nil, e.Invalid()
+			}
 			return []item{{fields: flat(form, p.Extra)}}, nil
 		}
 		if len(bytes.TrimSpace(body)) == 0 {
@@ -74,6 +78,9 @@ func (r *Route) items(p *Params, header http.Header, body []byte) ([]item, error
 		}
 	} else if err := inbound.RequireJSON(header); err != nil {
 		return nil, err
+	}
+	if e := textcheck.JSON(body); e != nil {
+		return nil, e.Invalid()
 	}
 	if len(bytes.TrimSpace(body)) == 0 && r.Empty {
 		return []item{{raw: json.RawMessage(`{}`)}}, nil

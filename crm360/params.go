@@ -10,6 +10,7 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/crm"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // Params are the URI parameters of a QueueProcess call.
@@ -58,6 +59,9 @@ func ParseParams(rawQuery string) (*Params, error) {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return nil, hookhub.Invalid("query", "the query string is malformed: %s", err.Error())
+	}
+	if e := textcheck.Values(q); e != nil {
+		return nil, e.Invalid()
 	}
 	vals := map[string]string{}
 	times := map[string]int{}

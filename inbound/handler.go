@@ -4,15 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/httpstatus"
 	"github.com/hookhub/hookhub/secrets"
 	"github.com/hookhub/hookhub/service"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // Options configure the handler.
@@ -72,6 +75,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 func (h *handler) receive(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), storeTimeout)
 	defer cancel()
+	if !textcheck.Valid(r.PathValue("token")) {
+		writeProblem(w, http.StatusNotFound, "no integration has this URL; copy it again from the integration")
+		return
+	}
 	in, err := h.svc.IntegrationByToken(ctx, r.PathValue("token"))
 	if err != nil {
 		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
@@ -90,7 +97,7 @@ func (h *handler) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	body, refusal := h.read(w, r)
 	msg := &hookhub.InboundMessage{
-		Method: r.Method, Query: r.URL.RawQuery, Header: secrets.HideHeaders(r.Header), Body: body, RemoteAddr: r.RemoteAddr,
+		Method: r.Method, Query: escapeQuery(r.URL.RawQuery), Header: secrets.HideHeaders(r.Header), Body: body, RemoteAddr: r.RemoteAddr,
 	}
 	if !in.Active { // refused first; the body is kept all the same
 		refusal = ErrInactive
@@ -163,4 +170,19 @@ func writeProblem(w http.ResponseWriter, status int, detail string) {
 	httpstatus.SetRetryAfter(w.Header(), status)
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
+}
+
+// escapeQuery is a raw query with its bytes that are not printable ASCII
+// percent-encoded: the same query, as text that can be stored (a client may
+// send raw bytes that are not UTF-8).
+func escapeQuery(q string) string {
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		if c := q[i]; c < 0x20 || c >= 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

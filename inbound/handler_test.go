@@ -63,6 +63,10 @@ func TestRefusalsAreStored(t *testing.T) {
 		{"Form", in, "application/x-www-form-urlencoded", `event=order`, 415,
 			"WebforceCustomExternalException | the Content-Type header must be application/json, not application/x-www-form-urlencoded"},
 		{"RuleBroken", in, "application/json", withChanges(t, map[string]any{"event": nil}), 422, "WebforceCustomExternalException | the event field is required"},
+		{"NUL", in, "application/json", withChanges(t, map[string]any{"contact.email": "john\x00@example.com"}), 422,
+			"WebforceCustomExternalException | the contact.email field contains a NUL character"},
+		{"LoneSurrogate", in, "application/json", strings.Replace(sample, "Thiio Custom", `Thiio \ud800`, 1), 422,
+			"WebforceCustomExternalException | the source field contains an escaped lone surrogate (\\ud800-\\udfff), which is not a character"},
 		{"Deactivated", off, "application/json", sample, 403,
 			"WebforceIntegrationInactiveException | the integration is deactivated; activate it to receive requests"},
 	} {
@@ -81,6 +85,15 @@ func TestRefusalsAreStored(t *testing.T) {
 				t.Errorf("stored %+v, want failed, %d, reason %q, the body and its Content-Type", r, tt.status, tt.err)
 			}
 		})
+	}
+	// Bytes that are not UTF-8 are refused, and the answer is still JSON.
+	a := post(t, in.URL, "application/json", strings.Replace(sample, "Thiio Custom", "Thiio \xff", 1))
+	if _, _, err := a.thiio(t); a.status != 422 || err != "WebforceCustomExternalException | the source field is not valid UTF-8" {
+		t.Errorf("invalid UTF-8 = %d %s, want 422 naming the source field", a.status, a.body)
+	}
+	// Raw bytes in the query are kept percent-encoded: the request is taken.
+	if a := post(t, in.URL+"?ref=caf\xe9\xff", "application/json", sample); a.status != 200 {
+		t.Errorf("raw bytes in the query = %d %s, want 200", a.status, a.body)
 	}
 	// A request without a Content-Type is read as JSON.
 	if a := post(t, in.URL, "", sample); a.status != 200 {

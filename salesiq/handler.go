@@ -12,6 +12,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/httpstatus"
 	"github.com/hookhub/hookhub/service"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // Options configure the handler.
@@ -97,6 +98,9 @@ func (h *handler) serve(ctx context.Context, c *call, fn func(context.Context, *
 		return answer{}, err
 	}
 	c.actor = tok
+	if e := textcheck.Request(c.r); e != nil {
+		return answer{}, e.Invalid()
+	}
 	ten, err := h.svc.Tenant(ctx, tok)
 	if err != nil {
 		return answer{}, err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // This file holds the JSON shapes of the API and their conversions.
@@ -73,6 +74,9 @@ func decode(r *http.Request, v any) error {
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return &apiError{http.StatusBadRequest, 1008, "the body is empty; send a JSON object"}
+	}
+	if e := textcheck.JSON(b); e != nil {
+		return e.Invalid()
 	}
 	err = json.Unmarshal(b, v)
 	var syn *json.SyntaxError

@@ -24,6 +24,11 @@ var (
 	ErrTimestampTooOld     = errors.New("timestamp too old")
 	ErrTimestampTooNew     = errors.New("timestamp too far in the future")
 	ErrNoMatchingSignature = errors.New("no matching signature")
+	// ErrBadID is a webhook-id with a full stop: the signed content
+	// "{id}.{timestamp}.{body}" would read the same for another id,
+	// timestamp and body ("a.1.x", 2, "b" and "a", 1, "x.2.b" are both
+	// "a.1.x.2.b"), so such a signature proves nothing.
+	ErrBadID = errors.New("message id holds a full stop")
 )
 
 // VerifyKey is one key that checks signatures: an HMAC secret for
@@ -52,7 +57,8 @@ func Ed25519VerifyKey(pub ed25519.PublicKey) VerifyKey {
 // signature in webhook-signature must match one of keys; signatures of
 // unknown schemes or of schemes no key has are skipped, and so are keys
 // with an empty HMAC secret or a malformed public key. HMAC signatures are
-// compared in constant time, ed25519 ones checked with ed25519.Verify.
+// compared in constant time, ed25519 ones checked with ed25519.Verify. A
+// webhook-id with a full stop is refused (ErrBadID).
 func Verify(keys []VerifyKey, h http.Header, body []byte, now time.Time, tolerance time.Duration) error {
 	msgID, tsText, sigs := h.Get(HeaderID), h.Get(HeaderTimestamp), h.Get(HeaderSignature)
 	for _, hv := range [...]struct{ name, value string }{
@@ -63,6 +69,9 @@ func Verify(keys []VerifyKey, h http.Header, body []byte, now time.Time, toleran
 		}
 	}
 
+	if strings.Contains(msgID, ".") {
+		return fmt.Errorf("check %s: %w", HeaderID, ErrBadID)
+	}
 	unix, err := strconv.ParseInt(tsText, 10, 64)
 	if err != nil {
 		return fmt.Errorf("parse %s: %w", HeaderTimestamp, ErrBadTimestamp)

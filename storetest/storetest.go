@@ -50,6 +50,7 @@ var tests = []struct {
 	fn   func(t *testing.T, s Store)
 }{
 	{"Ping", testPing},
+	{"Text", testText},     // text.go
 	{"Gauges", testGauges}, // gauges.go
 
 	{"Tenant", testTenant},

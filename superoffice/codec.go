@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // This file reads request bodies (JSON or XML) into generic values and
@@ -91,6 +92,9 @@ func readBody(r *http.Request) (body, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a byte order mark
 	if len(bytes.TrimSpace(data)) == 0 {
 		return body{}, nil
+	}
+	if e := textcheck.JSON(data); e != nil { // an XML body is the XML decoder's to check
+		return body{}, e.Invalid()
 	}
 	switch mediaTypeOf(r.Header.Get("Content-Type")) {
 	case "application/x-www-form-urlencoded":

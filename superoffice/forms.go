@@ -6,6 +6,8 @@ import (
 	"mime"
 	"net/url"
 	"strings"
+
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // This file reads the two other bodies SuperOffice's Content-Type list
@@ -28,6 +30,9 @@ func formBody(data []byte) (body, error) {
 	q, err := url.ParseQuery(string(bytes.TrimSpace(data)))
 	if err != nil {
 		return body{}, badRequest("the body is not a valid form (application/x-www-form-urlencoded): %s", err.Error())
+	}
+	if e := textcheck.Values(q); e != nil {
+		return body{}, e.Invalid()
 	}
 	obj := map[string]any{}
 	for k, vs := range q {

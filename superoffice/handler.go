@@ -14,6 +14,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/httpstatus"
 	"github.com/hookhub/hookhub/service"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // Options configure the handler.
@@ -138,6 +139,9 @@ func (h *handler) serve(ctx context.Context, c *call, fn routeFunc) (reply, erro
 	}
 	if c.actor, c.who, err = h.authenticate(ctx, c.r); err != nil {
 		return reply{}, err
+	}
+	if e := textcheck.Request(c.r); e != nil {
+		return reply{}, e.Invalid()
 	}
 	if c.loc, err = timeZone(c.r.Header.Get("SO-TimeZone")); err != nil {
 		return reply{}, err

@@ -293,7 +293,7 @@ func (x *xmlWriter) stringMap(name string, m map[string]string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if validXMLName(k) {
+		if plainName(k) {
 			x.elem(k, m[k])
 			continue
 		}
@@ -318,7 +318,7 @@ func (x *xmlWriter) json(name string, raw json.RawMessage) error {
 }
 
 func (x *xmlWriter) value(name string, v any) {
-	keyed := !validXMLName(name)
+	keyed := !plainName(name)
 	if keyed {
 		x.open("KeyValue")
 		x.elem("Key", name)
@@ -359,6 +359,13 @@ func (x *xmlWriter) value(name string, v any) {
 	if keyed {
 		x.close("KeyValue")
 	}
+}
+
+// plainName reports whether a member can be written as an element of its
+// name: a valid XML name that the reader does not take for a KeyValue pair
+// (a member named KeyValue is written as one, with its name as the Key).
+func plainName(s string) bool {
+	return validXMLName(s) && s != "KeyValue" && !strings.HasPrefix(s, "KeyValueOf")
 }
 
 // validXMLName reports whether s can be an element name: a letter or _

@@ -17,6 +17,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/httpstatus"
 	"github.com/hookhub/hookhub/service"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // Options configure the handler.
@@ -157,6 +158,15 @@ func (h *handler) serve(r *http.Request, fn routeFunc) (int, []byte, error) {
 	c := &call{r: r, actor: actor}
 	if c.body, err = io.ReadAll(r.Body); err != nil {
 		return 0, nil, err
+	}
+	if e := textcheck.Request(r, "Idempotency-Key"); e != nil {
+		if e.In != "header" {
+			e.Field = e.In + "." + e.Field // location: ["path", "app_id"]
+		}
+		return 0, nil, e.Invalid()
+	}
+	if e := textcheck.JSON(c.body); e != nil {
+		return 0, nil, e.Invalid()
 	}
 	key := r.Header.Get("Idempotency-Key")
 	if r.Method != http.MethodPost || key == "" {

@@ -13,6 +13,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/crm"
 	"github.com/hookhub/hookhub/inbound"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // payload is a request that passed every rule, as the CRM records it.
@@ -49,6 +50,9 @@ func decode(header http.Header, body []byte) (*payload, error) {
 	var doc any
 	if !json.Valid(body) {
 		return nil, inbound.NotJSON(body, json.Unmarshal(body, &doc))
+	}
+	if e := textcheck.JSON(body); e != nil {
+		return nil, hookhub.Invalid(e.Field, "the %s field %s", e.Field, e.Reason)
 	}
 	if path, dup := inbound.DuplicateKey(body); dup {
 		return nil, hookhub.Invalid(path, "is given twice in the request body; name each member once")

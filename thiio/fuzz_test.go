@@ -4,15 +4,20 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // FuzzDecode checks that no body makes the decoder panic, that every
 // answer is the guide's JSON (a payload accepted is echoed as data, a
 // refusal has a 4xx status and an err), and that what the decoder accepts
 // the core accepts too: its RecordChange, normalized as the service does,
-// passes Validate, so that no accepted payload fails when it is saved.
+// passes Validate, so that no accepted payload fails when it is saved;
+// and that an accepted payload holds only text that can be stored. Its
+// seed corpus is in testdata/fuzz/FuzzDecode (and below); go test replays
+// it. To fuzz for longer:
 //
-//	go test ./thiio -run '^$' -fuzz FuzzDecode -fuzztime 30s
+//	go test ./thiio -run '^$' -fuzz '^FuzzDecode$' -fuzztime 5m -parallel 1
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(Sample))
 	for _, seed := range []string{
@@ -46,6 +51,9 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("accepted %q: decoded %+v, answer %d %s", body, d, ans.Status, ans.Body)
 			}
 			p := d.Value.(*payload)
+			if e := textcheck.Stored(p); e != nil {
+				t.Fatalf("accepted %q, whose %v", body, e)
+			}
 			if p.Event == EventOrder && (p.Order == nil || len(p.Order.Items) == 0) {
 				t.Fatalf("accepted an order event without an order or items: %q", body)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/httpstatus"
 	"github.com/hookhub/hookhub/service"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // Options configure the handler.
@@ -84,6 +85,9 @@ func (h *handler) handle(pattern string, fn func(context.Context, *call) (int, a
 	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, h.opts.MaxBody)
 		tok, secret, err := h.authenticate(r)
+		if e := textcheck.Request(r); err == nil && e != nil {
+			err = e.Invalid()
+		}
 		if err != nil {
 			h.writeError(w, r, err)
 			return

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/textcheck"
 )
 
 // Tilby's delivery policy: the first try at once, then 3 retries 15
@@ -250,6 +251,9 @@ func decodeWebhook(r *http.Request) (*webhookIn, hookhub.Problems, error) {
 	}
 	if len(strings.TrimSpace(string(b))) == 0 {
 		return nil, nil, hookhub.Invalid("body", "is required: a JSON object with url, entity_name, event_type and email")
+	}
+	if e := textcheck.JSON(b); e != nil {
+		return nil, nil, e.Invalid()
 	}
 	var obj map[string]json.RawMessage
 	err = json.Unmarshal(b, &obj)
