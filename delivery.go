@@ -49,6 +49,9 @@ type Delivery struct {
 type Claim struct {
 	Delivery
 	Event Event
+	// WebhookVersion is the webhook's Version when the delivery was
+	// leased, 0 when unknown: a worker's copy of that version may be used.
+	WebhookVersion int64
 }
 
 // Attempt is one HTTP try of a delivery, as sent and as answered.

@@ -139,6 +139,9 @@ type Webhook struct {
 	RegisteredBy string // token id
 	UpdatedAt    time.Time
 	UpdatedBy    string
+	// Version counts the changes of the webhook's settings and state; a
+	// worker's copy with the same Version is up to date.
+	Version int64
 }
 
 // Subscribes reports whether the webhook wants events of type t.

@@ -46,6 +46,7 @@ type Engine struct {
 	limits  limiters
 	running atomic.Bool
 	handoff handoff
+	hooks   webhookCache // copies of webhooks for leased deliveries that name their version
 
 	programs jsrun.Cache // compiled transforms and scripts
 }
@@ -198,6 +199,9 @@ func (e *Engine) dispatch(ctx context.Context, claims []*hookhub.Claim, slots ch
 	for _, c := range claims {
 		w, ok := webhooks[c.WebhookID]
 		if !ok {
+			w, ok = e.hooks.get(c.WebhookID, c.WebhookVersion)
+		}
+		if !ok {
 			var err error
 			w, err = e.cfg.Store.GetWebhook(ctx, c.TenantID, c.WebhookID)
 			switch {
@@ -205,9 +209,11 @@ func (e *Engine) dispatch(ctx context.Context, claims []*hookhub.Claim, slots ch
 				w = deleted
 			case err != nil:
 				e.cfg.Logger.Error("load webhook", "webhook", c.WebhookID, "err", err)
+			default:
+				e.hooks.put(w)
 			}
-			webhooks[c.WebhookID] = w
 		}
+		webhooks[c.WebhookID] = w
 		now := e.cfg.Now()
 		switch {
 		case w == deleted:

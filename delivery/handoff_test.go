@@ -132,3 +132,41 @@ func TestHandoffAfterStop(t *testing.T) {
 	start(t, f.engineConfig(t))
 	f.waitDeliveries(t, w.ID, 2, hookhub.DeliverySucceeded)
 }
+
+// TestHandoffWebhookCopy: deliveries a publish leased name the webhook's
+// version, so the engine sends them with its copy of the webhook instead of
+// reading it again; a change of the webhook is a new version, and the next
+// delivery goes out with the change.
+func TestHandoffWebhookCopy(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	first := newReceiver(t, func(w http.ResponseWriter, r *http.Request, _ int) {})
+	second := newReceiver(t, func(w http.ResponseWriter, r *http.Request, _ int) {})
+	w := f.webhook(t, first.URL, nil)
+	cfg := f.engineConfig(t)
+	cfg.PollInterval = time.Hour
+	eng := start(t, cfg)
+	waitFor(t, "the engine running", eng.Running, nil)
+
+	f.publishLeased(t, eng, 1)
+	f.waitDeliveries(t, w.ID, 1, hookhub.DeliverySucceeded)
+	f.publishLeased(t, eng, 1)
+	f.waitDeliveries(t, w.ID, 2, hookhub.DeliverySucceeded)
+	if got := f.store.reads.Load(); got != 1 {
+		t.Errorf("the engine read the webhook %d times for two deliveries of one version, want once", got)
+	}
+
+	w, err := f.store.GetWebhook(context.Background(), f.tenant, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.URL = second.URL
+	if err := f.store.UpdateWebhook(context.Background(), w, ""); err != nil {
+		t.Fatal(err)
+	}
+	f.publishLeased(t, eng, 1)
+	f.waitDeliveries(t, w.ID, 3, hookhub.DeliverySucceeded)
+	if first.count() != 2 || second.count() != 1 {
+		t.Errorf("receivers got %d and %d requests, want 2 and 1: the changed URL was missed", first.count(), second.count())
+	}
+}

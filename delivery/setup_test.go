@@ -42,11 +42,17 @@ func setup(t testing.TB) *fixture {
 }
 
 // spyStore is the real store, with a count of the outcomes the engine
-// hands back by kind.
+// hands back by kind, and of the webhooks it reads.
 type spyStore struct {
 	hookhub.Store
 	mu    sync.Mutex
 	kinds map[hookhub.OutcomeKind]int
+	reads atomic.Int64 // GetWebhook calls
+}
+
+func (s *spyStore) GetWebhook(ctx context.Context, tenantID string, id int64) (*hookhub.Webhook, error) {
+	s.reads.Add(1)
+	return s.Store.GetWebhook(ctx, tenantID, id)
 }
 
 func (s *spyStore) Complete(ctx context.Context, now time.Time, outcomes []hookhub.Outcome) error {

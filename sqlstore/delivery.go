@@ -272,7 +272,8 @@ func (s *Store) applyTally(ctx context.Context, tx *sql.Tx, now time.Time, id in
 			failing_since = CASE WHEN $5 = 0 THEN NULL WHEN $4 = 1 OR failing_since IS NULL THEN $6 ELSE failing_since END,
 			last_error = CASE WHEN $7 = '' THEN last_error ELSE $7 END,
 			last_triggered_at = COALESCE($8, last_triggered_at),
-			state = CASE WHEN $9 = 1 THEN 'stopped' ELSE state END
+			state = CASE WHEN $9 = 1 THEN 'stopped' ELSE state END,
+			version = CASE WHEN $9 = 1 THEN version + 1 ELSE version END
 		WHERE id = $1
 		RETURNING consecutive_failures, failure_threshold, state, errors_email, email_each_failure, failing_since`,
 		id, t.calls, t.errs, boolInt(t.sawSuccess), len(t.trailing), ms(firstTrailing), t.lastError, ms(t.lastTriggered), boolInt(t.gone),
@@ -312,7 +313,7 @@ func (s *Store) applyTally(ctx context.Context, tx *sql.Tx, now time.Time, id in
 	if !trip {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE webhooks SET state = 'too_many_errors' WHERE id = $1`, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE webhooks SET state = 'too_many_errors', version = version + 1 WHERE id = $1`, id); err != nil {
 		return fmt.Errorf("trip webhook: %w", err)
 	}
 	if email == "" {

@@ -40,7 +40,7 @@ func scanEvent(sc scanner) (*hookhub.Event, error) {
 
 // subscriber is what fan-out needs of a webhook.
 type subscriber struct {
-	hookhub.Webhook // ID, Events, Apps and Channels only
+	hookhub.Webhook // ID, Events, Apps, Channels and Version only
 	active          bool
 	filter          *filter.Filter // nil: no filter
 }
@@ -146,7 +146,7 @@ func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, lease 
 					leased++
 					c := &hookhub.Claim{Delivery: hookhub.Delivery{TenantID: e.TenantID, EventID: e.ID, WebhookID: sub.ID,
 						State: hookhub.DeliveryInFlight, Attempts: 1, RunAt: fromMSv(msv(now.Add(lease.For))),
-						CreatedAt: fromMSv(msv(now)), UpdatedAt: fromMSv(msv(now))}, Event: *e}
+						CreatedAt: fromMSv(msv(now)), UpdatedAt: fromMSv(msv(now))}, Event: *e, WebhookVersion: sub.Version}
 					if err := insLeased.QueryRowContext(ctx, e.TenantID, e.ID, sub.ID, msv(c.RunAt), msv(now), s.node).Scan(&c.ID); err != nil {
 						return fmt.Errorf("insert leased delivery: %w", err)
 					}
@@ -206,7 +206,7 @@ func loadSubscribers(ctx context.Context, q queryer, tenantID string) ([]subscri
 		var sub subscriber
 		var events, state string
 		var apps, channels, filt sql.NullString
-		if err := sc.Scan(&sub.ID, &events, &state, &apps, &channels, &filt); err != nil {
+		if err := sc.Scan(&sub.ID, &events, &state, &apps, &channels, &filt, &sub.Version); err != nil {
 			return sub, err
 		}
 		if channels.Valid {
@@ -228,7 +228,7 @@ func loadSubscribers(ctx context.Context, q queryer, tenantID string) ([]subscri
 			}
 		}
 		return sub, json.Unmarshal([]byte(events), &sub.Events)
-	}, `SELECT id, events, state, apps, channels, filter FROM webhooks WHERE tenant_id = $1`, tenantID)
+	}, `SELECT id, events, state, apps, channels, filter, version FROM webhooks WHERE tenant_id = $1`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("load subscribers: %w", err)
 	}

@@ -21,7 +21,7 @@ const (
 		max_in_flight, failure_threshold, errors_email, email_each_failure, meta, updated_at, updated_by,
 		filter, transform, type, script`
 	statColumns    = `consecutive_failures, total_calls, total_errors, last_error, last_triggered_at, failing_since`
-	webhookColumns = `id, tenant_id, ` + settingColumns + `, ` + statColumns + `, registered_at, registered_by`
+	webhookColumns = `id, tenant_id, ` + settingColumns + `, ` + statColumns + `, registered_at, registered_by, version`
 )
 
 // webhookRow is a webhook in its stored encoding.
@@ -122,7 +122,7 @@ func (s *Store) scanWebhook(sc scanner) (*hookhub.Webhook, error) {
 		&r.maxInFlight, &r.threshold, &r.errorsEmail, &r.eachFailure, &r.meta, &r.updatedAt, &r.updatedBy,
 		&r.filter, &r.transform, &r.typ, &r.script,
 		&w.ConsecutiveFailures, &w.TotalCalls, &w.TotalErrors, &w.LastError, &lastTriggered, &failingSince,
-		&registered, &w.RegisteredBy)
+		&registered, &w.RegisteredBy, &w.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +229,7 @@ func (s *Store) insertWebhook(ctx context.Context, q queryer, w *hookhub.Webhook
 	}
 	args = append(args, w.TenantID, msv(w.RegisteredAt), w.RegisteredBy)
 	err = q.QueryRowContext(ctx, `INSERT INTO webhooks (`+settingColumns+`, tenant_id, registered_at, registered_by)
-		VALUES (`+placeholders(1, len(args))+`) RETURNING id`, args...).Scan(&w.ID)
+		VALUES (`+placeholders(1, len(args))+`) RETURNING id, version`, args...).Scan(&w.ID, &w.Version)
 	if err != nil {
 		return fmt.Errorf("insert webhook: %w", err)
 	}
@@ -312,7 +312,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, w *hookhub.Webhook, from hook
 		for i := range sets {
 			sets[i] = fmt.Sprintf("%s = $%d", strings.TrimSpace(sets[i]), i+1)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE webhooks SET `+strings.Join(sets, ", ")+
+		_, err = tx.ExecContext(ctx, `UPDATE webhooks SET `+strings.Join(sets, ", ")+`, version = version + 1`+
 			fmt.Sprintf(` WHERE tenant_id = $%d AND id = $%d`, n+1, n+2), args...)
 		if err != nil {
 			return fmt.Errorf("update webhook: %w", err)

@@ -113,3 +113,53 @@ func testPublishLeasedTakeBack(t *testing.T, s Store) {
 		t.Errorf("after node-a started again, claimed delivery %d with attempts %d, want %d with 2", c.ID, c.Attempts, id)
 	}
 }
+
+// testWebhookVersion: every change of a webhook's settings or state counts
+// a version, and a leased delivery names the version its publish saw, so
+// that a worker's copy of that version is known to be current.
+func testWebhookVersion(t *testing.T, s Store) {
+	b := setup(t, s)
+	lease1 := func() *hookhub.Claim {
+		t.Helper()
+		rs, err := s.PublishLeased(t.Context(), now, hookhub.Lease{Max: 1, For: lease},
+			hookhub.PublishRequest{Event: newEvent(b.tenant.ID, "contact.created", now)})
+		if err != nil || len(rs) != 1 || len(rs[0].Claims) != 1 {
+			t.Fatalf("PublishLeased = %v, %v; want one leased delivery", rs, err)
+		}
+		return rs[0].Claims[0]
+	}
+	w := getWebhook(t, s, b.tenant.ID, b.webhook.ID)
+	c := lease1()
+	if c.WebhookVersion != w.Version {
+		t.Errorf("leased delivery names webhook version %d, GetWebhook says %d", c.WebhookVersion, w.Version)
+	}
+	w.URL = "https://receiver.example/other"
+	if err := s.UpdateWebhook(t.Context(), w, ""); err != nil {
+		t.Fatal(err)
+	}
+	w2 := getWebhook(t, s, b.tenant.ID, b.webhook.ID)
+	if w2.Version <= w.Version {
+		t.Errorf("version after UpdateWebhook = %d, want more than %d", w2.Version, w.Version)
+	}
+	if c := lease1(); c.WebhookVersion != w2.Version {
+		t.Errorf("leased delivery after the change names version %d, want %d", c.WebhookVersion, w2.Version)
+	}
+	// Tripped to too_many_errors by failures: a change of state, a version.
+	w2.FailureThreshold = 1
+	if err := s.UpdateWebhook(t.Context(), w2, ""); err != nil {
+		t.Fatal(err)
+	}
+	w3 := getWebhook(t, s, b.tenant.ID, b.webhook.ID)
+	ds := claim(t, s, now.Add(lease), 1)
+	if len(ds) != 1 {
+		t.Fatalf("Claim after the leases ran out got %d, want 1", len(ds))
+	}
+	d := ds[0]
+	complete(t, s, now.Add(lease), hookhub.Outcome{DeliveryID: d.ID, TenantID: b.tenant.ID, WebhookID: b.webhook.ID, Try: d.Attempts,
+		Kind: hookhub.OutcomeRetry, RunAt: now.Add(time.Hour), Attempt: &hookhub.Attempt{EventID: d.EventID, Number: d.Attempts,
+			URL: w3.URL, StartedAt: now.Add(lease), Status: 500}})
+	w4 := getWebhook(t, s, b.tenant.ID, b.webhook.ID)
+	if w4.State != hookhub.StateTooManyErrors || w4.Version <= w3.Version {
+		t.Errorf("after the trip: state %s, version %d; want too_many_errors and more than %d", w4.State, w4.Version, w3.Version)
+	}
+}

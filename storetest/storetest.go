@@ -70,7 +70,7 @@ var tests = []struct {
 	{"PublishIdempotency", testPublishIdempotency},
 	{"PublishToWebhook", testPublishToWebhook},
 	{"PublishTenants", testPublishTenants},
-	{"PublishLeased", testPublishLeased}, {"PublishLeasedTakeBack", testPublishLeasedTakeBack}, // handoff.go
+	{"PublishLeased", testPublishLeased}, {"PublishLeasedTakeBack", testPublishLeasedTakeBack}, {"WebhookVersion", testWebhookVersion}, // handoff.go
 	{"EventList", testEventList},
 	{"Apps", testApps},
 	{"PreloadHistory", testPreloadHistory},
