@@ -153,9 +153,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	faults := &sqlstore.Faults{}
-	// Text the database cannot store is refused as on SQLite (GuardText);
-	// storage faults come out as EUNAVAILABLE (OpenDB).
-	pool := sqlstore.OpenDB(sqlstore.GuardText(stdlib.GetConnector(*cc)), isFault, faults)
+	// Storage faults come out as EUNAVAILABLE, and text the database
+	// cannot store is refused as on SQLite (sqlstore.OpenDB).
+	pool := sqlstore.OpenDB(stdlib.GetConnector(*cc), isFault, faults)
 	pool.SetMaxOpenConns(maxConns)
 	pool.SetMaxIdleConns(maxConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)

@@ -101,9 +101,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		// Text PostgreSQL would refuse is refused here too (GuardText);
-		// storage faults come out as EUNAVAILABLE (OpenDB).
-		return sqlstore.OpenDB(sqlstore.GuardText(c), isFault, faults), nil
+		// Storage faults come out as EUNAVAILABLE, and text PostgreSQL
+		// would refuse is refused here too (sqlstore.OpenDB).
+		return sqlstore.OpenDB(c, isFault, faults), nil
 	}
 	w, err := open(dsn(""))
 	if err != nil {

@@ -40,7 +40,8 @@ type Faults struct {
 
 // OpenDB is sql.OpenDB over c, but every error of the database that
 // isFault reports a storage fault is a *fault (EUNAVAILABLE) and is
-// counted in f. Other errors pass unchanged.
+// counted in f, and text the database cannot store is refused (text.go).
+// Other errors pass unchanged.
 func OpenDB(c driver.Connector, isFault func(error) bool, f *Faults) *sql.DB {
 	return sql.OpenDB(&faultConnector{Connector: c, isFault: isFault, faults: f})
 }
@@ -170,7 +171,12 @@ func (fc *faultConn) Ping(ctx context.Context) error {
 	return nil
 }
 
+// CheckNamedValue refuses text the database cannot store (checkText),
+// then lets the driver convert the argument as it would have.
 func (fc *faultConn) CheckNamedValue(nv *driver.NamedValue) error {
+	if err := checkText(nv.Value); err != nil {
+		return err
+	}
 	if ch, ok := fc.conn.(driver.NamedValueChecker); ok {
 		return ch.CheckNamedValue(nv)
 	}
@@ -235,10 +241,14 @@ func (s *faultStmt) QueryContext(ctx context.Context, args []driver.NamedValue) 
 	return &faultRows{Rows: rows, c: s.fc.c}, nil
 }
 
-// CheckNamedValue asks the statement, then the connection, as database/sql
-// would ask the driver's.
+// CheckNamedValue refuses text the database cannot store, then asks the
+// statement, or else the connection, as database/sql would ask the
+// driver's.
 func (s *faultStmt) CheckNamedValue(nv *driver.NamedValue) error {
 	if ch, ok := s.st.(driver.NamedValueChecker); ok {
+		if err := checkText(nv.Value); err != nil {
+			return err
+		}
 		return ch.CheckNamedValue(nv)
 	}
 	return s.fc.CheckNamedValue(nv)
