@@ -32,6 +32,7 @@ type Config struct {
 	PollInterval time.Duration // how often the queue is looked at without a wake-up (default 1 s)
 	RetryScale   float64       // multiplies every retry delay (default 1)
 	DrainTimeout time.Duration // how long shutdown waits for requests in flight (default 10 s)
+	RecordWait   time.Duration // how long outcomes are gathered before they are recorded together (default 10 ms)
 	ScriptLimits jsrun.Limits  // bound each transform and script run (default jsrun.DefaultLimits)
 	// ScriptHost gives the functions a script webhook may call besides
 	// hookhub.log and hookhub.fetch (publish, CRM changes); nil: none.
@@ -79,6 +80,9 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = 10 * time.Second
+	}
+	if cfg.RecordWait <= 0 {
+		cfg.RecordWait = 10 * time.Millisecond
 	}
 	if cfg.ScriptLimits == (jsrun.Limits{}) {
 		cfg.ScriptLimits = jsrun.DefaultLimits()
@@ -376,12 +380,18 @@ func (e *Engine) noteDue(t time.Time) {
 	}
 }
 
-// record applies outcomes in batches: it takes whatever is waiting (up to
-// 512) and completes it in one transaction.
+// record applies outcomes in batches: from the first outcome, it gathers
+// what comes within RecordWait (up to 512) and completes it in one
+// transaction. Nobody waits on an outcome being recorded (the request's
+// slot is free already), and a transaction per outcome was the largest part
+// of recording one.
 func (e *Engine) record(in <-chan hookhub.Outcome) {
 	batch := make([]hookhub.Outcome, 0, 512)
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
 	for o := range in {
 		batch = append(batch[:0], o)
+		linger.Reset(e.cfg.RecordWait)
 	more:
 		for len(batch) < cap(batch) {
 			select {
@@ -390,8 +400,14 @@ func (e *Engine) record(in <-chan hookhub.Outcome) {
 					break more
 				}
 				batch = append(batch, o)
-			default:
+			case <-linger.C:
 				break more
+			}
+		}
+		if !linger.Stop() {
+			select {
+			case <-linger.C:
+			default:
 			}
 		}
 		e.complete(batch)

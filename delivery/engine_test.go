@@ -273,6 +273,10 @@ func TestDeliverRotatedSecret(t *testing.T) {
 		}
 	}
 
+	// The first outcome must be recorded before the clock moves past its
+	// lease: a lease that ran out would have it claimed and sent again.
+	f.waitDeliveries(t, w.ID, 1, hookhub.DeliverySucceeded)
+
 	// Past PreviousUntil, within the receivers' 5-minute tolerance.
 	clk.Add(3 * time.Minute)
 	f.publish(t, clk.Now(), 1)

@@ -14,6 +14,11 @@ import (
 	"github.com/hookhub/hookhub/secrets"
 )
 
+// openDeliveries is the condition of the deliveries_webhook_open index:
+// a query by webhook and state names it too, so that SQLite's planner,
+// which cannot tell that state = 'held' implies it, uses the index.
+const openDeliveries = `state IN ('pending', 'held', 'failed')`
+
 const deliveryColumns = `id, tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at`
 
 func scanDelivery(sc scanner) (*hookhub.Delivery, error) {
@@ -105,7 +110,7 @@ func (s *Store) Complete(ctx context.Context, now time.Time, outcomes []hookhub.
 	if len(outcomes) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.groupTx(ctx, func(tx *sql.Tx) error {
 		tallies := map[int64]*webhookTally{}
 		var order []int64
 		due := false
@@ -491,7 +496,7 @@ func (s *Store) RecoverDeliveries(ctx context.Context, tenantID string, webhookI
 			state = hookhub.DeliveryHeld
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = $1, run_at = $2, updated_at = $2
-			WHERE webhook_id = $3 AND state = 'failed' AND created_at >= $4`, string(state), msv(now), webhookID, msv(since))
+			WHERE webhook_id = $3 AND state = 'failed' AND created_at >= $4 AND `+openDeliveries, string(state), msv(now), webhookID, msv(since))
 		if err != nil {
 			return fmt.Errorf("recover deliveries: %w", err)
 		}

@@ -76,7 +76,7 @@ func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.Publ
 // leases up to lease.Max of the pending ones to the caller.
 func (s *Store) PublishLeased(ctx context.Context, now time.Time, lease hookhub.Lease, reqs ...hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
 	var results []hookhub.PublishResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.groupTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		results, err = s.publishTx(ctx, tx, now, lease, reqs)
 		return err
@@ -255,7 +255,7 @@ func (s *Store) ListEvents(ctx context.Context, tenantID string, f hookhub.Event
 		w.add("type = %s", f.Type)
 	}
 	if f.AppID != "" {
-		w.add("app_id = %s", f.AppID)
+		w.add("app_id = %s AND app_id <> ''", f.AppID) // the second: events_tenant_app's condition
 	}
 	if f.Channel != "" { // the channel's name, quoted, within the JSON array
 		w.add(`channels LIKE %s ESCAPE '\'`, `%"`+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Channel)+`"%`)

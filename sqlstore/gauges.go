@@ -13,16 +13,19 @@ var _ hookhub.GaugeReader = (*Store)(nil)
 
 // Gauges reads the figures /metrics shows. Each query reads a queue's
 // partial index or a small table, so that a scrape stays cheap as the
-// history grows; held deliveries and failed e-mails and messages are the
-// exception, counted from their tables' other indexes.
+// history grows (held deliveries are in deliveries_webhook_open); failed
+// e-mails and messages are the exception, counted from their tables' other
+// indexes.
 func (s *Store) Gauges(ctx context.Context, now time.Time) (hookhub.Gauges, error) {
 	var g hookhub.Gauges
+	var held map[string]int64
 	var err error
 	counts := []struct {
 		into  *map[string]int64
 		query string
 	}{
-		{&g.Deliveries, `SELECT state, COUNT(*) FROM deliveries WHERE state IN ('pending', 'in_flight', 'held') GROUP BY state`},
+		{&g.Deliveries, `SELECT state, COUNT(*) FROM deliveries WHERE state IN ('pending', 'in_flight') GROUP BY state`},
+		{&held, `SELECT state, COUNT(*) FROM deliveries WHERE state = 'held' AND ` + openDeliveries + ` GROUP BY state`},
 		{&g.Webhooks, `SELECT state, COUNT(*) FROM webhooks GROUP BY state`},
 		{&g.Inbound, `SELECT status, COUNT(*) FROM inbound_messages WHERE status IN ('queued', 'processing') GROUP BY status`},
 		{&g.Mail, `SELECT state, COUNT(*) FROM mail WHERE state IN ('queued', 'failed') GROUP BY state`},
@@ -32,6 +35,9 @@ func (s *Store) Gauges(ctx context.Context, now time.Time) (hookhub.Gauges, erro
 		if *c.into, err = s.countBy(ctx, c.query); err != nil {
 			return g, err
 		}
+	}
+	for k, v := range held {
+		g.Deliveries[k] = v
 	}
 	// The first condition is the queue's partial index's, so that the
 	// planner reads the index.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -96,37 +97,80 @@ func (s *Store) ListMail(ctx context.Context, tenantID string, p hookhub.Page) (
 func (s *Store) Purge(ctx context.Context, before time.Time) (hookhub.PurgeResult, error) {
 	var r hookhub.PurgeResult
 	cut := msv(before)
-	// Each step deletes in batches, each its own short transaction, so that
-	// a large purge does not hold SQLite's one writer (or PostgreSQL's row
-	// locks) for long: publishes and claims go on in between.
 	steps := []struct {
 		n     *int64
 		table string
-		where string
+		at    string // the row's time
+		where string // what else a row to delete must be
+		walk  bool   // ids grow with at: see purgeTable
 	}{
-		{&r.Attempts, "attempts", `started_at < $1`},
-		{&r.Deliveries, "deliveries", `created_at < $1 AND state IN ('succeeded', 'failed')`},
-		{&r.Events, "events", `created_at < $1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`},
-		{&r.Mail, "mail", `created_at < $1 AND state <> 'queued'`},
+		{&r.Attempts, "attempts", "started_at", ``, true},
+		{&r.Deliveries, "deliveries", "created_at", ` AND state IN ('succeeded', 'failed')`, true},
+		{&r.Events, "events", "created_at", ` AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`, true},
+		// E-mails are few, and an e-mail's created_at can be set by
+		// its caller: the whole table is read.
+		{&r.Mail, "mail", "created_at", ` AND state <> 'queued'`, false},
 	}
 	for _, st := range steps {
-		q := `DELETE FROM ` + st.table + ` WHERE id IN (SELECT id FROM ` + st.table + ` WHERE ` + st.where + ` LIMIT $2)`
-		for {
-			res, err := s.W.ExecContext(ctx, q, cut, purgeBatch)
-			if err != nil {
-				return r, fmt.Errorf("purge %s: %w", st.table, err)
-			}
-			n, _ := res.RowsAffected()
-			*st.n += n
-			if n < purgeBatch {
-				break
-			}
+		n, err := s.purgeTable(ctx, st.table, st.at, st.where, cut, st.walk)
+		*st.n += n
+		if err != nil {
+			return r, fmt.Errorf("purge %s: %w", st.table, err)
 		}
 	}
 	if err := s.purgeSavedResponses(ctx, cut); err != nil {
 		return r, err
 	}
 	return r, nil
+}
+
+// purgeTable deletes table's rows whose time column at is before cut and
+// that match where.
+//
+// With walk, the table's ids grow with its times (they are the time of
+// writing), so no index on the time is needed (it would be a write on every
+// publish and attempt): the rows to delete are the ones before the first row
+// of cut or later, which a walk of the primary key from the oldest row finds
+// (the rows it passes are the ones to delete). A row written out of order
+// (a clock step) is deleted by a later purge.
+//
+// It deletes in batches, each its own short transaction, so that a large
+// purge does not hold SQLite's one writer (or PostgreSQL's row locks) for
+// long: publishes and outcomes go on in between. Each batch starts after
+// the last one's highest id, so that old rows that stay (unsent
+// deliveries) are read once, not once a batch.
+func (s *Store) purgeTable(ctx context.Context, table, at, where string, cut int64, walk bool) (int64, error) {
+	end := int64(math.MaxInt64)
+	if walk {
+		err := s.R.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE `+at+` >= $1 ORDER BY id LIMIT 1`, cut).Scan(&end)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("find the first young row: %w", err)
+		}
+	}
+	cond := ` WHERE id > $1 AND id < $2 AND ` + at + ` < $3` + where
+	var deleted, after int64
+	for {
+		var n int64
+		var last sql.NullInt64
+		err := s.W.QueryRowContext(ctx, `SELECT COUNT(*), MAX(id) FROM (SELECT id FROM `+table+cond+` ORDER BY id LIMIT $4) batch`,
+			after, end, cut, purgeBatch).Scan(&n, &last)
+		if err != nil {
+			return deleted, fmt.Errorf("find a batch: %w", err)
+		}
+		if n == 0 {
+			return deleted, nil
+		}
+		res, err := s.W.ExecContext(ctx, `DELETE FROM `+table+cond+` AND id <= $4`, after, end, cut, last.Int64)
+		if err != nil {
+			return deleted, err
+		}
+		d, _ := res.RowsAffected()
+		deleted += d
+		if n < purgeBatch {
+			return deleted, nil
+		}
+		after = last.Int64
+	}
 }
 
 // purgeBatch is how many rows one purge transaction deletes at most.

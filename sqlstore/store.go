@@ -65,6 +65,8 @@ type Store struct {
 
 	node string // the node this store claims work for; see SetNode
 
+	group txGroup // publishes and outcomes written together (groupTx)
+
 	stmts     sync.Map // stmtKey → *sql.Stmt: the hot paths' statements, parsed once per connection
 	pendingMu sync.Mutex
 	pending   map[string]bool // write statements to prepare before the next transaction

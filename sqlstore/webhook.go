@@ -325,7 +325,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, w *hookhub.Webhook, from hook
 		}
 		now := msv(w.UpdatedAt)
 		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', run_at = $1, updated_at = $1
-			WHERE webhook_id = $2 AND state = 'held'`, now, w.ID)
+			WHERE webhook_id = $2 AND state = 'held' AND `+openDeliveries, now, w.ID)
 		if err != nil {
 			return fmt.Errorf("release held deliveries: %w", err)
 		}
@@ -347,7 +347,7 @@ func (s *Store) DeleteWebhook(ctx context.Context, tenantID string, id int64) er
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("webhook", id)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM deliveries WHERE webhook_id = $1 AND state IN ('pending', 'held')`, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM deliveries WHERE webhook_id = $1 AND state IN ('pending', 'held') AND `+openDeliveries, id); err != nil {
 			return fmt.Errorf("delete unsent deliveries: %w", err)
 		}
 		return nil

@@ -183,3 +183,56 @@ func testPurgeMany(t *testing.T, s Store) {
 		t.Errorf("events left after the purge: %d, %v", len(left), err)
 	}
 }
+
+// testPurgeKeepsUnsent: a purge of several batches deletes the old finished
+// deliveries and attempts among old deliveries that must stay (held for a
+// stopped webhook, interleaved with them), keeps the events that still have
+// a delivery, and keeps what is younger than the cut.
+func testPurgeKeepsUnsent(t *testing.T, s Store) {
+	ctx := t.Context()
+	ten := newTenant(t, s)
+	newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) { w.Events = []string{"contact.*"} })
+	newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) { w.Events, w.State = []string{"contact.*"}, hookhub.StateStopped })
+	old := now.Add(-90 * 24 * time.Hour)
+	const n = 2500 // more than one batch
+	reqs := make([]hookhub.PublishRequest, n)
+	for i := range reqs {
+		reqs[i].Event = newEvent(ten.ID, "contact.created", old)
+	}
+	if _, err := s.Publish(ctx, old, reqs...); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	cs := claim(t, s, old, n)
+	if len(cs) != n {
+		t.Fatalf("claimed %d, want %d", len(cs), n)
+	}
+	outs := make([]hookhub.Outcome, len(cs))
+	for i, c := range cs {
+		outs[i] = succeeded(c, old)
+	}
+	complete(t, s, old, outs...)
+	young := publish(t, s, now, ten.ID, "contact.created").Event.ID
+	c := claimOne(t, s, now)
+	complete(t, s, now, succeeded(c, now))
+
+	r, err := s.Purge(ctx, now.Add(-60*24*time.Hour))
+	if err != nil {
+		t.Fatalf("Purge: %v", err)
+	}
+	if want := (hookhub.PurgeResult{Attempts: n, Deliveries: n}); r != want {
+		t.Errorf("Purge = %+v, want %+v (events stay with their held deliveries)", r, want)
+	}
+	st, err := s.Stats(ctx, ten.ID, old.Add(-time.Minute))
+	if err != nil {
+		t.Fatalf("Stats: %v", err)
+	}
+	if want := (hookhub.Stats{Succeeded: 1, Held: n + 1}); st != want { // the young event has one held too
+		t.Errorf("deliveries left = %+v, want %+v", st, want)
+	}
+	if _, err := s.GetEvent(ctx, ten.ID, young); err != nil {
+		t.Errorf("GetEvent(young) after the purge: %v", err)
+	}
+	if r, err := s.Purge(ctx, now.Add(-60*24*time.Hour)); err != nil || r != (hookhub.PurgeResult{}) {
+		t.Errorf("second Purge = %+v, %v; want nothing", r, err)
+	}
+}

@@ -116,6 +116,8 @@ var tests = []struct {
 
 	{"Purge", testPurge},
 	{"PurgeMany", testPurgeMany},
+	{"PurgeKeepsUnsent", testPurgeKeepsUnsent},
+	{"WritesTogether", testWritesTogether},
 	{"Stats", testStats},
 
 	{"Session", testSession}, {"SessionPurge", testSessionPurge}, {"GetToken", testGetToken}, // session.go
