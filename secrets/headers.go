@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"bytes"
 	"maps"
 	"net/http"
 	"strings"
@@ -30,12 +31,26 @@ var (
 // Signatures (Webhook-Signature) are not credentials: they hold for one
 // body only.
 func CredentialHeader(name string) bool {
-	n := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(name)), "_", "-")
-	if credentialNames[n] {
+	// Every request and answer hookhub logs comes here, header by header:
+	// the name is folded in a buffer on the stack, not into a new string.
+	n := strings.TrimSpace(name)
+	var buf [64]byte
+	b := buf[:0]
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c == '_':
+			c = '-'
+		}
+		b = append(b, c)
+	}
+	if credentialNames[string(b)] {
 		return true
 	}
 	for _, s := range credentialSuffixes {
-		if strings.HasSuffix(n, s) {
+		if bytes.HasSuffix(b, []byte(s)) {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package secrets
 import (
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -89,5 +90,19 @@ func TestHideHeaders(t *testing.T) {
 	m := HideHeaderMap(map[string]string{"x-api-key": "k", "X-Team": "sales"})
 	if want := map[string]string{"x-api-key": Hidden, "X-Team": "sales"}; !reflect.DeepEqual(m, want) {
 		t.Errorf("HideHeaderMap = %v, want %v", m, want)
+	}
+}
+
+// TestCredentialHeaderAllocates: every header of every attempt is checked,
+// so the check must not allocate (it folded each name into a new string).
+func TestCredentialHeaderAllocates(t *testing.T) {
+	for _, name := range []string{"Content-Type", "X-Api-Key", "webhook-signature", "Client_Secret"} {
+		if n := testing.AllocsPerRun(100, func() { CredentialHeader(name) }); n != 0 {
+			t.Errorf("CredentialHeader(%q) allocates %.0f times, want 0", name, n)
+		}
+	}
+	long := strings.Repeat("X-Very-Long-Header-Name-", 5) + "Token"
+	if !CredentialHeader(long) {
+		t.Errorf("CredentialHeader(%q) = false, want true", long)
 	}
 }

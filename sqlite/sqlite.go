@@ -44,9 +44,10 @@ type DB struct {
 // Dialect is SQLite's part of the store. SQLite has one writer at a time,
 // so a claim is a plain UPDATE over the oldest due rows.
 var Dialect = sqlstore.Dialect{
-	Name:    "sqlite",
-	OneNode: true,
-	IsFault: isFault,
+	Name:      "sqlite",
+	OneNode:   true,
+	OneWriter: true,
+	IsFault:   isFault,
 	ClaimDeliveries: `UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, run_at = $2, updated_at = $1, leased_by = $4
 		WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight') AND run_at <= $1
 			AND tenant_id NOT IN (SELECT id FROM tenants WHERE disabled_at IS NOT NULL) ORDER BY run_at LIMIT $3)

@@ -33,6 +33,11 @@ type Dialect struct {
 	// deliveries due now, so that other nodes wake up when it commits
 	// (PostgreSQL's NOTIFY). SQLite leaves it empty.
 	NotifyDue string
+	// OneWriter is true for a database that runs one write transaction at
+	// a time (SQLite): the hot paths' writes that wait then go together
+	// into the next transaction (groupTx). Where transactions run side by
+	// side (PostgreSQL), each keeps its own.
+	OneWriter bool
 	// OneNode is true for a database only one node opens (SQLite): a node
 	// that starts takes back every lease, not only its own (see TakeBack).
 	OneNode bool

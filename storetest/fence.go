@@ -49,3 +49,52 @@ func testCompleteFenced(t *testing.T, s Store) {
 		t.Fatalf("a repeated outcome recorded %d attempts, want 1", len(as))
 	}
 }
+
+// testCompleteFencedMany: successes recorded many at once are fenced one by
+// one: a stale one among fresh ones changes nothing of its delivery, and
+// the others apply, each with its attempt.
+func testCompleteFencedMany(t *testing.T, s Store) {
+	b := setup(t, s)
+	publishN(t, s, now, b.tenant.ID, "contact.created", 4)
+	cs := claim(t, s, now, 4)
+	if len(cs) != 4 {
+		t.Fatalf("claimed %d, want 4", len(cs))
+	}
+	// The last one's lease runs out and another worker claims it.
+	later := now.Add(lease + 1)
+	if err := s.Complete(t.Context(), now, []hookhub.Outcome{succeeded(cs[0], now), succeeded(cs[1], now)}); err != nil {
+		t.Fatalf("Complete: %v", err)
+	}
+	fresh := claim(t, s, later, 10)
+	if len(fresh) != 2 {
+		t.Fatalf("claimed again %d, want 2 (the two whose outcomes were not recorded)", len(fresh))
+	}
+	fenced := func(c *hookhub.Claim) hookhub.Outcome {
+		o := succeeded(c, later)
+		o.Try = c.Attempts
+		return o
+	}
+	outs := []hookhub.Outcome{fenced(cs[2]), fenced(fresh[0]), fenced(cs[3])} // cs[2] and cs[3] are stale
+	if err := s.Complete(t.Context(), later, outs); err != nil {
+		t.Fatalf("Complete: %v", err)
+	}
+	for _, c := range fresh {
+		d, err := s.GetDelivery(t.Context(), b.tenant.ID, c.ID)
+		if err != nil {
+			t.Fatalf("GetDelivery: %v", err)
+		}
+		as := attemptsOf(t, s, b.tenant.ID, c.ID)
+		if c.ID == fresh[0].ID {
+			if d.State != hookhub.DeliverySucceeded || len(as) != 1 || as[0].Number != fresh[0].Attempts {
+				t.Errorf("delivery %d with its current outcome: %s, %d attempts; want succeeded with try %d", c.ID, d.State, len(as), fresh[0].Attempts)
+			}
+			continue
+		}
+		if d.State != hookhub.DeliveryInFlight || len(as) != 0 {
+			t.Errorf("delivery %d after only a stale outcome: %s, %d attempts; want in_flight, none", c.ID, d.State, len(as))
+		}
+	}
+	if w := getWebhook(t, s, b.tenant.ID, b.webhook.ID); w.TotalCalls != 3 {
+		t.Errorf("webhook counted %d calls, want 3 (the stale ones not)", w.TotalCalls)
+	}
+}

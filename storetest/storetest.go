@@ -103,6 +103,7 @@ var tests = []struct {
 	{"CompleteEmailEachFailure", testCompleteEmailEachFailure},
 	{"CompleteMany", testCompleteMany},
 	{"CompleteFenced", testCompleteFenced},
+	{"CompleteFencedMany", testCompleteFencedMany},
 	{"HeldReactivated", testHeldReactivated},
 
 	{"RetryDelivery", testRetryDelivery},
