@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -51,7 +52,11 @@ type quickField struct {
 	kind     int
 	maxLen   int // kindString: the schema's maxLength, or -1
 	required bool
+	index    int // the Go field it decodes into
 }
+
+// maxQuickFields is the most members a quick body may have.
+const maxQuickFields = 16
 
 // quickSchemas holds, for each quick body type, its members as the quick
 // check knows them, derived from its schema when its route is registered.
@@ -80,18 +85,28 @@ func (h *handlers) learnQuick(api huma.API, path string, body reflect.Type) {
 	if s.Ref != "" {
 		s = h.registry.SchemaFromRef(s.Ref)
 	}
-	quickSchemas.LoadOrStore(body, quickFields(s))
+	quickSchemas.LoadOrStore(body, quickFields(s, body))
 }
 
-// quickFields is the quick check's view of an object schema: nil (never
-// quick) unless it is an object without other properties.
-func quickFields(s *huma.Schema) []quickField {
-	if s == nil || s.Type != "object" || s.AdditionalProperties != false || len(s.Properties) > 64 {
+// quickFields is the quick check's view of an object schema, decoded into
+// Go type t: nil (never quick) unless it is an object without other
+// properties. A member that decodes into a field of another Go type than
+// its kind's is kindOther.
+func quickFields(s *huma.Schema, t reflect.Type) []quickField {
+	if s == nil || s.Type != "object" || s.AdditionalProperties != false || len(s.Properties) > maxQuickFields {
 		return nil
 	}
 	var out []quickField
 	for name, p := range s.Properties {
-		f := quickField{name: name, kind: kindOf(p), maxLen: -1}
+		f := quickField{name: name, kind: kindOf(p), maxLen: -1, index: -1}
+		for i := range t.NumField() {
+			if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); tag == name && t.Field(i).IsExported() {
+				f.index = i
+			}
+		}
+		if f.index < 0 || t.Field(f.index).Type != goTypes[f.kind] {
+			f.kind = kindOther
+		}
 		if p.MaxLength != nil {
 			f.maxLen = *p.MaxLength
 		}
@@ -101,6 +116,14 @@ func quickFields(s *huma.Schema) []quickField {
 		out = append(out, f)
 	}
 	return out
+}
+
+// goTypes are the Go types each kind decodes into.
+var goTypes = map[int]reflect.Type{
+	kindString:  reflect.TypeFor[string](),
+	kindStrings: reflect.TypeFor[[]string](),
+	kindAny:     reflect.TypeFor[json.RawMessage](),
+	kindArray:   reflect.TypeFor[[]json.RawMessage](),
 }
 
 // kindOf is the kind of a member's schema: kindOther unless the schema says
@@ -136,18 +159,88 @@ func kindOf(p *huma.Schema) int {
 }
 
 // decodeQuick decodes data into a quick body v when the quick check finds
-// the common shape: an object of known members, each named exactly once as
-// the schema spells it, with values of their kinds, that decodes without
-// error, and holds only text that can be stored. Such a body is one huma's validation passes, and it decodes as it
-// would have. Any other body is kept for h.checkBody.
+// the common shape: valid JSON holding only text that can be stored, an
+// object of known members, each named exactly once as the schema spells it,
+// with values of their kinds. Such a body is one huma's validation passes;
+// its members are decoded from where the check found them, as
+// encoding/json would decode them. Any other body is kept for h.checkBody.
 func decodeQuick(data []byte, v quicker) {
 	q := v.quick()
 	fields, _ := quickSchemas.Load(reflect.TypeOf(v).Elem())
-	if f, ok := fields.([]quickField); ok && textcheck.JSON(data) == nil && quickShape(data, f) && json.Unmarshal(data, v) == nil {
+	f, _ := fields.([]quickField)
+	var spans [maxQuickFields]span
+	if f != nil && textcheck.JSON(data) == nil && quickShape(data, f, &spans) && json.Valid(data) && setQuick(v, data, f, &spans) {
 		q.checked = true
 		return
 	}
 	q.raw = append([]byte(nil), data...) // huma reuses its buffer
+}
+
+// span is where a member's value is in the body; end 0: not there.
+type span struct{ start, end int }
+
+// setQuick sets v's fields to the members' values in data, valid JSON.
+func setQuick(v quicker, data []byte, fields []quickField, spans *[maxQuickFields]span) bool {
+	st := reflect.ValueOf(v).Elem()
+	for i, f := range fields {
+		sp := spans[i]
+		if sp.end == 0 {
+			continue
+		}
+		val, dst := data[sp.start:sp.end], st.Field(f.index)
+		switch f.kind {
+		case kindString:
+			str, ok := decodeString(val)
+			if !ok {
+				return false
+			}
+			dst.SetString(str)
+		case kindAny:
+			dst.SetBytes(bytes.Clone(val))
+		case kindArray:
+			dst.Set(reflect.ValueOf(elements(val, func(e []byte) (json.RawMessage, bool) { return bytes.Clone(e), true })))
+		case kindStrings:
+			strs := elements(val, decodeString)
+			if strs == nil {
+				return false
+			}
+			dst.Set(reflect.ValueOf(strs))
+		}
+	}
+	return true
+}
+
+// decodeString decodes string s, valid JSON.
+func decodeString(s []byte) (string, bool) {
+	if bytes.IndexByte(s, '\\') < 0 {
+		return string(s[1 : len(s)-1]), true
+	}
+	var out string
+	return out, json.Unmarshal(s, &out) == nil
+}
+
+// elements decodes the values of array a, valid JSON, with decode; nil when
+// one does not decode.
+func elements[T any](a []byte, decode func([]byte) (T, bool)) []T {
+	s := shape{b: a}
+	s.byte('[')
+	out := []T{}
+	if s.byte(']') {
+		return out
+	}
+	for {
+		s.ws()
+		start := s.i
+		s.skip()
+		v, ok := decode(a[start:s.i])
+		if !ok {
+			return nil
+		}
+		out = append(out, v)
+		if !s.byte(',') {
+			return out
+		}
+	}
 }
 
 // checkBody answers a quick body that decodeQuick kept as huma would have
@@ -225,12 +318,12 @@ func (c asJSON) Header(name string) string {
 // at most once and spelled exactly, with values of their kinds, and all the
 // required ones. Syntax it does not need to look at (inside a kindAny
 // value) is left to the decoder.
-func quickShape(data []byte, fields []quickField) bool {
+func quickShape(data []byte, fields []quickField, spans *[maxQuickFields]span) bool {
 	s := shape{b: data}
 	if !s.byte('{') {
 		return false
 	}
-	var seen uint64
+	var seen uint16
 	if !s.byte('}') {
 		for {
 			name, ok := s.plainString()
@@ -242,9 +335,12 @@ func quickShape(data []byte, fields []quickField) bool {
 				return false // unknown, in another case, or twice
 			}
 			seen |= 1 << i
+			s.ws()
+			start := s.i
 			if !s.value(fields[i]) {
 				return false
 			}
+			spans[i] = span{start, s.i}
 			if s.byte('}') {
 				break
 			}
