@@ -190,9 +190,11 @@ func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Conte
 		}
 		secret := bearer(ctx)
 		var tok *hookhub.Token
-		var err error = hookhub.Errorf(hookhub.EUNAUTHORIZED, "invalid or expired token")
+		var err error
 		if secret != "" {
 			tok, err = h.svc.Authenticate(ctx.Context(), secret)
+		} else {
+			err = hookhub.Errorf(hookhub.EUNAUTHORIZED, "invalid or expired token")
 		}
 		if hookhub.ErrorCode(err) == hookhub.EUNAUTHORIZED && secret != "" {
 			if _, aerr := h.svc.AuthenticateAdmin(ctx.Context(), secret); aerr == nil {
@@ -220,9 +222,11 @@ func checkText(ctx huma.Context) (string, *textcheck.Error) {
 			return "path." + name, e
 		}
 	}
-	q, _ := url.ParseQuery(ctx.URL().RawQuery)
-	if e := textcheck.Values(q); e != nil {
-		return "query." + e.Field, e
+	if raw := ctx.URL().RawQuery; raw != "" {
+		q, _ := url.ParseQuery(raw)
+		if e := textcheck.Values(q); e != nil {
+			return "query." + e.Field, e
+		}
 	}
 	if e := textcheck.Field("Idempotency-Key", ctx.Header("Idempotency-Key")); e != nil {
 		return "header.Idempotency-Key", e
