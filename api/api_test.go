@@ -33,7 +33,7 @@ type options struct {
 	adminToken   string
 }
 
-func setup(t *testing.T, opts options) *env {
+func setup(t testing.TB, opts options) *env {
 	t.Helper()
 	db := hookhubtest.OpenSQLite(t)
 	e := &env{store: db, clock: hookhubtest.NewClock(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))}
@@ -50,7 +50,7 @@ func setup(t *testing.T, opts options) *env {
 
 // do sends a request; body is sent as is when it is a string, as JSON
 // otherwise, and not at all when nil.
-func (e *env) do(t *testing.T, method, path, token string, body any) (int, http.Header, []byte) {
+func (e *env) do(t testing.TB, method, path, token string, body any) (int, http.Header, []byte) {
 	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
@@ -78,7 +78,7 @@ func (e *env) do(t *testing.T, method, path, token string, body any) (int, http.
 }
 
 // send sends req and returns the answer.
-func send(t *testing.T, req *http.Request) (int, http.Header, []byte) {
+func send(t testing.TB, req *http.Request) (int, http.Header, []byte) {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -94,7 +94,7 @@ func send(t *testing.T, req *http.Request) (int, http.Header, []byte) {
 
 // must sends a request and fails unless it answers want; it decodes the
 // answer into out when out is not nil.
-func (e *env) must(t *testing.T, want int, method, path, token string, body, out any) {
+func (e *env) must(t testing.TB, want int, method, path, token string, body, out any) {
 	t.Helper()
 	status, _, b := e.do(t, method, path, token, body)
 	if status != want {
@@ -190,7 +190,7 @@ type list[T any] struct {
 }
 
 // createWebhook registers a webhook for all events.
-func (e *env) createWebhook(t *testing.T, token string) webhook {
+func (e *env) createWebhook(t testing.TB, token string) webhook {
 	t.Helper()
 	var w webhook
 	e.must(t, 201, "POST", "/v1/webhooks", token, map[string]any{"url": "https://receiver.example.com/hook", "events": []string{"*"}}, &w)

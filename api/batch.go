@@ -9,6 +9,7 @@ import (
 
 // batchPublishJSON is the body of POST /v1/events/batch.
 type batchPublishJSON struct {
+	quickBody                        // checked and decoded by quickbody.go; the handler calls h.checkBody
 	Type           string            `json:"type" doc:"The event type of every entity, from the catalogue (customers.created)."`
 	Entities       []json.RawMessage `json:"entities" doc:"The entities, any JSON values, at most 10000. They are published in order as events of at most 80 entities each, whose data is {\"batch\": {\"id\", \"part\", \"parts\", \"total\"}, \"entities\": [...]}."`
 	AppID          string            `json:"app_id,omitempty" doc:"The app the entities come from; as for one event."`
@@ -32,6 +33,9 @@ func (h *handlers) publishBatch(ctx context.Context, in *struct {
 	IdempotencyKey string `header:"Idempotency-Key" doc:"Same as the body's idempotency_key, which wins when both are given."`
 	Body           batchPublishJSON
 }) (*struct{ Body batchResultJSON }, error) {
+	if err := h.checkBody(ctx, &in.Body); err != nil {
+		return nil, err
+	}
 	opts := service.BatchOptions{AppID: in.Body.AppID, EntityType: in.Body.EntityType, IdempotencyKey: in.Body.IdempotencyKey}
 	if opts.IdempotencyKey == "" {
 		opts.IdempotencyKey = in.IdempotencyKey

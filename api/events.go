@@ -13,6 +13,9 @@ func (h *handlers) publish(ctx context.Context, in *struct {
 	IdempotencyKey string `header:"Idempotency-Key" doc:"Same as the body's idempotency_key, which wins when both are given."`
 	Body           eventPublishJSON
 }) (*publishOut, error) {
+	if err := h.checkBody(ctx, &in.Body); err != nil {
+		return nil, err
+	}
 	e := in.Body.event()
 	if e.IdempotencyKey == "" {
 		e.IdempotencyKey = in.IdempotencyKey

@@ -10,6 +10,7 @@ import (
 // The JSON shapes of events and of a publish's result.
 
 type eventPublishJSON struct {
+	quickBody                      // checked and decoded by quickbody.go; the handler calls h.checkBody
 	Type           string          `json:"type" doc:"An event type of the catalogue."`
 	AppID          string          `json:"app_id,omitempty" doc:"The app the event comes from (a SalesIQ embed id); it reaches only webhooks without an app limit or limited to this app."`
 	EntityType     string          `json:"entity_type,omitempty" doc:"What kind of thing the event is about (contact)."`

@@ -129,19 +129,29 @@ var jsonFormat = huma.Format{
 		return enc.Encode(v)
 	},
 	Unmarshal: func(data []byte, v any) error {
-		if e := textcheck.JSON(data); e != nil {
-			return e // tidyProblem moves its field into the location
+		if q, ok := v.(quicker); ok {
+			decodeQuick(data, q) // a publish body: quickbody.go
+			return nil
 		}
-		err := json.Unmarshal(data, v)
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syn):
-			line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
-			return fmt.Errorf("body is not valid JSON: %s (line %d, byte %d)", syn.Error(), line, syn.Offset)
-		case errors.As(err, &typ) && typ.Field != "":
-			return fmt.Errorf("%s must be %s, not %s", typ.Field, typ.Type.Kind(), typ.Value)
-		}
-		return err
+		return unmarshalJSON(data, v)
 	},
+}
+
+// unmarshalJSON decodes a request body for huma: text that cannot be stored
+// is an error naming its field, and a syntax error says where it is.
+func unmarshalJSON(data []byte, v any) error {
+	if e := textcheck.JSON(data); e != nil {
+		return e // tidyProblem moves its field into the location
+	}
+	err := json.Unmarshal(data, v)
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
+		return fmt.Errorf("body is not valid JSON: %s (line %d, byte %d)", syn.Error(), line, syn.Offset)
+	case errors.As(err, &typ) && typ.Field != "":
+		return fmt.Errorf("%s must be %s, not %s", typ.Field, typ.Type.Kind(), typ.Value)
+	}
+	return err
 }

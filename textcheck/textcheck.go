@@ -10,6 +10,7 @@
 package textcheck
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -172,12 +173,41 @@ func Wildcards(pattern string) []string {
 // The field is the member's path: names joined with dots, array elements by
 // index ("order.items[0].name"); "body" for a top-level string.
 func JSON(body []byte) *Error {
+	if utf8.Valid(body) && !suspectEscape(body) {
+		return nil // nothing to find: the common case, without walking the body
+	}
+	return walkJSON(body)
+}
+
+// walkJSON is JSON's walk of the whole body, which names the field.
+func walkJSON(body []byte) *Error {
 	if !json.Valid(body) {
 		return nil
 	}
 	s := scanner{b: body}
 	s.value("")
 	return s.err
+}
+
+// suspectEscape reports whether body holds a \u escape that may be a NUL
+// (\u0000) or a surrogate (\ud800-\udfff, paired or not). It may say yes
+// where there is none (a "\\u0000" is an escaped backslash), never no where
+// there is one: JSON walks the body when it says yes.
+func suspectEscape(body []byte) bool {
+	for {
+		i := bytes.Index(body, []byte(`\u`))
+		if i < 0 {
+			return false
+		}
+		hex := body[i+2:]
+		if len(hex) >= 4 && string(hex[:4]) == "0000" {
+			return true
+		}
+		if len(hex) >= 2 && (hex[0] == 'd' || hex[0] == 'D') && strings.IndexByte("89abcdefABCDEF", hex[1]) >= 0 {
+			return true
+		}
+		body = hex
+	}
 }
 
 // JSONField is JSON for a body that is one field of a larger request (a
