@@ -47,6 +47,7 @@ var Dialect = sqlstore.Dialect{
 	Name:      "sqlite",
 	OneNode:   true,
 	OneWriter: true,
+	Param:     "?",
 	IsFault:   isFault,
 	ClaimDeliveries: `UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, run_at = $2, updated_at = $1, leased_by = $4
 		WHERE id IN (SELECT id FROM deliveries WHERE state IN ('pending', 'in_flight') AND run_at <= $1

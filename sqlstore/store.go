@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -33,6 +34,14 @@ type Dialect struct {
 	// deliveries due now, so that other nodes wake up when it commits
 	// (PostgreSQL's NOTIFY). SQLite leaves it empty.
 	NotifyDue string
+	// Param, when "?", says that a long generated statement (bulkTexts)
+	// is to name its parameters "?", anonymous, in the order of its
+	// arguments (SQLite): SQLite reads "$1" as a name, and looks each up
+	// among the statement's others when it parses and when it binds, which
+	// over hundreds of them cost more than running the statement. Empty
+	// means "$1", "$2"… (PostgreSQL). Texts written once use "$n": both
+	// read it.
+	Param string
 	// OneWriter is true for a database that runs one write transaction at
 	// a time (SQLite): the hot paths' writes that wait then go together
 	// into the next transaction (groupTx). Where transactions run side by
@@ -258,6 +267,15 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// param is the nth parameter as written in a text that uses each of its
+// parameters once, in order (Dialect.Param).
+func (s *Store) param(n int) string {
+	if s.Dialect.Param == "?" {
+		return "?"
+	}
+	return "$" + strconv.Itoa(n)
 }
 
 // notifyDue runs the dialect's NotifyDue in tx, if it has one.
