@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -198,19 +196,11 @@ func attemptArgs(o hookhub.Outcome) ([]any, error) {
 		a.ResponseBody, a.Error, boolInt(a.Success)}, nil
 }
 
-// bulkChunk is how many outcomes one statement of applySucceeded applies
-// at most: 15 values each for the attempts, well within either database's
-// limit.
-const bulkChunk = 64
-
 // applySucceeded applies the successful tries among outcomes (fenced, with
-// their attempts: the bulk of a busy queue) with two statements for each
-// chunk of them, instead of two for each: a statement costs PostgreSQL a
-// round trip and SQLite a run of its machine. Chunks have a power of two
-// rows (47 outcomes are 32 + 8 + 4 + 2 + 1), so that there are only a few
-// statement texts, each prepared once. It returns, for each index of
-// outcomes it took, whether the outcome applied; the others are left to
-// applyOutcome.
+// their attempts: the bulk of a busy queue) in bulk statements (bulk.go):
+// two for each chunk, instead of two for each outcome. It returns, for each
+// index of outcomes it took, whether the outcome applied; the others are
+// left to applyOutcome.
 func (s *Store) applySucceeded(ctx context.Context, tx *sql.Tx, now time.Time, outcomes []hookhub.Outcome) (map[int]bool, error) {
 	var idx []int
 	for i, o := range outcomes {
@@ -223,29 +213,29 @@ func (s *Store) applySucceeded(ctx context.Context, tx *sql.Tx, now time.Time, o
 	}
 	done := make(map[int]bool, len(idx))
 	q := s.hot(s.W, tx)
-	for len(idx) > 0 {
-		n := bulkChunk
-		for n > len(idx) {
-			n /= 2
-		}
-		chunk := idx[:n]
-		idx = idx[n:]
-		texts := s.bulkTexts(n)
+	err := chunks(len(idx), func(start, n int) error {
+		chunk := idx[start : start+n]
 		args := make([]any, 0, 1+3*n)
 		args = append(args, msv(now))
 		for _, i := range chunk {
 			o := outcomes[i]
 			args = append(args, o.DeliveryID, o.Try, o.Attempt.Status)
 		}
-		// A batch may hold a stale outcome and the current one of a
-		// delivery: what applied is told by delivery and try.
+		// The fence of applyOutcome, row by row: still in flight with the
+		// try the outcome is of. A batch may hold a stale outcome and the
+		// current one of a delivery: what applied is told by delivery and
+		// try.
+		update := s.bulkValues(`UPDATE deliveries SET state = 'succeeded', last_status = v.column3, last_error = '', updated_at = `+s.param(1)+` FROM (VALUES `,
+			`(CAST(# AS BIGINT), CAST(# AS INTEGER), CAST(# AS INTEGER))`,
+			`) AS v WHERE deliveries.id = v.column1 AND deliveries.state = 'in_flight' AND deliveries.attempts = v.column2
+			RETURNING deliveries.id, deliveries.attempts`, 2, n)
 		type try struct{ id, n int64 }
 		tries, err := collect(ctx, q, func(sc scanner) (try, error) {
 			var t try
 			return t, sc.Scan(&t.id, &t.n)
-		}, texts.update, args...)
+		}, update, args...)
 		if err != nil {
-			return nil, fmt.Errorf("update deliveries: %w", err)
+			return fmt.Errorf("update deliveries: %w", err)
 		}
 		applied := make(map[try]bool, len(tries))
 		for _, t := range tries {
@@ -259,80 +249,27 @@ func (s *Store) applySucceeded(ctx context.Context, tx *sql.Tx, now time.Time, o
 				rows = append(rows, i)
 			}
 		}
-		// Their attempts, in power-of-two statements too.
-		for len(rows) > 0 {
-			m := n
-			for m > len(rows) {
-				m /= 2
-			}
+		return chunks(len(rows), func(start, m int) error {
 			args := make([]any, 0, 15*m)
-			for _, i := range rows[:m] {
+			for _, i := range rows[start : start+m] {
 				row, err := attemptArgs(outcomes[i])
 				if err != nil {
-					return nil, err
+					return err
 				}
 				args = append(args, row...)
 			}
-			if _, err := q.ExecContext(ctx, s.bulkTexts(m).insert, args...); err != nil {
-				return nil, fmt.Errorf("insert attempts: %w", err)
+			insert := s.bulkValues(`INSERT INTO attempts (`+attemptInsertColumns+`) VALUES `, `(#, #, #, #, #, #, #, #, #, #, #, #, #, #, #)`, ``, 1, m)
+			if _, err := q.ExecContext(ctx, insert, args...); err != nil {
+				return fmt.Errorf("insert attempts: %w", err)
 			}
-			rows = rows[m:]
-		}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return done, nil
 }
-
-// bulkText is applySucceeded's statements for a chunk of a size.
-type bulkText struct{ update, insert string }
-
-// bulkTexts returns applySucceeded's statements for chunks of n rows, with
-// their parameters written in the dialect's way for long texts
-// (Dialect.Param): each is used once, in order.
-func (s *Store) bulkTexts(n int) bulkText {
-	key := bulkKey{s.Dialect.Param, n}
-	if t, ok := bulkCache.Load(key); ok {
-		return t.(bulkText)
-	}
-	p := func(i int) string { return s.param(i) }
-	var u strings.Builder
-	u.WriteString(`UPDATE deliveries SET state = 'succeeded', last_status = v.column3, last_error = '', updated_at = ` + p(1) + ` FROM (VALUES `)
-	for j := range n {
-		if j > 0 {
-			u.WriteString(", ")
-		}
-		k := 2 + 3*j
-		u.WriteString("(CAST(" + p(k) + " AS BIGINT), CAST(" + p(k+1) + " AS INTEGER), CAST(" + p(k+2) + " AS INTEGER))")
-	}
-	// The fence of applyOutcome, row by row: still in flight with the
-	// try the outcome is of.
-	u.WriteString(`) AS v WHERE deliveries.id = v.column1 AND deliveries.state = 'in_flight' AND deliveries.attempts = v.column2
-		RETURNING deliveries.id, deliveries.attempts`)
-	var ins strings.Builder
-	ins.WriteString(`INSERT INTO attempts (` + attemptInsertColumns + `) VALUES `)
-	for j := range n {
-		if j > 0 {
-			ins.WriteString(", ")
-		}
-		ins.WriteString("(")
-		for c := range 15 {
-			if c > 0 {
-				ins.WriteString(", ")
-			}
-			ins.WriteString(p(1 + 15*j + c))
-		}
-		ins.WriteString(")")
-	}
-	t := bulkText{u.String(), ins.String()}
-	bulkCache.Store(key, t)
-	return t
-}
-
-type bulkKey struct {
-	param string
-	n     int
-}
-
-var bulkCache sync.Map // bulkKey → bulkText
 
 func attemptError(a *hookhub.Attempt) string {
 	if a.Error != "" {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,100 +89,215 @@ func (s *Store) PublishLeased(ctx context.Context, now time.Time, lease hookhub.
 }
 
 // publishTx is Publish inside the caller's transaction, so that a change to
-// a record and the events it raises commit together.
+// a record and the events it raises commit together. Its rows are written
+// in bulk statements (bulk.go): the events, then their deliveries.
 func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, lease hookhub.Lease, reqs []hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
 	results := make([]hookhub.PublishResult, len(reqs))
-	err := func() error {
-		insEvent, err := s.txPrepare(ctx, tx, `INSERT INTO events (tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id, channels)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-			ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`)
-		if err != nil {
-			return fmt.Errorf("prepare insert event: %w", err)
+	if err := s.insertEvents(ctx, tx, now, reqs, results); err != nil {
+		return nil, err
+	}
+	// Fan out: a delivery for each subscriber of each new event, leased
+	// to the caller's workers while they have room (lease.Max).
+	var leasedRows, plainRows []newDelivery
+	subs := map[string][]subscriber{}
+	due := false
+	for i, r := range reqs {
+		e := r.Event
+		if results[i].Duplicate {
+			continue
 		}
-		defer insEvent.Close()
-		insDelivery, err := s.txPrepare(ctx, tx, `INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, 0, $5, 0, '', $5, $5)`)
-		if err != nil {
-			return fmt.Errorf("prepare insert delivery: %w", err)
+		list, ok := subs[e.TenantID]
+		if !ok {
+			var err error
+			if list, err = loadSubscribers(ctx, s.hot(s.W, tx), e.TenantID); err != nil {
+				return nil, err
+			}
+			subs[e.TenantID] = list
 		}
-		defer insDelivery.Close()
-		var insLeased *sql.Stmt
-		if lease.Max > 0 {
-			insLeased, err = s.txPrepare(ctx, tx, `INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at, leased_by)
-				VALUES ($1, $2, $3, 'in_flight', 1, $4, 0, '', $5, $5, $6) RETURNING id`)
-			if err != nil {
-				return fmt.Errorf("prepare insert leased delivery: %w", err)
-			}
-			defer insLeased.Close()
-		}
-		leased := 0
-		subs := map[string][]subscriber{}
-		due := false
-		for i, r := range reqs {
-			e := r.Event
-			if e.CreatedAt.IsZero() {
-				e.CreatedAt = now
-			}
-			e.CreatedAt = fromMSv(msv(e.CreatedAt)) // what a read will give back
-			if err := s.insertEvent(ctx, tx, insEvent, e, &results[i]); err != nil {
-				return err
-			}
-			if results[i].Duplicate {
+		var doc any
+		for _, sub := range list {
+			if r.WebhookID != 0 && sub.ID != r.WebhookID || r.WebhookID == 0 && (!sub.Wants(e) || !sub.passes(e, &doc)) {
 				continue
 			}
-			list, ok := subs[e.TenantID]
-			if !ok {
-				if list, err = loadSubscribers(ctx, s.hot(s.W, tx), e.TenantID); err != nil {
-					return err
-				}
-				subs[e.TenantID] = list
+			results[i].Deliveries++
+			if sub.active && len(leasedRows) < lease.Max {
+				c := &hookhub.Claim{Delivery: hookhub.Delivery{TenantID: e.TenantID, EventID: e.ID, WebhookID: sub.ID,
+					State: hookhub.DeliveryInFlight, Attempts: 1, RunAt: fromMSv(msv(now.Add(lease.For))),
+					CreatedAt: fromMSv(msv(now)), UpdatedAt: fromMSv(msv(now))}, Event: *e, WebhookVersion: sub.Version}
+				results[i].Claims = append(results[i].Claims, c)
+				leasedRows = append(leasedRows, newDelivery{claim: c})
+				continue
 			}
-			var doc any
-			for _, sub := range list {
-				if r.WebhookID != 0 && sub.ID != r.WebhookID || r.WebhookID == 0 && (!sub.Wants(e) || !sub.passes(e, &doc)) {
-					continue
-				}
-				results[i].Deliveries++
-				if sub.active && leased < lease.Max {
-					leased++
-					c := &hookhub.Claim{Delivery: hookhub.Delivery{TenantID: e.TenantID, EventID: e.ID, WebhookID: sub.ID,
-						State: hookhub.DeliveryInFlight, Attempts: 1, RunAt: fromMSv(msv(now.Add(lease.For))),
-						CreatedAt: fromMSv(msv(now)), UpdatedAt: fromMSv(msv(now))}, Event: *e, WebhookVersion: sub.Version}
-					if err := insLeased.QueryRowContext(ctx, e.TenantID, e.ID, sub.ID, msv(c.RunAt), msv(now), s.node).Scan(&c.ID); err != nil {
-						return fmt.Errorf("insert leased delivery: %w", err)
-					}
-					results[i].Claims = append(results[i].Claims, c)
-					continue
-				}
-				state := hookhub.DeliveryHeld
-				if sub.active {
-					state = hookhub.DeliveryPending
-				}
-				if _, err := insDelivery.ExecContext(ctx, e.TenantID, e.ID, sub.ID, string(state), msv(now)); err != nil {
-					return fmt.Errorf("insert delivery: %w", err)
-				}
-				due = due || sub.active
+			state := hookhub.DeliveryHeld
+			if sub.active {
+				state = hookhub.DeliveryPending
 			}
+			plainRows = append(plainRows, newDelivery{tenantID: e.TenantID, eventID: e.ID, webhookID: sub.ID, state: state})
+			due = due || sub.active
 		}
-		if due {
-			return s.notifyDue(ctx, tx)
-		}
-		return nil
-	}()
-	if err != nil {
+	}
+	if err := s.insertLeased(ctx, tx, now, leasedRows); err != nil {
 		return nil, err
+	}
+	if err := s.insertPending(ctx, tx, now, plainRows); err != nil {
+		return nil, err
+	}
+	if due {
+		if err := s.notifyDue(ctx, tx); err != nil {
+			return nil, err
+		}
 	}
 	return results, nil
 }
 
-func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, e *hookhub.Event, res *hookhub.PublishResult) error {
-	modified, err := nullJSON(e.ModifiedFields, len(e.ModifiedFields) == 0)
-	if err != nil {
-		return fmt.Errorf("encode modified fields: %w", err)
+// newDelivery is a delivery publishTx writes: a claim for the caller's
+// workers, or a pending or held one.
+type newDelivery struct {
+	claim              *hookhub.Claim // leased: the claim, whose ID the insert fills
+	tenantID           string
+	eventID, webhookID int64
+	state              hookhub.DeliveryState
+}
+
+const eventInsertColumns = `tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id, channels`
+
+// insertEvents writes reqs' events and fills their results: an event with
+// an idempotency key one at a time (a repeat of a key answers with the
+// first event), the others in bulk.
+func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, now time.Time, reqs []hookhub.PublishRequest, results []hookhub.PublishResult) error {
+	var bulk []int
+	var insKeyed *sql.Stmt
+	for i, r := range reqs {
+		e := r.Event
+		if e.CreatedAt.IsZero() {
+			e.CreatedAt = now
+		}
+		e.CreatedAt = fromMSv(msv(e.CreatedAt)) // what a read will give back
+		if e.IdempotencyKey == "" {
+			bulk = append(bulk, i)
+			continue
+		}
+		if insKeyed == nil {
+			var err error
+			insKeyed, err = s.txPrepare(ctx, tx, `INSERT INTO events (`+eventInsertColumns+`)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+				ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`)
+			if err != nil {
+				return fmt.Errorf("prepare insert event: %w", err)
+			}
+			defer insKeyed.Close()
+		}
+		if err := s.insertEvent(ctx, tx, insKeyed, e, &results[i]); err != nil {
+			return err
+		}
 	}
-	channels, err := nullJSON(e.Channels, len(e.Channels) == 0)
+	q := s.hot(s.W, tx)
+	return chunks(len(bulk), func(start, n int) error {
+		chunk := bulk[start : start+n]
+		args := make([]any, 0, 9*n)
+		for _, i := range chunk {
+			e := reqs[i].Event
+			modified, channels, err := eventLists(e)
+			if err != nil {
+				return err
+			}
+			args = append(args, e.TenantID, e.Type, e.EntityType, e.EntityID, []byte(e.Data), modified, msv(e.CreatedAt), e.AppID, channels)
+		}
+		ids, err := collect(ctx, q, func(sc scanner) (int64, error) {
+			var id int64
+			return id, sc.Scan(&id)
+		}, s.bulkValues(`INSERT INTO events (`+eventInsertColumns+`) VALUES `, `(#, #, #, #, #, #, NULL, #, #, #)`, ` RETURNING id`, 1, n), args...)
+		if err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+		if len(ids) != n {
+			return fmt.Errorf("insert events: %d ids for %d events", len(ids), n)
+		}
+		// The rows take their ids in the order of the VALUES list (SQLite's
+		// next rowid, PostgreSQL's identity), whatever order RETURNING
+		// gives them back in.
+		slices.Sort(ids)
+		for j, i := range chunk {
+			e := reqs[i].Event
+			e.ID = ids[j]
+			results[i].Event = *e
+		}
+		return nil
+	})
+}
+
+// insertLeased writes the deliveries a publish leases to its caller, and
+// fills in their claims' ids.
+func (s *Store) insertLeased(ctx context.Context, tx *sql.Tx, now time.Time, rows []newDelivery) error {
+	q := s.hot(s.W, tx)
+	return chunks(len(rows), func(start, n int) error {
+		chunk := rows[start : start+n]
+		type key struct{ event, webhook int64 }
+		byKey := make(map[key]*hookhub.Claim, n)
+		args := make([]any, 0, 7*n)
+		for _, r := range chunk {
+			c := r.claim
+			byKey[key{c.EventID, c.WebhookID}] = c
+			args = append(args, c.TenantID, c.EventID, c.WebhookID, msv(c.RunAt), msv(now), msv(now), s.node)
+		}
+		type row struct {
+			id int64
+			key
+		}
+		got, err := collect(ctx, q, func(sc scanner) (row, error) {
+			var r row
+			return r, sc.Scan(&r.id, &r.event, &r.webhook)
+		}, s.bulkValues(`INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at, leased_by) VALUES `,
+			`(#, #, #, 'in_flight', 1, #, 0, '', #, #, #)`, ` RETURNING id, event_id, webhook_id`, 1, n), args...)
+		if err != nil {
+			return fmt.Errorf("insert leased deliveries: %w", err)
+		}
+		for _, r := range got {
+			if c := byKey[r.key]; c != nil {
+				c.ID = r.id
+			}
+		}
+		for _, r := range chunk {
+			if r.claim.ID == 0 {
+				return fmt.Errorf("insert leased deliveries: no id for event %d, webhook %d", r.claim.EventID, r.claim.WebhookID)
+			}
+		}
+		return nil
+	})
+}
+
+// insertPending writes a publish's pending and held deliveries.
+func (s *Store) insertPending(ctx context.Context, tx *sql.Tx, now time.Time, rows []newDelivery) error {
+	q := s.hot(s.W, tx)
+	return chunks(len(rows), func(start, n int) error {
+		args := make([]any, 0, 7*n)
+		for _, r := range rows[start : start+n] {
+			args = append(args, r.tenantID, r.eventID, r.webhookID, string(r.state), msv(now), msv(now), msv(now))
+		}
+		if _, err := q.ExecContext(ctx, s.bulkValues(`INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at) VALUES `,
+			`(#, #, #, #, 0, #, 0, '', #, #)`, ``, 1, n), args...); err != nil {
+			return fmt.Errorf("insert deliveries: %w", err)
+		}
+		return nil
+	})
+}
+
+// eventLists are e's modified fields and channels as stored: JSON, or NULL
+// when empty.
+func eventLists(e *hookhub.Event) (modified, channels sql.NullString, err error) {
+	if modified, err = nullJSON(e.ModifiedFields, len(e.ModifiedFields) == 0); err != nil {
+		return modified, channels, fmt.Errorf("encode modified fields: %w", err)
+	}
+	if channels, err = nullJSON(e.Channels, len(e.Channels) == 0); err != nil {
+		return modified, channels, fmt.Errorf("encode channels: %w", err)
+	}
+	return modified, channels, nil
+}
+
+func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, e *hookhub.Event, res *hookhub.PublishResult) error {
+	modified, channels, err := eventLists(e)
 	if err != nil {
-		return fmt.Errorf("encode channels: %w", err)
+		return err
 	}
 	key := sql.NullString{String: e.IdempotencyKey, Valid: e.IdempotencyKey != ""}
 	err = ins.QueryRowContext(ctx, e.TenantID, e.Type, e.EntityType, e.EntityID, []byte(e.Data), modified, key, msv(e.CreatedAt), e.AppID, channels).Scan(&e.ID)
