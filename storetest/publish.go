@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -307,5 +308,89 @@ func testEventList(t *testing.T, s Store) {
 				t.Errorf("ListEvents(%+v) = %v, want %v", tt.f, got, tt.want)
 			}
 		})
+	}
+}
+
+// testPublishBatchMatches: a publish of many events at once (written in
+// chunks, some with an idempotency key, one repeating an earlier key), fanned
+// out to two webhooks and partly leased, answers each event with its own
+// id: read back, every event is the one published at its place, and every
+// claim and delivery is of its own event.
+func testPublishBatchMatches(t *testing.T, s Store) {
+	ctx := t.Context()
+	ten := newTenant(t, s)
+	w1 := newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) { w.Events = []string{"*"} })
+	w2 := newWebhook(t, s, ten.ID, func(w *hookhub.Webhook) { w.Events = []string{"contact.*"} })
+	earlier := newEvent(ten.ID, "contact.created", now)
+	earlier.IdempotencyKey = "repeat"
+	firsts, err := s.Publish(ctx, now, hookhub.PublishRequest{Event: earlier})
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	first := firsts[0]
+
+	const n = 101 // chunks of 64, 32, 4 and 1, besides the keyed ones
+	reqs := make([]hookhub.PublishRequest, n)
+	for i := range reqs {
+		typ := "contact.created"
+		if i%3 == 0 {
+			typ = "sale.sold" // for w1 only
+		}
+		e := newEvent(ten.ID, typ, now)
+		e.EntityID = "e" + strconv.Itoa(i)
+		e.Data = json.RawMessage(`{"i":` + strconv.Itoa(i) + `}`)
+		switch {
+		case i == 50:
+			e.IdempotencyKey = "repeat"
+		case i%10 == 7:
+			e.IdempotencyKey = "k" + strconv.Itoa(i)
+		}
+		reqs[i].Event = e
+	}
+	rs, err := s.PublishLeased(ctx, now, hookhub.Lease{Max: 60, For: lease}, reqs...)
+	if err != nil {
+		t.Fatalf("PublishLeased: %v", err)
+	}
+	claims := 0
+	for i, r := range rs {
+		if i == 50 {
+			if !r.Duplicate || r.Event.ID != first.Event.ID {
+				t.Errorf("event 50 (a repeated key) = duplicate %v, id %d; want the first, %d", r.Duplicate, r.Event.ID, first.Event.ID)
+			}
+			continue
+		}
+		got, err := s.GetEvent(ctx, ten.ID, r.Event.ID)
+		if err != nil {
+			t.Fatalf("GetEvent(result %d): %v", i, err)
+		}
+		if want := "e" + strconv.Itoa(i); got.EntityID != want || string(got.Data) != string(reqs[i].Event.Data) || r.Event.EntityID != want {
+			t.Errorf("result %d: stored event %d is %s %s, want %s %s", i, got.ID, got.EntityID, got.Data, want, reqs[i].Event.Data)
+		}
+		wantD := 2
+		if reqs[i].Event.Type == "sale.sold" {
+			wantD = 1
+		}
+		if r.Deliveries != wantD {
+			t.Errorf("result %d: %d deliveries, want %d", i, r.Deliveries, wantD)
+		}
+		for _, c := range r.Claims {
+			claims++
+			d, err := s.GetDelivery(ctx, ten.ID, c.ID)
+			if err != nil || d.EventID != r.Event.ID || c.EventID != r.Event.ID || d.WebhookID != c.WebhookID || d.State != hookhub.DeliveryInFlight {
+				t.Errorf("result %d: claim %+v, stored %+v, %v; want in flight, of event %d", i, c.Delivery, d, err, r.Event.ID)
+			}
+		}
+		if ds := deliveriesOf(t, s, ten.ID, r.Event.ID); len(ds) != wantD {
+			t.Errorf("result %d: %d deliveries stored, want %d", i, len(ds), wantD)
+		} else {
+			for _, d := range ds {
+				if d.WebhookID != w1.ID && d.WebhookID != w2.ID {
+					t.Errorf("result %d: a delivery to webhook %d", i, d.WebhookID)
+				}
+			}
+		}
+	}
+	if claims != 60 {
+		t.Errorf("%d deliveries leased, want 60 (the lease's Max)", claims)
 	}
 }

@@ -68,6 +68,7 @@ var tests = []struct {
 
 	{"PublishFanOut", testPublishFanOut},
 	{"PublishIdempotency", testPublishIdempotency},
+	{"PublishBatchMatches", testPublishBatchMatches},
 	{"PublishToWebhook", testPublishToWebhook},
 	{"PublishTenants", testPublishTenants},
 	{"PublishLeased", testPublishLeased}, {"PublishLeasedTakeBack", testPublishLeasedTakeBack}, {"WebhookVersion", testWebhookVersion}, // handoff.go
