@@ -17,7 +17,7 @@ import (
 
 // historyLoader is the SQL store's PreloadHistory.
 type historyLoader interface {
-	PreloadHistory(ctx context.Context, tenantID string, webhookID int64, n int, at time.Time, data []byte, progress func(done int)) error
+	PreloadHistory(ctx context.Context, tenantID string, webhookID int64, n int, at time.Time, step time.Duration, data []byte, progress func(done int)) error
 }
 
 // preload gives the database c.Preload finished deliveries of another
@@ -53,7 +53,7 @@ func (r *run) preload(ctx context.Context, dsn string, env []string) error {
 	began := time.Now()
 	step := max(c.Preload/10, 1)
 	next := step
-	err = l.PreloadHistory(ctx, ten.ID, w.ID, c.Preload, now.Add(-30*24*time.Hour), data, func(done int) {
+	err = l.PreloadHistory(ctx, ten.ID, w.ID, c.Preload, now.Add(-30*24*time.Hour), time.Millisecond, data, func(done int) {
 		if done >= next || done == c.Preload {
 			r.say("preloaded %d of %d deliveries (%.0f s)", done, c.Preload, time.Since(began).Seconds())
 			next = done + step
