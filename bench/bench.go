@@ -49,7 +49,7 @@ func runCeiling(ctx context.Context, c Config) (*Report, error) {
 	}
 	defer cs.close()
 	cc := c
-	cc.Target, cc.Token, cc.Ceiling = cs.URL(), token, false
+	cc.Target, cc.Token, cc.Ceiling, cc.Purge = cs.URL(), token, false, false
 	cc.Executable, cc.Env, cc.DB, cc.Nodes, cc.KillAfter, cc.CPUProfile = "", nil, "", 1, 0, ""
 	r := &run{cfg: cc, clock: newClock(), runID: randomHex(6)}
 	defer r.close()
