@@ -64,6 +64,10 @@ type PurgeReport struct {
 	// while it ran.
 	DuringDeliveries int      `json:"during_deliveries"`
 	During           *Latency `json:"during_latency_ms,omitempty"`
+	// Before are the deliveries of the events published from the first
+	// publish until the purge began: the same run's figure without it.
+	BeforeDeliveries int      `json:"before_deliveries"`
+	Before           *Latency `json:"before_latency_ms,omitempty"`
 }
 
 // Deleted is what a purge deleted.
@@ -201,14 +205,21 @@ func judgePurge(line purgeLine, loadStart, loadEnd int64, t *tally) *PurgeReport
 		p.Overlap = "outlasted"
 	}
 	if p.measured() {
-		during := t.latenciesSentIn(began, ended)
-		p.DuringDeliveries = len(during)
-		if len(during) > 0 {
-			l := latencyOf(during)
-			p.During = &l
-		}
+		p.DuringDeliveries, p.During = latencyIn(t, began, ended)
+		p.BeforeDeliveries, p.Before = latencyIn(t, loadStart, began)
 	}
 	return p
+}
+
+// latencyIn is how many deliveries of events sent from from to to there
+// were, and their latency; nil when none.
+func latencyIn(t *tally, from, to int64) (int, *Latency) {
+	ls := t.latenciesSentIn(from, to)
+	if len(ls) == 0 {
+		return 0, nil
+	}
+	l := latencyOf(ls)
+	return len(ls), &l
 }
 
 // timing says when the purge ran against the load, in words.

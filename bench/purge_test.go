@@ -52,19 +52,21 @@ func TestJudgePurge(t *testing.T) {
 		began, ended float64 // of the purge, seconds from base
 		overlap      string
 		during       int
+		before       int
 	}{
-		{2, 4, "whole", 2},      // events sent at 2.5 and 3.5
-		{3, 12, "outlasted", 2}, // 3.5 and 9.5
-		{-1, 1, "before", 0},    // began before the load: not measured though an event was sent
-		{10.5, 11, "after", 0},  // after its last publish
-		{4, 5, "whole", 0},      // no event sent while it ran
-		{0, 10, "whole", 4},     // began with the load
+		{2, 4, "whole", 2, 1},      // events sent at 2.5 and 3.5; 0.5 before
+		{3, 12, "outlasted", 2, 2}, // 3.5 and 9.5
+		{-1, 1, "before", 0, 0},    // began before the load: not measured though an event was sent
+		{10.5, 11, "after", 0, 0},  // after its last publish
+		{4, 5, "whole", 0, 3},      // no event sent while it ran
+		{0, 10, "whole", 4, 0},     // began with the load
 	}
 	for _, tt := range tests {
 		line := purgeLine{Time: base.Add(time.Duration(tt.ended * float64(time.Second))), Took: int64((tt.ended - tt.began) * 1e9), Attempts: 7}
 		p := judgePurge(line, at(0), at(10), tl)
-		if p.Overlap != tt.overlap || p.DuringDeliveries != tt.during || (p.During != nil) != (tt.during > 0) {
-			t.Errorf("purge %g–%g s: overlap %q, %d during (%+v); want %q, %d", tt.began, tt.ended, p.Overlap, p.DuringDeliveries, p.During, tt.overlap, tt.during)
+		if p.Overlap != tt.overlap || p.DuringDeliveries != tt.during || (p.During != nil) != (tt.during > 0) ||
+			p.BeforeDeliveries != tt.before || (p.Before != nil) != (tt.before > 0) {
+			t.Errorf("purge %g–%g s: overlap %q, %d during (%+v); want %q, %d (%d before, want %d)", tt.began, tt.ended, p.Overlap, p.DuringDeliveries, p.During, tt.overlap, tt.during, p.BeforeDeliveries, tt.before)
 		}
 		if p.Deleted.Attempts != 7 || p.Load != 10 || p.Began != tt.began {
 			t.Errorf("purge %g–%g s: %+v", tt.began, tt.ended, p)

@@ -164,6 +164,10 @@ func (r *Report) WriteText(w io.Writer) error {
 			line("during the purge", "latency p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d deliveries of events published while it ran)",
 				p.During.P50, p.During.P99, p.During.Max, p.DuringDeliveries)
 		}
+		if p.measured() && p.Before != nil {
+			line("before the purge", "latency p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d deliveries of events published before it began)",
+				p.Before.P50, p.Before.P99, p.Before.Max, p.BeforeDeliveries)
+		}
 	}
 	for _, l := range r.Lists {
 		line(l.Name, "p50 %.2f ms, p99 %.2f ms (%d calls)", l.P50, l.P99, l.Calls)

@@ -43,6 +43,9 @@ func TestBenchPurge(t *testing.T) {
 			if p.DuringDeliveries < 1 || p.During == nil || p.During.P99 < p.During.P50 || p.DuringDeliveries > rep.Deliveries {
 				t.Errorf("%d deliveries during the purge, latency %+v: want some, timed", p.DuringDeliveries, p.During)
 			}
+			if p.BeforeDeliveries < 1 || p.Before == nil || p.BeforeDeliveries+p.DuringDeliveries > rep.Deliveries {
+				t.Errorf("%d deliveries before the purge, latency %+v: want some, timed", p.BeforeDeliveries, p.Before)
+			}
 		})
 	}
 }
