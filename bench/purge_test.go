@@ -108,3 +108,38 @@ func TestPurgeConfig(t *testing.T) {
 		}
 	}
 }
+
+// A purge that did not run during the load is reported as such, with no
+// figure during it; one that did, with its figure.
+func TestPurgeReportText(t *testing.T) {
+	t.Parallel()
+	during := &Latency{P50: 1.5, P99: 20.25, Max: 30}
+	for _, tt := range []struct {
+		p       PurgeReport
+		want    []string
+		wantNot []string
+	}{
+		{PurgeReport{Overlap: "before", Began: -1, Ended: 2, Load: 30, Seconds: 3, Deleted: Deleted{5, 5, 5}},
+			[]string{"NOT MEASURED", "began before the load", "5 attempts, 5 deliveries, 5 events in 3.00 s", "none of the preloaded history is left"},
+			[]string{"20.25"}},
+		{PurgeReport{Overlap: "whole", Began: 5, Ended: 8, Load: 30, Seconds: 3, During: during, DuringDeliveries: 600, HistoryLeft: true},
+			[]string{"p99 20.25 ms", "600 deliveries of events published while it ran", "all of it during the load", "FAILED"},
+			[]string{"NOT MEASURED"}},
+	} {
+		rep := &Report{Mode: "purge", Rate: 200, Purge: &tt.p}
+		var b strings.Builder
+		if err := rep.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("report lacks %q:\n%s", w, b.String())
+			}
+		}
+		for _, w := range tt.wantNot {
+			if strings.Contains(b.String(), w) {
+				t.Errorf("report has %q:\n%s", w, b.String())
+			}
+		}
+	}
+}
