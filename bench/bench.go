@@ -49,7 +49,7 @@ func runCeiling(ctx context.Context, c Config) (*Report, error) {
 	}
 	defer cs.close()
 	cc := c
-	cc.Target, cc.Token, cc.Ceiling = cs.URL(), token, false
+	cc.Target, cc.Token, cc.Ceiling, cc.Purge = cs.URL(), token, false, false
 	cc.Executable, cc.Env, cc.DB, cc.Nodes, cc.KillAfter, cc.CPUProfile = "", nil, "", 1, 0, ""
 	r := &run{cfg: cc, clock: newClock(), runID: randomHex(6)}
 	defer r.close()
@@ -73,6 +73,12 @@ type run struct {
 	webhooks []int64
 	base     string // the API used for set-up and clean-up
 	lists    bool   // time the API's list pages after the run
+
+	dbURL       string    // the nodes' HOOKHUB_DB
+	env         []string  // the environment of tenant create and the preload
+	history     string    // the tenant of the preloaded history
+	historyMade time.Time // when the history was made (its first row, or all of it in a purge run)
+	crossing    time.Time // when the history becomes older than the retention, in a purge run
 }
 
 func (r *run) say(format string, args ...any) {
@@ -89,6 +95,9 @@ func (r *run) run(ctx context.Context) (*Report, error) {
 	}
 	if c.Rate > 0 {
 		rep.Mode, rep.Rate, rep.Concurrency = "rate", c.Rate, 0
+	}
+	if c.Purge {
+		rep.Mode = "purge"
 	}
 	switch {
 	case c.Target != "":
@@ -219,6 +228,11 @@ func (r *run) run(ctx context.Context) (*Report, error) {
 	rep.Latency = latencyOf(n.Latencies)
 	rep.ElapsedSeconds = float64(ended-began) / 1e9
 
+	if c.Purge && pubErr == nil && rep.Complete {
+		if rep.Purge, err = r.checkPurge(ctx, began, published); err != nil {
+			pubErr = err
+		}
+	}
 	if r.lists && pubErr == nil && rep.Complete {
 		if rep.Lists, err = r.measureLists(ctx); err != nil {
 			pubErr = err
@@ -270,15 +284,25 @@ func (r *run) startNodes(ctx context.Context) (string, error) {
 		set["HOOKHUB_LEASE"] = c.Lease.String()
 	}
 	env := nodeEnv(c.Env, set)
+	r.dbURL, r.env = set["HOOKHUB_DB"], env
 	r.say("logs in %s", r.dir)
 	token, err := createTenant(ctx, c.Executable, env, filepath.Join(r.dir, "tenant-create.log"))
 	if err != nil {
 		return "", err
 	}
 	if c.Preload > 0 {
-		if err := r.preload(ctx, set["HOOKHUB_DB"], env); err != nil {
+		if err := r.preload(ctx); err != nil {
 			return "", err
 		}
+	}
+	if c.Purge {
+		more, crossing := purgeSettings(c, r.historyMade, time.Now())
+		for k, v := range more {
+			set[k] = v
+		}
+		env, r.crossing = nodeEnv(c.Env, set), crossing
+		r.say("the preloaded history becomes older than the retention (%s) in %s; the node purges every %s",
+			set["HOOKHUB_RETENTION"], time.Until(crossing).Round(time.Millisecond), c.PurgeAfter)
 	}
 	for i := range c.Nodes {
 		name := fmt.Sprintf("node-%d", i+1)

@@ -50,6 +50,17 @@ type Config struct {
 	// history months of use leave, to show whether hookhub stays as fast
 	// as its tables grow.
 	Preload int
+
+	// Purge measures a retention purge of the preloaded history during
+	// the steady load (Rate): the history is made all at one time, and the
+	// node is started with a retention and a purge interval
+	// (HOOKHUB_RETENTION, HOOKHUB_PURGE_INTERVAL) that make its second
+	// purge, about PurgeAfter after it starts, delete the whole history.
+	// The report tells what the purge deleted, how long it took, when it
+	// ran, whether the history is gone, and the latency of the deliveries
+	// of the events published while it ran.
+	Purge      bool
+	PurgeAfter time.Duration
 }
 
 // Defaults are the figures the benchmark is usually quoted at: a burst of
@@ -64,6 +75,7 @@ func Defaults() Config {
 		Timeout:         5 * time.Minute,
 		Nodes:           1,
 		ProfileDuration: 10 * time.Second,
+		PurgeAfter:      5 * time.Second,
 	}
 }
 
@@ -136,6 +148,21 @@ func (c Config) Validate() error {
 	}
 	if c.KillAfter > 0 && c.Nodes < 2 {
 		add("kill-after needs at least two nodes, so that one is left")
+	}
+	if c.Purge {
+		load := time.Duration(float64(c.Events) / c.Rate * float64(time.Second))
+		switch {
+		case c.Preload < 1:
+			add("purge deletes the preloaded history: give preload a number of deliveries")
+		case c.Rate == 0:
+			add("purge is measured during a steady load: give a rate")
+		case c.Target != "" || c.KillAfter > 0:
+			add("purge needs the hookhub this benchmark starts, none killed: no target, no kill-after")
+		case c.PurgeAfter < time.Second:
+			add("purge-after must be at least 1s (the node's shortest purge interval), not %s", c.PurgeAfter)
+		case c.PurgeAfter >= load:
+			add("the steady load lasts %s (events/rate): purge-after (%s) must be shorter, for the purge to start during it", load.Round(time.Millisecond), c.PurgeAfter)
+		}
 	}
 	if c.CPUProfile != "" && c.ProfileDuration < time.Second {
 		add("the CPU profile must cover at least 1s, not %s", c.ProfileDuration)

@@ -17,6 +17,12 @@
 // deliveries a second, latency percentiles, duplicates, missing
 // deliveries, and the peak memory and CPU time of each hookhub process.
 //
+// A purge run (Config.Purge) also preloads history of another tenant and
+// has the node's own retention purge delete all of it a few seconds into
+// a steady load: the Report then says what the purge deleted, how long it
+// took, whether it ran during the load, and the latency of the
+// deliveries of the events published while it ran (purge.go).
+//
 // The command "hookhub bench" is the front end; its tests use the package
 // directly.
 package bench

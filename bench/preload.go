@@ -13,21 +13,23 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/server"
+	"github.com/hookhub/hookhub/service"
 )
 
 // historyLoader is the SQL store's PreloadHistory.
 type historyLoader interface {
-	PreloadHistory(ctx context.Context, tenantID string, webhookID int64, n int, at time.Time, data []byte, progress func(done int)) error
+	PreloadHistory(ctx context.Context, tenantID string, webhookID int64, n int, at time.Time, step time.Duration, data []byte, progress func(done int)) error
 }
 
 // preload gives the database c.Preload finished deliveries of another
 // tenant, "history", each with its event and attempt, a month old: what
 // months of use leave behind. The nodes start after it, on that database.
-func (r *run) preload(ctx context.Context, dsn string, env []string) error {
+//
+// For a purge run (Config.Purge) the history is made all at one time, so
+// that it becomes older than the retention all at once.
+func (r *run) preload(ctx context.Context) error {
 	c := r.cfg
-	st, err := server.OpenStore(ctx, server.Config{
-		DB: dsn, EncryptionKey: lookup(env, "HOOKHUB_ENCRYPTION_KEY"), SQLiteSync: "NORMAL", MaxConns: 4,
-	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	st, err := r.openStore(ctx)
 	if err != nil {
 		return fmt.Errorf("open the database to preload: %w", err)
 	}
@@ -51,18 +53,31 @@ func (r *run) preload(ctx context.Context, dsn string, env []string) error {
 	}
 	data, _ := json.Marshal(map[string]string{"pad": strings.Repeat("x", max(0, c.Payload-12))})
 	began := time.Now()
-	step := max(c.Preload/10, 1)
-	next := step
-	err = l.PreloadHistory(ctx, ten.ID, w.ID, c.Preload, now.Add(-30*24*time.Hour), data, func(done int) {
+	every := max(c.Preload/10, 1)
+	next := every
+	r.history, r.historyMade = ten.ID, now.Add(-30*24*time.Hour)
+	step := time.Millisecond
+	if c.Purge {
+		step = 0
+	}
+	err = l.PreloadHistory(ctx, ten.ID, w.ID, c.Preload, r.historyMade, step, data, func(done int) {
 		if done >= next || done == c.Preload {
 			r.say("preloaded %d of %d deliveries (%.0f s)", done, c.Preload, time.Since(began).Seconds())
-			next = done + step
+			next = done + every
 		}
 	})
 	if err != nil {
 		return err
 	}
 	return nil
+}
+
+// openStore opens the database of the nodes as they do, for the
+// benchmark's own look at it (preload, and the check of a purge).
+func (r *run) openStore(ctx context.Context) (service.Store, error) {
+	return server.OpenStore(ctx, server.Config{
+		DB: r.dbURL, EncryptionKey: lookup(r.env, "HOOKHUB_ENCRYPTION_KEY"), SQLiteSync: "NORMAL", MaxConns: 4,
+	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // ListReport is how fast one list page of the API answered, over repeated

@@ -39,6 +39,7 @@ type tally struct {
 	fanout      int
 	count       []uint32 // arrivals by slot, webhook*events + seq
 	latency     []int64  // nanoseconds from send to first arrival, by slot
+	sent        []int64  // clock time the event of the slot was sent, once arrived
 	accepted    []bool   // by seq
 	outstanding int      // slots of accepted events that have not arrived
 	received    int      // arrivals, duplicates included
@@ -52,6 +53,7 @@ func newTally(events, fanout int) *tally {
 		events: events, fanout: fanout,
 		count:    make([]uint32, events*fanout),
 		latency:  make([]int64, events*fanout),
+		sent:     make([]int64, events*fanout),
 		accepted: make([]bool, events),
 	}
 }
@@ -87,7 +89,7 @@ func (t *tally) arrive(w, seq int, sent, now int64) bool {
 	t.count[i]++
 	if t.count[i] == 1 {
 		t.distinct++
-		t.latency[i] = now - sent
+		t.latency[i], t.sent[i] = now-sent, sent
 		t.lastFirst = max(t.lastFirst, now)
 		if t.accepted[seq] {
 			t.outstanding--
@@ -149,6 +151,22 @@ func (t *tally) counts() counts {
 	}
 	slices.Sort(c.Latencies)
 	return c
+}
+
+// latenciesSentIn returns the latencies of the first arrivals of events
+// sent from from (inclusive) to to (exclusive), sorted: the deliveries of
+// what was published while something else ran.
+func (t *tally) latenciesSentIn(from, to int64) []int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []int64
+	for i, n := range t.count {
+		if n > 0 && t.sent[i] >= from && t.sent[i] < to {
+			out = append(out, t.latency[i])
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // percentile returns the nearest-rank q-quantile (0 < q <= 1) of sorted

@@ -176,3 +176,27 @@ func TestBody(t *testing.T) {
 		}
 	}
 }
+
+// TestTallySentIn picks the first arrivals of the events sent in a window:
+// the latencies of what was published while the purge ran.
+func TestTallySentIn(t *testing.T) {
+	t.Parallel()
+	const ms = int64(1e6)
+	tl := newTally(4, 2)
+	for seq := range 4 {
+		tl.accept(seq)
+	}
+	tl.arrive(0, 0, 0*ms, 5*ms)   // sent before the window
+	tl.arrive(0, 1, 10*ms, 13*ms) // in it
+	tl.arrive(1, 1, 10*ms, 11*ms) // in it, the other webhook
+	tl.arrive(1, 1, 10*ms, 90*ms) // a duplicate: not counted again
+	tl.arrive(0, 2, 19*ms, 40*ms) // in it; arrives after it, still counted
+	tl.arrive(0, 3, 20*ms, 21*ms) // at its end: out
+	got := tl.latenciesSentIn(10*ms, 20*ms)
+	if want := []int64{1 * ms, 3 * ms, 21 * ms}; !slices.Equal(got, want) {
+		t.Errorf("latencies sent in [10, 20) ms = %v, want %v", got, want)
+	}
+	if got := tl.latenciesSentIn(30*ms, 40*ms); len(got) != 0 {
+		t.Errorf("latencies sent in an empty window = %v, want none", got)
+	}
+}

@@ -12,7 +12,7 @@ import (
 // (deliveries); latencies are from the send time carried in each event to
 // its first arrival at the receiver.
 type Report struct {
-	Mode        string  `json:"mode"` // "burst" or "rate"
+	Mode        string  `json:"mode"` // "burst", "rate", or "purge" (paced, with a purge)
 	Concurrency int     `json:"concurrency,omitempty"`
 	Rate        float64 `json:"rate,omitempty"`
 	Events      int     `json:"events"`
@@ -55,7 +55,9 @@ type Report struct {
 	Preload int     `json:"preload,omitempty"` // finished deliveries of another tenant in the database before the run
 	// Lists are the API's list pages of the bench tenant, timed after the
 	// run.
-	Lists          []ListReport `json:"lists,omitempty"`
+	Lists []ListReport `json:"lists,omitempty"`
+	// Purge is the retention purge of a purge run (Config.Purge).
+	Purge          *PurgeReport `json:"purge,omitempty"`
 	RatioToCeiling float64      `json:"ratio_to_ceiling,omitempty"`
 
 	Dir        string `json:"dir,omitempty"` // where the logs are
@@ -100,7 +102,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%-22s %s\n", name, fmt.Sprintf(format, args...))
 	}
 	how := fmt.Sprintf("a burst from %d senders", r.Concurrency)
-	if r.Mode == "rate" {
+	if r.Mode == "rate" || r.Mode == "purge" {
 		how = fmt.Sprintf("paced at %g/s", r.Rate)
 	}
 	where := fmt.Sprintf("%d node(s) on %s", r.Nodes, r.Database)
@@ -144,6 +146,28 @@ func (r *Report) WriteText(w io.Writer) error {
 	line("harness CPU seconds", "%.2f", r.HarnessCPUSeconds)
 	if r.Preload > 0 {
 		line("preloaded", "%d finished deliveries, events and attempts of another tenant", r.Preload)
+	}
+	if p := r.Purge; p != nil {
+		line("purge deleted", "%d attempts, %d deliveries, %d events in %.2f s (%s)", p.Deleted.Attempts, p.Deleted.Deliveries, p.Deleted.Events, p.Seconds, p.Node)
+		line("purge overlap", "%s", p.timing())
+		if p.HistoryLeft {
+			line("purge check", "FAILED: some of the preloaded history is still in the database")
+		} else {
+			line("purge check", "none of the preloaded history is left in the database")
+		}
+		switch {
+		case !p.measured():
+			line("during the purge", "NOT MEASURED: the purge did not run during the load")
+		case p.During == nil:
+			line("during the purge", "no event was published in its %.3f s", p.Seconds)
+		default:
+			line("during the purge", "latency p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d deliveries of events published while it ran)",
+				p.During.P50, p.During.P99, p.During.Max, p.DuringDeliveries)
+		}
+		if p.measured() && p.Before != nil {
+			line("before the purge", "latency p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d deliveries of events published before it began)",
+				p.Before.P50, p.Before.P99, p.Before.Max, p.BeforeDeliveries)
+		}
 	}
 	for _, l := range r.Lists {
 		line(l.Name, "p50 %.2f ms, p99 %.2f ms (%d calls)", l.P50, l.P99, l.Calls)

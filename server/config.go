@@ -26,6 +26,7 @@ type Config struct {
 	EncryptionKey       string        // 32 bytes, hex or base64; empty: a key file beside the SQLite file
 	MaxBody             int64         // request body limit in bytes
 	Retention           time.Duration // how long attempts and events are kept
+	PurgeInterval       time.Duration // how often what is older than Retention is deleted
 	Workers             int           // requests in flight at once
 	SQLiteSync          string        // NORMAL or FULL
 	ShutdownTimeout     time.Duration // how long shutdown waits for requests in flight
@@ -52,6 +53,7 @@ func Defaults() Config {
 		MailFrom:        "hookhub@localhost",
 		MaxBody:         1 << 20,
 		Retention:       60 * 24 * time.Hour,
+		PurgeInterval:   time.Hour,
 		Workers:         128,
 		SQLiteSync:      "NORMAL",
 		ShutdownTimeout: 10 * time.Second,
@@ -79,6 +81,9 @@ func (c Config) Validate() error {
 	}
 	if c.Retention < time.Hour {
 		errs = append(errs, fmt.Errorf("retention must be at least 1h, not %s", c.Retention))
+	}
+	if c.PurgeInterval < time.Second {
+		errs = append(errs, fmt.Errorf("purge interval must be at least 1s, not %s", c.PurgeInterval))
 	}
 	if c.Workers < 1 || c.Workers > 10000 {
 		errs = append(errs, fmt.Errorf("workers must be between 1 and 10000, not %d", c.Workers))

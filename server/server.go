@@ -115,7 +115,7 @@ func (s *Server) build() error {
 		sender = mail.NewSMTP(mc, s.cfg.MailFrom)
 	}
 	s.mailer = &mailqueue.Mailer{Store: s.store, Sender: sender, Now: now, Logger: s.log.With("part", "mail"), RetryScale: s.cfg.RetryScale}
-	s.upkeep = &upkeep.Upkeep{Store: s.store, Now: now, Logger: s.log.With("part", "upkeep"), Retention: s.cfg.Retention}
+	s.upkeep = &upkeep.Upkeep{Store: s.store, Now: now, Logger: s.log.With("part", "upkeep"), Retention: s.cfg.Retention, Interval: s.cfg.PurgeInterval}
 	if l, ok := s.store.(hookhub.Leader); ok {
 		s.upkeep.Lead = l.Lead
 	}

@@ -12,16 +12,16 @@ import (
 const historyBatch = 50_000
 
 // PreloadHistory writes n finished deliveries of one of a tenant's
-// webhooks, each with its event and one successful attempt, created one
-// millisecond apart from at: the history a database has after months of
+// webhooks, each with its event and one successful attempt, created step
+// apart from at (in whole milliseconds; 0: all at at): the history a database has after months of
 // use, for benchmarks that measure whether hookhub stays as fast as its
 // tables grow ("hookhub bench --preload"). It writes in batches, each its
 // own transaction, in SQL run by the database (no row crosses the
 // connection), and calls progress after each batch with the rows written
 // so far. It is not part of hookhub.Store: nothing but a benchmark should
 // make history.
-func (s *Store) PreloadHistory(ctx context.Context, tenantID string, webhookID int64, n int, at time.Time, data []byte, progress func(done int)) error {
-	start := msv(at)
+func (s *Store) PreloadHistory(ctx context.Context, tenantID string, webhookID int64, n int, at time.Time, step time.Duration, data []byte, progress func(done int)) error {
+	start, stepMS := msv(at), step.Milliseconds()
 	blob := "$3"
 	if s.Dialect.Name == "postgres" {
 		blob = "CAST($3 AS BYTEA)" // a parameter in a SELECT list is text to PostgreSQL otherwise
@@ -38,8 +38,8 @@ func (s *Store) PreloadHistory(ctx context.Context, tenantID string, webhookID i
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO events (tenant_id, type, entity_type, entity_id, data, created_at)
 				WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
-				SELECT $2, 'contact.created', 'contact', '', `+blob+`, CAST($4 AS BIGINT) + i FROM seq`,
-				k, tenantID, data, start+int64(done)); err != nil {
+				SELECT $2, 'contact.created', 'contact', '', `+blob+`, CAST($4 AS BIGINT) + i * CAST($5 AS BIGINT) FROM seq`,
+				k, tenantID, data, start+int64(done)*stepMS, stepMS); err != nil {
 				return fmt.Errorf("events: %w", err)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at)

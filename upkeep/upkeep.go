@@ -58,6 +58,7 @@ func (u *Upkeep) Once(ctx context.Context) {
 		logger = u.Logger
 	}
 	before := now().Add(-retention)
+	began := time.Now()
 	r, err := u.Store.Purge(ctx, before)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -66,7 +67,8 @@ func (u *Upkeep) Once(ctx context.Context) {
 		return
 	}
 	if r != (hookhub.PurgeResult{}) {
-		logger.Info("purged old data", "attempts", r.Attempts, "deliveries", r.Deliveries, "events", r.Events, "mail", r.Mail)
+		logger.Info("purged old data", "attempts", r.Attempts, "deliveries", r.Deliveries, "events", r.Events, "mail", r.Mail,
+			"took", time.Since(began))
 	}
 	n, err := u.Store.PurgeInboundMessages(ctx, before)
 	switch {

@@ -1,7 +1,10 @@
 package upkeep_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -95,5 +98,32 @@ func TestUpkeepPurges(t *testing.T) {
 	}
 	if len(ms) != 1 || ms[0].ID != queued.ID {
 		t.Errorf("61 days on: %d e-mails left, want only the queued one", len(ms))
+	}
+}
+
+// TestUpkeepLogsPurge: a purge that deleted something says how much of
+// each and how long it took, which is how an operator (and hookhub bench
+// --purge) sees what a large purge cost.
+func TestUpkeepLogsPurge(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	f.webhook(t, hookhub.StateActive)
+	f.publish(t)
+	f.deliver(t)
+	var buf bytes.Buffer
+	up := &upkeep.Upkeep{Store: f.store, Logger: slog.New(slog.NewJSONHandler(&buf, nil))}
+	up.Now = func() time.Time { return time.Now().Add(61 * 24 * time.Hour) }
+	up.Once(ctx)
+	var rec struct {
+		Msg                          string
+		Attempts, Deliveries, Events int64
+		Took                         *int64
+	}
+	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+		t.Fatalf("log %q: %v", buf.String(), err)
+	}
+	if rec.Msg != "purged old data" || rec.Attempts != 1 || rec.Deliveries != 1 || rec.Events != 1 || rec.Took == nil || *rec.Took <= 0 {
+		t.Errorf("log %s: want purged old data, one attempt, delivery and event, and a positive took", buf.String())
 	}
 }

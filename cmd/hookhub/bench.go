@@ -19,7 +19,9 @@ Starts hookhub (this executable, "serve") on a fresh SQLite database, or
 a running one (--target URL --token T); runs a loopback webhook receiver;
 creates a tenant and --fanout webhooks; publishes --events events through
 the API, in a burst from --concurrency senders or paced at --rate events a
-second; waits until the receiver has every delivery; prints events
+second; waits until the receiver has every delivery (with --purge, also
+for the retention purge of the --preload history, which runs during the
+load); prints events
 accepted/s, deliveries/s, publish-to-delivery latency, duplicates, missing,
 and the peak RSS and CPU seconds of each hookhub process. HOOKHUB_*
 variables in the environment reach the started nodes (HOOKHUB_WORKERS=256
@@ -55,6 +57,8 @@ func benchConfig(args []string, getenv func(string) string, stderr io.Writer) (h
 	fs.DurationVar(&c.ProfileDuration, "profile-duration", c.ProfileDuration, "how long the CPU profile covers")
 	fs.BoolVar(&c.Ceiling, "ceiling", c.Ceiling, "then run the same load on an in-process server that accepts, signs and sends without storing, and print hookhub's ratio to it")
 	fs.IntVar(&c.Preload, "preload", c.Preload, "first give the database this many finished deliveries (with events and attempts) of another tenant")
+	fs.BoolVar(&c.Purge, "purge", c.Purge, "with --preload and --rate: the node's retention purge deletes the preloaded history during the steady load; report what it deleted, how long it took and the latency while it ran")
+	fs.DurationVar(&c.PurgeAfter, "purge-after", c.PurgeAfter, "with --purge: the purge starts about this long after the node starts (within the steady load)")
 	fs.BoolVar(&asJSON, "json", false, "print the report as one JSON object")
 	if err := fs.Parse(args); err != nil {
 		return c, false, err

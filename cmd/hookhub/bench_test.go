@@ -212,6 +212,8 @@ func TestBenchErrors(t *testing.T) {
 		{[]string{"--db", "postgres://x/y", "--nodes", "2", "--events", "10", "--kill-after", "10"}, "kill-after must be between 1 and events-1"},
 		{[]string{"--kill-after", "5"}, "kill-after needs at least two nodes"},
 		{[]string{"extra"}, "unexpected arguments: extra"},
+		{[]string{"--rate", "200", "--purge"}, "purge deletes the preloaded history: give preload"},
+		{[]string{"--events", "100", "--rate", "200", "--preload", "10", "--purge"}, "purge-after (5s) must be shorter"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer

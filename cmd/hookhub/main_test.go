@@ -282,6 +282,7 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"serve"}, map[string]string{"HOOKHUB_ADMIN_TOKEN": "short"}, "admin token must be at least 24 characters"},
 		{[]string{"serve"}, map[string]string{"HOOKHUB_WORKERS": "lots"}, "HOOKHUB_WORKERS"},
 		{[]string{"serve", "--max-body", "10"}, nil, "max body must be at least 1024 bytes"},
+		{[]string{"serve"}, map[string]string{"HOOKHUB_PURGE_INTERVAL": "100ms"}, "purge interval must be at least 1s"},
 		{[]string{"serve"}, map[string]string{"HOOKHUB_DB": "postgres://u:secret@127.0.0.1:1/x"}, "encryption key is required with PostgreSQL"},
 	}
 	for _, tt := range tests {

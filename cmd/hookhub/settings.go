@@ -39,6 +39,7 @@ func settings(c *server.Config) []setting {
 		{"mail-from", "HOOKHUB_MAIL_FROM", "sender of e-mails", false, str(&c.MailFrom)},
 		{"max-body", "HOOKHUB_MAX_BODY", "request body limit in bytes", false, num(&c.MaxBody, func(v string) (int64, error) { return strconv.ParseInt(v, 10, 64) })},
 		{"retention", "HOOKHUB_RETENTION", "how long attempts and events are kept", false, num(&c.Retention, time.ParseDuration)},
+		{"purge-interval", "HOOKHUB_PURGE_INTERVAL", "how often what is older than the retention is deleted (and once at start)", false, num(&c.PurgeInterval, time.ParseDuration)},
 		{"workers", "HOOKHUB_WORKERS", "delivery requests in flight at once, per node", false, num(&c.Workers, strconv.Atoi)},
 		{"poll-interval", "HOOKHUB_POLL_INTERVAL", "how often the queue is checked without a wake-up", false, num(&c.PollInterval, time.ParseDuration)},
 		{"lease", "HOOKHUB_LEASE", "how long a claimed delivery is held before another worker may take it; keep it above the longest webhook timeout", false, num(&c.Lease, time.ParseDuration)},
