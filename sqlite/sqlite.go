@@ -39,6 +39,7 @@ type Config struct {
 // DB is the SQLite store.
 type DB struct {
 	*sqlstore.Store
+	checkpoints *checkpointer
 }
 
 // Dialect is SQLite's part of the store. SQLite has one writer at a time,
@@ -91,6 +92,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		v.Add("_pragma", "synchronous("+sync+")")
 		v.Add("_pragma", "cache_size(-16000)")
 		v.Add("_pragma", "temp_store(MEMORY)")
+		// Commits do not checkpoint: the checkpointer does, beside them.
+		v.Add("_pragma", "wal_autocheckpoint(0)")
 		if extra != "" {
 			v.Add("_pragma", extra)
 		}
@@ -128,7 +131,13 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
-	db := &DB{Store: &sqlstore.Store{W: w, R: r, Dialect: Dialect, Sealer: box, Faults: faults}}
+	c, err := open(dsn(""))
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open the checkpointer: %w", err)
+	}
+	db := &DB{Store: &sqlstore.Store{W: w, R: r, Dialect: Dialect, Sealer: box, Faults: faults}, checkpoints: startCheckpoints(c)}
 	db.SetNode(cfg.Node)
 	if err := db.Upgrade(ctx); err != nil {
 		db.Close()

@@ -134,47 +134,103 @@ func (s *Store) Purge(ctx context.Context, before time.Time) (hookhub.PurgeResul
 // (the rows it passes are the ones to delete). A row written out of order
 // (a clock step) is deleted by a later purge.
 //
-// It deletes in batches, each its own short transaction, so that a large
-// purge does not hold SQLite's one writer (or PostgreSQL's row locks) for
-// long: publishes and outcomes go on in between. Each batch starts after
+// It deletes in batches, each its own short transaction sized to take about
+// purgeBudget, and pauses between them, so that a large purge does not hold
+// SQLite's one writer (or PostgreSQL's disk) for long: publishes and
+// outcomes go on in between. Each batch starts after
 // the last one's highest id, so that old rows that stay (unsent
 // deliveries) are read once, not once a batch.
 func (s *Store) purgeTable(ctx context.Context, table, at, where string, cut int64, walk bool) (int64, error) {
 	end := int64(math.MaxInt64)
 	if walk {
-		err := s.R.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE `+at+` >= $1 ORDER BY id LIMIT 1`, cut).Scan(&end)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		var err error
+		if end, err = s.firstYoung(ctx, table, at, cut); err != nil {
 			return 0, fmt.Errorf("find the first young row: %w", err)
 		}
 	}
 	cond := ` WHERE id > $1 AND id < $2 AND ` + at + ` < $3` + where
 	var deleted, after int64
+	size := purgeBatchMin * 4
 	for {
 		var n int64
 		var last sql.NullInt64
-		err := s.W.QueryRowContext(ctx, `SELECT COUNT(*), MAX(id) FROM (SELECT id FROM `+table+cond+` ORDER BY id LIMIT $4) batch`,
-			after, end, cut, purgeBatch).Scan(&n, &last)
+		err := s.R.QueryRowContext(ctx, `SELECT COUNT(*), MAX(id) FROM (SELECT id FROM `+table+cond+` ORDER BY id LIMIT $4) batch`,
+			after, end, cut, size).Scan(&n, &last)
 		if err != nil {
 			return deleted, fmt.Errorf("find a batch: %w", err)
 		}
 		if n == 0 {
 			return deleted, nil
 		}
-		res, err := s.W.ExecContext(ctx, `DELETE FROM `+table+cond+` AND id <= $4`, after, end, cut, last.Int64)
+		began := time.Now()
+		// Bounded by the batch's last id alone (it is below end), so that
+		// the planner reads only the batch's range of the primary key.
+		res, err := s.W.ExecContext(ctx, `DELETE FROM `+table+` WHERE id > $1 AND id <= $2 AND `+at+` < $3`+where, after, last.Int64, cut)
 		if err != nil {
 			return deleted, err
 		}
+		took := time.Since(began)
 		d, _ := res.RowsAffected()
 		deleted += d
-		if n < purgeBatch {
+		if n < int64(size) {
 			return deleted, nil
 		}
 		after = last.Int64
+		// A batch holds SQLite's one writer (and loads PostgreSQL's
+		// disk) while publishes and outcomes wait: each is kept near
+		// purgeBudget, and the next waits as long as this one took, so
+		// that the purge never has the writer more than half the time.
+		switch {
+		case took > purgeBudget && size > purgeBatchMin:
+			size /= 2
+		case took < purgeBudget/2 && size < purgeBatchMax:
+			size *= 2
+		}
+		t := time.NewTimer(took)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return deleted, ctx.Err()
+		case <-t.C:
+		}
 	}
 }
 
-// purgeBatch is how many rows one purge transaction deletes at most.
-const purgeBatch = 2000
+// firstYoung finds the id of table's first row whose time at is cut or
+// later (math.MaxInt64 if none) by a binary search of the primary key,
+// since ids grow with the time: some twenty lookups of one row, where a
+// scan from the oldest row read every row to delete first.
+func (s *Store) firstYoung(ctx context.Context, table, at string, cut int64) (int64, error) {
+	var lo, hi sql.NullInt64
+	if err := s.R.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM `+table).Scan(&lo, &hi); err != nil {
+		return 0, err
+	}
+	young := int64(math.MaxInt64)
+	for l, h := lo.Int64, hi.Int64; lo.Valid && l <= h; {
+		mid := l + (h-l)/2
+		var id, t int64
+		err := s.R.QueryRowContext(ctx, `SELECT id, `+at+` FROM `+table+` WHERE id >= $1 ORDER BY id LIMIT 1`, mid).Scan(&id, &t)
+		switch {
+		case errors.Is(err, sql.ErrNoRows) || err == nil && id > h:
+			h = mid - 1 // no row in [mid, h]
+		case err != nil:
+			return 0, err
+		case t >= cut:
+			young, h = id, mid-1
+		default:
+			l = id + 1
+		}
+	}
+	return young, nil
+}
+
+// A purge deletes in batches of purgeBatchMin to purgeBatchMax rows, sized
+// to take about purgeBudget each.
+const (
+	purgeBatchMin = 32
+	purgeBatchMax = 2048
+	purgeBudget   = 4 * time.Millisecond
+)
 
 // Stats counts a tenant's deliveries.
 func (s *Store) Stats(ctx context.Context, tenantID string, since time.Time) (hookhub.Stats, error) {

@@ -1,0 +1,52 @@
+package sqlite_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hookhub/hookhub"
+	"github.com/hookhub/hookhub/hookhubtest"
+	"github.com/hookhub/hookhub/sqlite"
+)
+
+// TestCheckpointsBesideCommits: commits do not copy the write-ahead log into
+// the database file (a commit that did waited for it, and a purge made such
+// waits long); the checkpointer does, from its own connection, so the file
+// grows while nobody commits.
+func TestCheckpointsBesideCommits(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hookhub.db")
+	db, err := sqlite.Open(t.Context(), sqlite.Config{Path: path, Key: make([]byte, 32)})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer db.Close()
+	var auto int
+	if err := db.W.QueryRowContext(t.Context(), `PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
+		t.Fatalf("the writer's wal_autocheckpoint = %d, %v; want 0", auto, err)
+	}
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatalf("stat: %v", err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	ten := &hookhub.Tenant{ID: hookhub.NewID("ten"), Name: "t", CreatedAt: time.Now()}
+	if err := db.CreateTenant(t.Context(), ten); err != nil {
+		t.Fatalf("CreateTenant: %v", err)
+	}
+	data := json.RawMessage(`{"pad":"` + strings.Repeat("x", 1000) + `"}`)
+	reqs := make([]hookhub.PublishRequest, 500)
+	for i := range reqs {
+		reqs[i].Event = &hookhub.Event{TenantID: ten.ID, Type: "contact.created", Data: data}
+	}
+	if _, err := db.Publish(t.Context(), time.Now(), reqs...); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	hookhubtest.Eventually(t, "the database file holds the published events", func() bool { return size() > before+400*1024 })
+}
