@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync"
 	"time"
 )
 
@@ -20,6 +21,7 @@ type checkpointer struct {
 	db   *sql.DB
 	stop chan struct{}
 	done chan struct{}
+	once sync.Once
 }
 
 // checkpointEvery is how often the log is copied: often enough that it stays
@@ -52,11 +54,15 @@ func (c *checkpointer) run() {
 }
 
 // close stops the checkpoints; closing the database's last connection
-// checkpoints what is left.
+// checkpoints what is left. Closing again does nothing.
 func (c *checkpointer) close() error {
-	close(c.stop)
-	<-c.done
-	return c.db.Close()
+	var err error
+	c.once.Do(func() {
+		close(c.stop)
+		<-c.done
+		err = c.db.Close()
+	})
+	return err
 }
 
 // Close stops the checkpointer and closes the database.

@@ -50,3 +50,16 @@ func TestCheckpointsBesideCommits(t *testing.T) {
 	}
 	hookhubtest.Eventually(t, "the database file holds the published events", func() bool { return size() > before+400*1024 })
 }
+
+// TestCloseTwice: closing a database again is harmless, as closing a
+// database/sql pool is.
+func TestCloseTwice(t *testing.T) {
+	db, err := sqlite.Open(t.Context(), sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: make([]byte, 32)})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	_ = db.Close() // must not panic
+}
