@@ -202,9 +202,17 @@ func attemptArgs(o hookhub.Outcome) ([]any, error) {
 // index of outcomes it took, whether the outcome applied; the others are
 // left to applyOutcome.
 func (s *Store) applySucceeded(ctx context.Context, tx *sql.Tx, now time.Time, outcomes []hookhub.Outcome) (map[int]bool, error) {
+	type try struct{ id, n int64 }
+	// A try with more than one outcome in the batch (none is sent today)
+	// is left to applyOutcome, which applies the first in order and finds
+	// the others stale, as it always did.
+	seen := make(map[try]int, len(outcomes))
+	for _, o := range outcomes {
+		seen[try{o.DeliveryID, int64(o.Try)}]++
+	}
 	var idx []int
 	for i, o := range outcomes {
-		if o.Kind == hookhub.OutcomeSucceeded && o.Try > 0 && o.Attempt != nil {
+		if o.Kind == hookhub.OutcomeSucceeded && o.Try > 0 && o.Attempt != nil && seen[try{o.DeliveryID, int64(o.Try)}] == 1 {
 			idx = append(idx, i)
 		}
 	}
@@ -229,7 +237,6 @@ func (s *Store) applySucceeded(ctx context.Context, tx *sql.Tx, now time.Time, o
 			`(CAST(# AS BIGINT), CAST(# AS INTEGER), CAST(# AS INTEGER))`,
 			`) AS v WHERE deliveries.id = v.column1 AND deliveries.state = 'in_flight' AND deliveries.attempts = v.column2
 			RETURNING deliveries.id, deliveries.attempts`, 2, n)
-		type try struct{ id, n int64 }
 		tries, err := collect(ctx, q, func(sc scanner) (try, error) {
 			var t try
 			return t, sc.Scan(&t.id, &t.n)
@@ -477,7 +484,9 @@ func (s *Store) ListDeliveries(ctx context.Context, tenantID string, f hookhub.D
 	if f.State != "" {
 		w.add("state = %s", string(f.State))
 	}
-	w.between("created_at", f.Since, f.Until)
+	if err := s.timeWindow(ctx, &w, "deliveries", "created_at", f.Since, f.Until); err != nil {
+		return nil, fmt.Errorf("list deliveries: %w", err)
+	}
 	tail := w.page(f.Page, "id")
 	ds, err := collect(ctx, s.R, scanDelivery, `SELECT `+deliveryColumns+` FROM deliveries`+tail, w.args...)
 	if err != nil {
@@ -527,7 +536,9 @@ func (s *Store) ListAttempts(ctx context.Context, tenantID string, f hookhub.Att
 	if f.FailedOnly {
 		w.add("success = %s", 0)
 	}
-	w.between("started_at", f.Since, f.Until)
+	if err := s.timeWindow(ctx, &w, "attempts", "started_at", f.Since, f.Until); err != nil {
+		return nil, fmt.Errorf("list attempts: %w", err)
+	}
 	tail := w.page(f.Page, "id")
 	as, err := collect(ctx, s.R, scanAttempt, `SELECT `+attemptColumns+` FROM attempts`+tail, w.args...)
 	if err != nil {

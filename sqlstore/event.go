@@ -102,10 +102,10 @@ func (s *Store) publishTx(ctx context.Context, tx *sql.Tx, now time.Time, lease 
 	subs := map[string][]subscriber{}
 	due := false
 	for i, r := range reqs {
-		e := r.Event
 		if results[i].Duplicate {
 			continue
 		}
+		e := &results[i].Event // with its id (r.Event may be published twice)
 		list, ok := subs[e.TenantID]
 		if !ok {
 			var err error
@@ -161,11 +161,16 @@ type newDelivery struct {
 
 const eventInsertColumns = `tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id, channels`
 
-// insertEvents writes reqs' events and fills their results: an event with
-// an idempotency key one at a time (a repeat of a key answers with the
-// first event), the others in bulk.
+// insertEvents writes reqs' events, in order, and fills their results: an
+// event with an idempotency key alone (a repeat of a key answers with the
+// first event), the runs of others between them in bulk.
 func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, now time.Time, reqs []hookhub.PublishRequest, results []hookhub.PublishResult) error {
-	var bulk []int
+	var run []int // events without a key, waiting to be written
+	flush := func() error {
+		err := s.insertEventRun(ctx, tx, reqs, run, results)
+		run = run[:0]
+		return err
+	}
 	var insKeyed *sql.Stmt
 	for i, r := range reqs {
 		e := r.Event
@@ -174,8 +179,11 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, now time.Time, req
 		}
 		e.CreatedAt = fromMSv(msv(e.CreatedAt)) // what a read will give back
 		if e.IdempotencyKey == "" {
-			bulk = append(bulk, i)
+			run = append(run, i)
 			continue
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 		if insKeyed == nil {
 			var err error
@@ -191,9 +199,15 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, now time.Time, req
 			return err
 		}
 	}
+	return flush()
+}
+
+// insertEventRun writes the events of reqs at the indexes run in bulk
+// statements, and fills their results.
+func (s *Store) insertEventRun(ctx context.Context, tx *sql.Tx, reqs []hookhub.PublishRequest, run []int, results []hookhub.PublishResult) error {
 	q := s.hot(s.W, tx)
-	return chunks(len(bulk), func(start, n int) error {
-		chunk := bulk[start : start+n]
+	return chunks(len(run), func(start, n int) error {
+		chunk := run[start : start+n]
 		args := make([]any, 0, 9*n)
 		for _, i := range chunk {
 			e := reqs[i].Event
@@ -376,7 +390,9 @@ func (s *Store) ListEvents(ctx context.Context, tenantID string, f hookhub.Event
 	if f.Channel != "" { // the channel's name, quoted, within the JSON array
 		w.add(`channels LIKE %s ESCAPE '\'`, `%"`+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Channel)+`"%`)
 	}
-	w.between("created_at", f.Since, f.Until)
+	if err := s.timeWindow(ctx, &w, "events", "created_at", f.Since, f.Until); err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
 	tail := w.page(f.Page, "id")
 	es, err := collect(ctx, s.R, scanEvent, `SELECT `+eventColumns+` FROM events`+tail, w.args...)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -65,12 +66,45 @@ func (s *Store) groupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		g.leading = true
 		g.mu.Unlock()
 	}
-	// This caller leads: it runs groups until its own call is done, then
-	// hands the lead to the first caller still waiting.
+	s.lead(c)
+	return c.result()
+}
+
+// lead runs groups until c's is done, then hands the lead to the first
+// caller still waiting. Whatever ends it early (a panic outside the calls,
+// in the driver, say), the calls it took are answered and the lead handed
+// on, so that no later write waits forever; the panic goes on in c's
+// goroutine.
+func (s *Store) lead(c *groupCall) {
+	g := &s.group
+	var batch []*groupCall // taken and not yet answered
+	defer func() {
+		v := recover()
+		for _, b := range batch {
+			if b != c {
+				b.err = fmt.Errorf("write transaction ended early: %v", v)
+				close(b.wake)
+			}
+		}
+		g.mu.Lock()
+		if len(g.queue) > 0 {
+			next := g.queue[0]
+			next.lead = true
+			close(next.wake)
+		} else {
+			g.leading = false
+		}
+		g.mu.Unlock()
+		c.lead = false
+		if v != nil {
+			panic(v)
+		}
+	}()
 	for {
 		g.mu.Lock()
 		n := min(len(g.queue), maxGroup)
-		batch := g.queue[:n:n]
+		batch = slices.Clone(g.queue[:n])
+		clear(g.queue[:n]) // the calls hold request bodies
 		g.queue = g.queue[n:]
 		g.mu.Unlock()
 		s.runGroup(batch)
@@ -82,21 +116,11 @@ func (s *Store) groupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 			}
 			close(b.wake)
 		}
+		batch = nil
 		if mine {
-			break
+			return
 		}
 	}
-	g.mu.Lock()
-	if len(g.queue) > 0 {
-		next := g.queue[0]
-		next.lead = true
-		close(next.wake)
-	} else {
-		g.leading = false
-	}
-	g.mu.Unlock()
-	c.lead = false
-	return c.result()
 }
 
 func (c *groupCall) result() error {

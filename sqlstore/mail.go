@@ -224,6 +224,31 @@ func (s *Store) firstYoung(ctx context.Context, table, at string, cut int64) (in
 	return young, nil
 }
 
+// timeWindow narrows w to table's rows whose time col is in [since, until)
+// (a zero bound is open). The hot tables have no index on their times (each
+// would be a write on every publish and attempt), but their ids grow with
+// them: the window's ids are found by firstYoung, a minute wider on each
+// side for rows written out of order, and the times themselves still
+// decide.
+func (s *Store) timeWindow(ctx context.Context, w *where, table, col string, since, until time.Time) error {
+	if !since.IsZero() {
+		lo, err := s.firstYoung(ctx, table, col, msv(since.Add(-time.Minute)))
+		if err != nil {
+			return err
+		}
+		w.add("id >= %s", lo)
+	}
+	if !until.IsZero() {
+		hi, err := s.firstYoung(ctx, table, col, msv(until.Add(time.Minute)))
+		if err != nil {
+			return err
+		}
+		w.add("id < %s", hi)
+	}
+	w.between(col, since, until)
+	return nil
+}
+
 // A purge deletes in batches of purgeBatchMin to purgeBatchMax rows, sized
 // to take about purgeBudget each.
 const (

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/hookhub/hookhub"
 )
@@ -96,5 +97,56 @@ func testCompleteFencedMany(t *testing.T, s Store) {
 	}
 	if w := getWebhook(t, s, b.tenant.ID, b.webhook.ID); w.TotalCalls != 3 {
 		t.Errorf("webhook counted %d calls, want 3 (the stale ones not)", w.TotalCalls)
+	}
+}
+
+// testCompleteManyMixed: a hundred outcomes at once, most of them
+// successes (recorded in bulk) among retries, failures and a stale success,
+// each fenced by its try: every delivery ends as its own outcome says, with
+// one attempt for each outcome that applied, and the webhook counts them.
+func testCompleteManyMixed(t *testing.T, s Store) {
+	b := setup(t, s)
+	const n = 100
+	publishN(t, s, now, b.tenant.ID, "contact.created", n)
+	cs := claim(t, s, now, n)
+	if len(cs) != n {
+		t.Fatalf("claimed %d, want %d", len(cs), n)
+	}
+	fence := func(o hookhub.Outcome, c *hookhub.Claim) hookhub.Outcome {
+		o.Try = c.Attempts
+		return o
+	}
+	outs := make([]hookhub.Outcome, 0, n+1)
+	want := map[int64]hookhub.DeliveryState{}
+	for i, c := range cs {
+		switch i % 10 {
+		case 3:
+			outs = append(outs, fence(retry(c, now, now.Add(time.Hour)), c))
+			want[c.ID] = hookhub.DeliveryPending
+		case 7:
+			outs = append(outs, fence(failed(c, now), c))
+			want[c.ID] = hookhub.DeliveryFailed
+		default:
+			outs = append(outs, fence(succeeded(c, now), c))
+			want[c.ID] = hookhub.DeliverySucceeded
+		}
+	}
+	stale := fence(succeeded(cs[3], now), cs[3]) // cs[3] retries: a late second outcome of its try
+	outs = append(outs, stale)
+	complete(t, s, now, outs...)
+	for _, c := range cs {
+		d, err := s.GetDelivery(t.Context(), b.tenant.ID, c.ID)
+		if err != nil {
+			t.Fatalf("GetDelivery: %v", err)
+		}
+		if d.State != want[c.ID] {
+			t.Errorf("delivery %d = %s, want %s", c.ID, d.State, want[c.ID])
+		}
+		if as := attemptsOf(t, s, b.tenant.ID, c.ID); len(as) != 1 {
+			t.Errorf("delivery %d has %d attempts, want 1", c.ID, len(as))
+		}
+	}
+	if w := getWebhook(t, s, b.tenant.ID, b.webhook.ID); w.TotalCalls != n {
+		t.Errorf("webhook counted %d calls, want %d", w.TotalCalls, n)
 	}
 }

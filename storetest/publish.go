@@ -393,4 +393,30 @@ func testPublishBatchMatches(t *testing.T, s Store) {
 	if claims != 60 {
 		t.Errorf("%d deliveries leased, want 60 (the lease's Max)", claims)
 	}
+	// Ids follow the order of the request.
+	var prev int64
+	for i, r := range rs {
+		if i == 50 {
+			continue
+		}
+		if r.Event.ID <= prev {
+			t.Errorf("event %d has id %d, after %d: ids out of the request's order", i, r.Event.ID, prev)
+		}
+		prev = r.Event.ID
+	}
+	// One event published twice in one call is two events, each with its
+	// own deliveries.
+	twice := newEvent(ten.ID, "sale.sold", now)
+	rs, err = s.Publish(ctx, now, hookhub.PublishRequest{Event: twice}, hookhub.PublishRequest{Event: twice})
+	if err != nil {
+		t.Fatalf("Publish(the same event twice): %v", err)
+	}
+	if rs[0].Event.ID == rs[1].Event.ID {
+		t.Fatalf("the same event published twice got one id, %d", rs[0].Event.ID)
+	}
+	for _, r := range rs {
+		if ds := deliveriesOf(t, s, ten.ID, r.Event.ID); len(ds) != 1 {
+			t.Errorf("event %d published twice in one call: %d deliveries, want 1", r.Event.ID, len(ds))
+		}
+	}
 }

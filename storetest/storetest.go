@@ -105,6 +105,7 @@ var tests = []struct {
 	{"CompleteMany", testCompleteMany},
 	{"CompleteFenced", testCompleteFenced},
 	{"CompleteFencedMany", testCompleteFencedMany},
+	{"CompleteManyMixed", testCompleteManyMixed},
 	{"HeldReactivated", testHeldReactivated},
 
 	{"RetryDelivery", testRetryDelivery},
