@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -114,7 +115,11 @@ func startNode(ctx context.Context, name, exe string, env []string, logPath stri
 		n.logFile.Close()
 		close(n.exited)
 	}()
-	if err := n.waitReady(ctx); err != nil {
+	if err := WaitReady(ctx, n.url, n.exited); err != nil {
+		if errors.Is(err, ErrExited) { // n.waitErr is set
+			err = fmt.Errorf("%w (%v)", err, n.waitErr)
+		}
+		err = fmt.Errorf("%s %w; its log is %s", n.name, err, n.logPath)
 		n.stop(time.Second)
 		return nil, err
 	}
@@ -123,11 +128,13 @@ func startNode(ctx context.Context, name, exe string, env []string, logPath stri
 	return n, nil
 }
 
-func (n *node) waitReady(ctx context.Context) error {
+// WaitReady waits until the hookhub at base answers /readyz with 200, for
+// up to a minute. exited is closed if its process ends first (ErrExited).
+func WaitReady(ctx context.Context, base string, exited <-chan struct{}) error {
 	client := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(time.Minute)
 	for {
-		resp, err := client.Get(n.url + "/readyz")
+		resp, err := client.Get(base + "/readyz")
 		if err == nil {
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
@@ -136,17 +143,21 @@ func (n *node) waitReady(ctx context.Context) error {
 			}
 		}
 		select {
-		case <-n.exited:
-			return fmt.Errorf("%s exited at start (%v); its log is %s", n.name, n.waitErr, n.logPath)
+		case <-exited:
+			return ErrExited
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s was not ready after a minute; its log is %s", n.name, n.logPath)
+			return errors.New("was not ready after a minute")
 		}
 	}
 }
+
+// ErrExited is WaitReady's error for a process that ended before it was
+// ready.
+var ErrExited = errors.New("exited at start")
 
 // sample reads the process's usage, while it runs.
 func (n *node) sample() {

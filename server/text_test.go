@@ -152,16 +152,11 @@ func (e *textEnv) consoleDo(t *testing.T, method, path string, form url.Values) 
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	resp, err := e.console.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	status, b := hookhubtest.Do(t, e.console, req)
 	if m := csrfValue.FindSubmatch(b); m != nil {
 		e.csrf = string(m[1])
 	}
-	return resp.StatusCode, b
+	return status, b
 }
 
 func (e *textEnv) must(t *testing.T, method, path, body string, want int, out any) []byte {
@@ -197,13 +192,7 @@ func (e *textEnv) send(t *testing.T, method, path, auth, contentType, body strin
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	return hookhubtest.Do(t, nil, req)
 }
 
 // snapshot is what the tenant (and the admin) can list of what is stored.

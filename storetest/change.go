@@ -63,7 +63,7 @@ func testChangeContacts(t *testing.T, s Store) {
 		if err := s.QueueInboundMessage(ctx, m, nil); err != nil {
 			t.Fatal(err)
 		}
-		claimed := claimInboundAt(t, s, now)
+		claimed := claimInbound(t, s, now, 10)
 		if len(claimed) != 1 {
 			t.Fatalf("claimed %d", len(claimed))
 		}

@@ -118,15 +118,15 @@ func testQueueInbound(t *testing.T, s Store) {
 			t.Errorf("copy = %+v", ml)
 		}
 	}
-	if ms := claimInboundAt(t, s, now.Add(59*time.Second)); len(ms) != 0 {
+	if ms := claimInbound(t, s, now.Add(59*time.Second), 10); len(ms) != 0 {
 		t.Errorf("claimed %d messages during their invisibility, want none", len(ms))
 	}
-	first := claimInboundAt(t, s, now.Add(time.Minute))
+	first := claimInbound(t, s, now.Add(time.Minute), 10)
 	if len(first) != 1 || first[0].ID != m.ID || first[0].Attempts != 1 {
 		t.Fatalf("claim when due = %+v, want message %d on try 1", first, m.ID)
 	}
 	// The lease runs out and another worker claims it: the first one's outcome is stale.
-	second := claimInboundAt(t, s, now.Add(time.Minute+lease))
+	second := claimInbound(t, s, now.Add(time.Minute+lease), 10)
 	if len(second) != 1 || second[0].Attempts != 2 {
 		t.Fatalf("claim after the lease = %+v, want try 2", second)
 	}
@@ -141,9 +141,10 @@ func testQueueInbound(t *testing.T, s Store) {
 	wantCode(t, "FinishInboundMessage(try of a done message)", s.FinishInboundMessage(ctx, ten.ID, m.ID, hookhub.InboundOutcome{Status: hookhub.InboundFailed, Try: 2}, now), hookhub.ECONFLICT)
 }
 
-func claimInboundAt(t *testing.T, s Store, at time.Time) []*hookhub.InboundMessage {
+// claimInbound claims up to limit inbound messages at the time at.
+func claimInbound(t *testing.T, s Store, at time.Time, limit int) []*hookhub.InboundMessage {
 	t.Helper()
-	ms, err := s.ClaimInboundMessages(t.Context(), at, 10, lease)
+	ms, err := s.ClaimInboundMessages(t.Context(), at, limit, lease)
 	if err != nil {
 		t.Fatalf("ClaimInboundMessages: %v", err)
 	}

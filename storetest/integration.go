@@ -210,14 +210,6 @@ func testInboundQueue(t *testing.T, s Store) {
 		}
 		return m
 	}
-	claimInbound := func(at time.Time, limit int) []*hookhub.InboundMessage {
-		t.Helper()
-		ms, err := s.ClaimInboundMessages(ctx, at, limit, lease)
-		if err != nil {
-			t.Fatalf("ClaimInboundMessages: %v", err)
-		}
-		return ms
-	}
 	msgIDs := func(ms []*hookhub.InboundMessage) []int64 {
 		return ids(ms, func(m *hookhub.InboundMessage) int64 { return m.ID })
 	}
@@ -227,18 +219,18 @@ func testInboundQueue(t *testing.T, s Store) {
 	receive(t, s, in, now, hookhub.InboundDone)
 	receive(t, s, in, now, hookhub.InboundFailed)
 
-	got := claimInbound(now, 10)
+	got := claimInbound(t, s, now, 10)
 	if !slices.Equal(msgIDs(got), []int64{due.ID}) {
 		t.Fatalf("claim at %v = %v, want only the due message %d", now, msgIDs(got), due.ID)
 	}
 	if c := got[0]; c.Status != hookhub.InboundProcessing || c.Attempts != 1 || !sameTime(c.RunAt, now.Add(lease)) || c.Answer != 202 {
 		t.Errorf("claimed message: status %s, attempts %d, run at %v, answer %d", c.Status, c.Attempts, c.RunAt, c.Answer)
 	}
-	if got := claimInbound(now.Add(time.Second), 10); len(got) != 0 {
+	if got := claimInbound(t, s, now.Add(time.Second), 10); len(got) != 0 {
 		t.Errorf("claim during the lease = %v, want nothing", msgIDs(got))
 	}
 	// The delayed one comes due; the first one's lease runs out.
-	got = claimInbound(now.Add(lease), 10)
+	got = claimInbound(t, s, now.Add(lease), 10)
 	if !slices.Equal(msgIDs(got), sorted(due.ID, delayed.ID)) {
 		t.Fatalf("claim after the lease = %v, want %v", msgIDs(got), sorted(due.ID, delayed.ID))
 	}
@@ -255,10 +247,10 @@ func testInboundQueue(t *testing.T, s Store) {
 	if err := s.FinishInboundMessage(ctx, ten.ID, delayed.ID, hookhub.InboundOutcome{Status: hookhub.InboundDone}, now.Add(lease)); err != nil {
 		t.Fatal(err)
 	}
-	if got := claimInbound(retryAt.Add(-time.Millisecond), 10); len(got) != 0 {
+	if got := claimInbound(t, s, retryAt.Add(-time.Millisecond), 10); len(got) != 0 {
 		t.Errorf("claim before the retry = %v, want nothing", msgIDs(got))
 	}
-	if got := claimInbound(retryAt, 10); !slices.Equal(msgIDs(got), []int64{due.ID}) || got[0].Attempts != 3 {
+	if got := claimInbound(t, s, retryAt, 10); !slices.Equal(msgIDs(got), []int64{due.ID}) || got[0].Attempts != 3 {
 		t.Errorf("claim at the retry = %v, want %d on its third try", msgIDs(got), due.ID)
 	}
 
@@ -270,10 +262,10 @@ func testInboundQueue(t *testing.T, s Store) {
 			queue(at)
 		}
 		// Four are due: these three, and the first one, whose lease ran out.
-		if got := claimInbound(at, 1); len(got) != 1 {
+		if got := claimInbound(t, s, at, 1); len(got) != 1 {
 			t.Errorf("claim with limit 1 of 4 due = %v, want one message", msgIDs(got))
 		}
-		if got := claimInbound(at, 5); len(got) != 3 {
+		if got := claimInbound(t, s, at, 5); len(got) != 3 {
 			t.Errorf("claim with limit 5 of the 3 left = %v, want three messages", msgIDs(got))
 		}
 	})

@@ -57,14 +57,6 @@ func testTakeBack(t *testing.T, s Store) {
 	for range 3 {
 		enqueue(t, s, b.tenant.ID, 0, "x", now)
 	}
-	claimInbound := func(at time.Time, limit int) []*hookhub.InboundMessage {
-		t.Helper()
-		ms, err := s.ClaimInboundMessages(ctx, at, limit, lease)
-		if err != nil {
-			t.Fatalf("ClaimInboundMessages: %v", err)
-		}
-		return ms
-	}
 
 	// Node a takes three deliveries, an inbound message and two e-mails,
 	// and sends one e-mail, which is to be tried again later; node b takes
@@ -72,14 +64,14 @@ func testTakeBack(t *testing.T, s Store) {
 	a := asNode(t, s, "node-a")
 	mineDs := claim(t, s, now, 3)
 	queueInbound()
-	mineIn := claimInbound(now, 10)
+	mineIn := claimInbound(t, s, now, 10)
 	mineMail := claimMail(t, s, now, 2)
 	retryAt := now.Add(time.Hour)
 	finishMail(t, s, mineMail[1].ID, hookhub.MailQueued, "refused", now, retryAt)
 	asNode(t, s, "node-b")
 	theirDs := claim(t, s, now, 10)
 	queueInbound()
-	theirIn := claimInbound(now, 10)
+	theirIn := claimInbound(t, s, now, 10)
 	theirMail := claimMail(t, s, now, 10)
 	if len(mineDs) != 3 || len(mineIn) != 1 || len(mineMail) != 2 || len(theirDs) != 1 || len(theirIn) != 1 || len(theirMail) != 1 {
 		t.Fatalf("claimed %d+%d deliveries, %d+%d inbound, %d+%d mail; want 3+1, 1+1, 2+1",
@@ -110,7 +102,7 @@ func testTakeBack(t *testing.T, s Store) {
 			t.Errorf("delivery %d claimed again with attempts %d, want 2: the killed node's try counts", c.ID, c.Attempts)
 		}
 	}
-	if got := sorted(ids(claimInbound(restart, 10), func(m *hookhub.InboundMessage) int64 { return m.ID })...); !slices.Equal(got, wantIn) {
+	if got := sorted(ids(claimInbound(t, s, restart, 10), func(m *hookhub.InboundMessage) int64 { return m.ID })...); !slices.Equal(got, wantIn) {
 		t.Errorf("inbound messages claimed after the restart = %v, want %v", got, wantIn)
 	}
 	if got := sorted(ids(claimMail(t, s, restart, 10), mailID)...); !slices.Equal(got, wantMail) {

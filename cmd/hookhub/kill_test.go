@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	hhbench "github.com/hookhub/hookhub/bench"
 	"github.com/hookhub/hookhub/postgres/pgtest"
 	"github.com/hookhub/hookhub/secrets"
 )
@@ -143,25 +144,10 @@ func (k *killRun) start(t *testing.T, name string, env map[string]string) *killN
 	}
 	go func() { _ = n.cmd.Wait(); logFile.Close(); close(n.done) }()
 	t.Cleanup(func() { n.kill(t) })
-	deadline := time.Now().Add(time.Minute)
-	for {
-		resp, err := http.Get("http://" + n.addr + "/readyz")
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return n
-			}
-		}
-		select {
-		case <-n.done:
-			t.Fatalf("%s exited at start:\n%s", name, readFile(n.log))
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s not ready after a minute:\n%s", name, readFile(n.log))
-		}
+	if err := hhbench.WaitReady(t.Context(), "http://"+n.addr, n.done); err != nil {
+		t.Fatalf("%s %v:\n%s", name, err, readFile(n.log))
 	}
+	return n
 }
 
 // kill ends the process at once, as a crash would.
