@@ -161,80 +161,80 @@ type newDelivery struct {
 
 const eventInsertColumns = `tenant_id, type, entity_type, entity_id, data, modified_fields, idempotency_key, created_at, app_id, channels`
 
-// insertEvents writes reqs' events, in order, and fills their results: an
-// event with an idempotency key alone (a repeat of a key answers with the
-// first event), the runs of others between them in bulk.
+// insertEvents writes reqs' events in bulk, in order, and fills their
+// results. An event whose idempotency key its tenant has used before, in an
+// earlier publish or earlier in this one, is not written: its result is the
+// first event with that key, marked Duplicate.
 func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, now time.Time, reqs []hookhub.PublishRequest, results []hookhub.PublishResult) error {
-	var run []int // events without a key, waiting to be written
-	flush := func() error {
-		err := s.insertEventRun(ctx, tx, reqs, run, results)
-		run = run[:0]
-		return err
-	}
-	var insKeyed *sql.Stmt
-	for i, r := range reqs {
-		e := r.Event
-		if e.CreatedAt.IsZero() {
-			e.CreatedAt = now
-		}
-		e.CreatedAt = fromMSv(msv(e.CreatedAt)) // what a read will give back
-		if e.IdempotencyKey == "" {
-			run = append(run, i)
-			continue
-		}
-		if err := flush(); err != nil {
-			return err
-		}
-		if insKeyed == nil {
-			var err error
-			insKeyed, err = s.txPrepare(ctx, tx, `INSERT INTO events (`+eventInsertColumns+`)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-				ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`)
-			if err != nil {
-				return fmt.Errorf("prepare insert event: %w", err)
-			}
-			defer insKeyed.Close()
-		}
-		if err := s.insertEvent(ctx, tx, insKeyed, e, &results[i]); err != nil {
-			return err
-		}
-	}
-	return flush()
-}
-
-// insertEventRun writes the events of reqs at the indexes run in bulk
-// statements, and fills their results.
-func (s *Store) insertEventRun(ctx context.Context, tx *sql.Tx, reqs []hookhub.PublishRequest, run []int, results []hookhub.PublishResult) error {
 	q := s.hot(s.W, tx)
-	return chunks(len(run), func(start, n int) error {
-		chunk := run[start : start+n]
-		args := make([]any, 0, 9*n)
-		for _, i := range chunk {
+	type key struct{ tenant, key string }
+	return chunks(len(reqs), func(start, n int) error {
+		args := make([]any, 0, 10*n)
+		for i := start; i < start+n; i++ {
 			e := reqs[i].Event
+			if e.CreatedAt.IsZero() {
+				e.CreatedAt = now
+			}
+			e.CreatedAt = fromMSv(msv(e.CreatedAt)) // what a read will give back
 			modified, channels, err := eventLists(e)
 			if err != nil {
 				return err
 			}
-			args = append(args, e.TenantID, e.Type, e.EntityType, e.EntityID, []byte(e.Data), modified, msv(e.CreatedAt), e.AppID, channels)
+			k := sql.NullString{String: e.IdempotencyKey, Valid: e.IdempotencyKey != ""}
+			args = append(args, e.TenantID, e.Type, e.EntityType, e.EntityID, []byte(e.Data), modified, k, msv(e.CreatedAt), e.AppID, channels)
 		}
-		ids, err := collect(ctx, q, func(sc scanner) (int64, error) {
-			var id int64
-			return id, sc.Scan(&id)
-		}, s.bulkValues(`INSERT INTO events (`+eventInsertColumns+`) VALUES `, `(#, #, #, #, #, #, NULL, #, #, #)`, ` RETURNING id`, 1, n), args...)
+		type row struct {
+			id          int64
+			tenant, key sql.NullString
+		}
+		got, err := collect(ctx, q, func(sc scanner) (row, error) {
+			var r row
+			return r, sc.Scan(&r.id, &r.tenant, &r.key)
+		}, s.bulkValues(`INSERT INTO events (`+eventInsertColumns+`) VALUES `, `(#, #, #, #, #, #, #, #, #, #)`,
+			` ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+			RETURNING id, tenant_id, idempotency_key`, 1, n), args...)
 		if err != nil {
 			return fmt.Errorf("insert events: %w", err)
 		}
-		if len(ids) != n {
-			return fmt.Errorf("insert events: %d ids for %d events", len(ids), n)
+		// A keyed row is known by its key. The others take their ids in the
+		// order of the VALUES list (SQLite's next rowid, PostgreSQL's
+		// identity), whatever order RETURNING gives them back in.
+		keyed := make(map[key]int64)
+		var plain []int64
+		for _, r := range got {
+			if r.key.Valid {
+				keyed[key{r.tenant.String, r.key.String}] = r.id
+			} else {
+				plain = append(plain, r.id)
+			}
 		}
-		// The rows take their ids in the order of the VALUES list (SQLite's
-		// next rowid, PostgreSQL's identity), whatever order RETURNING
-		// gives them back in.
-		slices.Sort(ids)
-		for j, i := range chunk {
+		slices.Sort(plain)
+		for i := start; i < start+n; i++ {
 			e := reqs[i].Event
-			e.ID = ids[j]
-			results[i].Event = *e
+			if e.IdempotencyKey == "" {
+				if len(plain) == 0 {
+					return fmt.Errorf("insert events: too few ids for %d events", n)
+				}
+				e.ID, plain = plain[0], plain[1:]
+				results[i].Event = *e
+				continue
+			}
+			k := key{e.TenantID, e.IdempotencyKey}
+			if id, ok := keyed[k]; ok {
+				delete(keyed, k) // a later event with this key repeats this one
+				e.ID = id
+				results[i].Event = *e
+				continue
+			}
+			first, err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE tenant_id = $1 AND idempotency_key = $2`,
+				e.TenantID, e.IdempotencyKey))
+			if err != nil {
+				return fmt.Errorf("get event by idempotency key: %w", err)
+			}
+			results[i].Event, results[i].Duplicate = *first, true
+		}
+		if len(plain) != 0 || len(keyed) != 0 {
+			return fmt.Errorf("insert events: %d ids left over for %d events", len(plain)+len(keyed), n)
 		}
 		return nil
 	})
@@ -306,29 +306,6 @@ func eventLists(e *hookhub.Event) (modified, channels sql.NullString, err error)
 		return modified, channels, fmt.Errorf("encode channels: %w", err)
 	}
 	return modified, channels, nil
-}
-
-func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, e *hookhub.Event, res *hookhub.PublishResult) error {
-	modified, channels, err := eventLists(e)
-	if err != nil {
-		return err
-	}
-	key := sql.NullString{String: e.IdempotencyKey, Valid: e.IdempotencyKey != ""}
-	err = ins.QueryRowContext(ctx, e.TenantID, e.Type, e.EntityType, e.EntityID, []byte(e.Data), modified, key, msv(e.CreatedAt), e.AppID, channels).Scan(&e.ID)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		first, err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE tenant_id = $1 AND idempotency_key = $2`,
-			e.TenantID, e.IdempotencyKey))
-		if err != nil {
-			return fmt.Errorf("get event by idempotency key: %w", err)
-		}
-		res.Event, res.Duplicate = *first, true
-		return nil
-	case err != nil:
-		return fmt.Errorf("insert event: %w", err)
-	}
-	res.Event = *e
-	return nil
 }
 
 func loadSubscribers(ctx context.Context, q queryer, tenantID string) ([]subscriber, error) {

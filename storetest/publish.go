@@ -329,7 +329,15 @@ func testPublishBatchMatches(t *testing.T, s Store) {
 	}
 	first := firsts[0]
 
-	const n = 101 // chunks of 64, 32, 4 and 1, besides the keyed ones
+	other := newTenant(t, s)
+	newWebhook(t, s, other.ID, func(w *hookhub.Webhook) { w.Events = []string{"*"} })
+
+	// Event 50 repeats the earlier key, event 90 repeats event 17's key in
+	// the same chunk, event 97 repeats event 37's key across chunks, and
+	// event 95 is another tenant's with the earlier key: new, as keys are
+	// each tenant's own.
+	const n = 101 // chunks of 64, 32, 4 and 1
+	repeats := map[int]int{90: 17, 97: 37}
 	reqs := make([]hookhub.PublishRequest, n)
 	for i := range reqs {
 		typ := "contact.created"
@@ -342,6 +350,11 @@ func testPublishBatchMatches(t *testing.T, s Store) {
 		switch {
 		case i == 50:
 			e.IdempotencyKey = "repeat"
+		case i == 95:
+			e.TenantID = other.ID
+			e.IdempotencyKey = "repeat"
+		case repeats[i] != 0:
+			e.IdempotencyKey = "k" + strconv.Itoa(repeats[i])
 		case i%10 == 7:
 			e.IdempotencyKey = "k" + strconv.Itoa(i)
 		}
@@ -356,6 +369,23 @@ func testPublishBatchMatches(t *testing.T, s Store) {
 		if i == 50 {
 			if !r.Duplicate || r.Event.ID != first.Event.ID {
 				t.Errorf("event 50 (a repeated key) = duplicate %v, id %d; want the first, %d", r.Duplicate, r.Event.ID, first.Event.ID)
+			}
+			continue
+		}
+		if j := repeats[i]; j != 0 {
+			if !r.Duplicate || r.Event.ID != rs[j].Event.ID || r.Deliveries != 0 {
+				t.Errorf("event %d (event %d's key) = duplicate %v, id %d, %d deliveries; want event %d's id, %d, and none",
+					i, j, r.Duplicate, r.Event.ID, r.Deliveries, j, rs[j].Event.ID)
+			}
+			continue
+		}
+		if i == 95 {
+			if r.Duplicate || r.Event.TenantID != other.ID || r.Deliveries != 1 {
+				t.Errorf("event 95 (another tenant's, with a key this one used) = duplicate %v, tenant %s, %d deliveries; want new, %s, 1",
+					r.Duplicate, r.Event.TenantID, r.Deliveries, other.ID)
+			}
+			if _, err := s.GetEvent(ctx, other.ID, r.Event.ID); err != nil {
+				t.Errorf("GetEvent(event 95, its tenant): %v", err)
 			}
 			continue
 		}
@@ -396,7 +426,7 @@ func testPublishBatchMatches(t *testing.T, s Store) {
 	// Ids follow the order of the request.
 	var prev int64
 	for i, r := range rs {
-		if i == 50 {
+		if i == 50 || repeats[i] != 0 {
 			continue
 		}
 		if r.Event.ID <= prev {
