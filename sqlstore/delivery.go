@@ -178,22 +178,19 @@ func (s *Store) Complete(ctx context.Context, now time.Time, outcomes []hookhub.
 const attemptInsertColumns = `delivery_id, tenant_id, webhook_id, event_id, number, url,
 	started_at, duration_us, request_headers, request_body, status, response_headers, response_body, error, success`
 
-// attemptArgs are the values of o's attempt for attemptInsertColumns.
-// Credentials are hidden: they are not needed once sent, and attempts are
-// shown in logs (the engine hid them already).
-func attemptArgs(o hookhub.Outcome) ([]any, error) {
+// appendAttemptArgs appends the values of o's attempt for
+// attemptInsertColumns. Credentials are hidden: they are not needed once
+// sent, and attempts are shown in logs (the engine hid them already).
+func appendAttemptArgs(args []any, o hookhub.Outcome) []any {
 	a := o.Attempt
-	reqH, err := json.Marshal(secrets.HideHeaders(a.RequestHeaders))
-	if err != nil {
-		return nil, fmt.Errorf("encode request headers: %w", err)
-	}
-	respH, err := json.Marshal(secrets.HideHeaders(a.ResponseHeaders))
-	if err != nil {
-		return nil, fmt.Errorf("encode response headers: %w", err)
-	}
-	return []any{o.DeliveryID, o.TenantID, o.WebhookID, a.EventID, a.Number, a.URL,
-		msv(a.StartedAt), a.Duration.Microseconds(), string(reqH), a.RequestBody, a.Status, string(respH),
-		a.ResponseBody, a.Error, boolInt(a.Success)}, nil
+	// Both header sets as JSON, in one string.
+	var buf [1024]byte
+	b := secrets.AppendHiddenJSON(buf[:0], a.RequestHeaders)
+	n := len(b)
+	headers := string(secrets.AppendHiddenJSON(b, a.ResponseHeaders))
+	return append(args, o.DeliveryID, o.TenantID, o.WebhookID, a.EventID, a.Number, a.URL,
+		msv(a.StartedAt), a.Duration.Microseconds(), headers[:n], a.RequestBody, a.Status, headers[n:],
+		a.ResponseBody, a.Error, boolInt(a.Success))
 }
 
 // applySucceeded applies the successful tries among outcomes (fenced, with
@@ -259,11 +256,7 @@ func (s *Store) applySucceeded(ctx context.Context, tx *sql.Tx, now time.Time, o
 		return chunks(len(rows), func(start, m int) error {
 			args := make([]any, 0, 15*m)
 			for _, i := range rows[start : start+m] {
-				row, err := attemptArgs(outcomes[i])
-				if err != nil {
-					return err
-				}
-				args = append(args, row...)
+				args = appendAttemptArgs(args, outcomes[i])
 			}
 			insert := s.bulkValues(`INSERT INTO attempts (`+attemptInsertColumns+`) VALUES `, `(#, #, #, #, #, #, #, #, #, #, #, #, #, #, #)`, ``, 1, m)
 			if _, err := q.ExecContext(ctx, insert, args...); err != nil {
@@ -342,11 +335,7 @@ func (s *Store) applyOutcome(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, now
 		return false, nil
 	}
 	if o.Attempt != nil {
-		args, err := attemptArgs(o)
-		if err != nil {
-			return false, err
-		}
-		if _, err := ins.ExecContext(ctx, args...); err != nil {
+		if _, err := ins.ExecContext(ctx, appendAttemptArgs(nil, o)...); err != nil {
 			return false, fmt.Errorf("insert attempt: %w", err)
 		}
 	}
