@@ -19,23 +19,10 @@ import (
 func (s *Store) Purge(ctx context.Context, before time.Time) (hookhub.PurgeResult, error) {
 	var r hookhub.PurgeResult
 	cut := msv(before)
-	steps := []struct {
-		n     *int64
-		table string
-		at    string // the row's time
-		where string // what else a row to delete must be
-		walk  bool   // ids grow with at: see purgeTable
-	}{
-		{&r.Attempts, "attempts", "started_at", ``, true},
-		{&r.Deliveries, "deliveries", "created_at", ` AND state IN ('succeeded', 'failed')`, true},
-		{&r.Events, "events", "created_at", ` AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`, true},
-		// E-mails are few, and an e-mail's created_at can be set by
-		// its caller: the whole table is read.
-		{&r.Mail, "mail", "created_at", ` AND state <> 'queued'`, false},
-	}
-	for _, st := range steps {
-		n, err := s.purgeTable(ctx, st.table, st.at, st.where, cut, st.walk)
-		*st.n += n
+	counts := []*int64{&r.Attempts, &r.Deliveries, &r.Events, &r.Mail}
+	for i, st := range purgeSteps {
+		n, err := s.purgeTable(ctx, st, cut)
+		*counts[i] += n
 		if err != nil {
 			return r, fmt.Errorf("purge %s: %w", st.table, err)
 		}
@@ -46,8 +33,38 @@ func (s *Store) Purge(ctx context.Context, before time.Time) (hookhub.PurgeResul
 	return r, nil
 }
 
-// purgeTable deletes table's rows whose time column at is before cut and
-// that match where.
+// purgeStep is a table a purge deletes from.
+type purgeStep struct {
+	table string
+	at    string // the row's time
+	where string // what else a row to delete must be
+	walk  bool   // ids grow with at: see purgeTable
+}
+
+// purgeSteps are what Purge deletes, in order (PurgeResult's).
+var purgeSteps = []purgeStep{
+	{"attempts", "started_at", ``, true},
+	{"deliveries", "created_at", ` AND state IN ('succeeded', 'failed')`, true},
+	{"events", "created_at", ` AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)`, true},
+	// E-mails are few, and an e-mail's created_at can be set by its
+	// caller: the whole table is read.
+	{"mail", "created_at", ` AND state <> 'queued'`, false},
+}
+
+// The purge's statements: a batch's ids ($1 < id < $2, time before $3,
+// $4 rows at most), and its delete ($1 < id <= $2, time before $3). Both
+// read a range of the primary key (TestRetentionPlans).
+func (st purgeStep) batchQuery() string {
+	return `SELECT COUNT(*), MAX(id) FROM (SELECT id FROM ` + st.table + ` WHERE id > $1 AND id < $2 AND ` + st.at + ` < $3` + st.where +
+		` ORDER BY id LIMIT $4) batch`
+}
+
+func (st purgeStep) deleteQuery() string {
+	return `DELETE FROM ` + st.table + ` WHERE id > $1 AND id <= $2 AND ` + st.at + ` < $3` + st.where
+}
+
+// purgeTable deletes st.table's rows whose time st.at is before cut and
+// that match st.where.
 //
 // With walk, the table's ids grow with its times (they are the time of
 // writing), so no index on the time is needed (it would be a write on every
@@ -62,22 +79,20 @@ func (s *Store) Purge(ctx context.Context, before time.Time) (hookhub.PurgeResul
 // outcomes go on in between. Each batch starts after
 // the last one's highest id, so that old rows that stay (unsent
 // deliveries) are read once, not once a batch.
-func (s *Store) purgeTable(ctx context.Context, table, at, where string, cut int64, walk bool) (int64, error) {
+func (s *Store) purgeTable(ctx context.Context, st purgeStep, cut int64) (int64, error) {
 	end := int64(math.MaxInt64)
-	if walk {
+	if st.walk {
 		var err error
-		if end, err = s.firstYoung(ctx, table, at, cut); err != nil {
+		if end, err = s.firstYoung(ctx, st.table, st.at, cut); err != nil {
 			return 0, fmt.Errorf("find the first young row: %w", err)
 		}
 	}
-	cond := ` WHERE id > $1 AND id < $2 AND ` + at + ` < $3` + where
 	var deleted, after int64
 	size := purgeBatchMin * 4
 	for {
 		var n int64
 		var last sql.NullInt64
-		err := s.R.QueryRowContext(ctx, `SELECT COUNT(*), MAX(id) FROM (SELECT id FROM `+table+cond+` ORDER BY id LIMIT $4) batch`,
-			after, end, cut, size).Scan(&n, &last)
+		err := s.R.QueryRowContext(ctx, st.batchQuery(), after, end, cut, size).Scan(&n, &last)
 		if err != nil {
 			return deleted, fmt.Errorf("find a batch: %w", err)
 		}
@@ -87,7 +102,7 @@ func (s *Store) purgeTable(ctx context.Context, table, at, where string, cut int
 		began := time.Now()
 		// Bounded by the batch's last id alone (it is below end), so that
 		// the planner reads only the batch's range of the primary key.
-		res, err := s.W.ExecContext(ctx, `DELETE FROM `+table+` WHERE id > $1 AND id <= $2 AND `+at+` < $3`+where, after, last.Int64, cut)
+		res, err := s.W.ExecContext(ctx, st.deleteQuery(), after, last.Int64, cut)
 		if err != nil {
 			return deleted, err
 		}
@@ -124,14 +139,14 @@ func (s *Store) purgeTable(ctx context.Context, table, at, where string, cut int
 // scan from the oldest row read every row to delete first.
 func (s *Store) firstYoung(ctx context.Context, table, at string, cut int64) (int64, error) {
 	var lo, hi sql.NullInt64
-	if err := s.R.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM `+table).Scan(&lo, &hi); err != nil {
+	if err := s.R.QueryRowContext(ctx, idRangeQuery(table)).Scan(&lo, &hi); err != nil {
 		return 0, err
 	}
 	young := int64(math.MaxInt64)
 	for l, h := lo.Int64, hi.Int64; lo.Valid && l <= h; {
 		mid := l + (h-l)/2
 		var id, t int64
-		err := s.R.QueryRowContext(ctx, `SELECT id, `+at+` FROM `+table+` WHERE id >= $1 ORDER BY id LIMIT 1`, mid).Scan(&id, &t)
+		err := s.R.QueryRowContext(ctx, probeQuery(table, at), mid).Scan(&id, &t)
 		switch {
 		case errors.Is(err, sql.ErrNoRows) || err == nil && id > h:
 			h = mid - 1 // no row in [mid, h]
@@ -144,6 +159,20 @@ func (s *Store) firstYoung(ctx context.Context, table, at string, cut int64) (in
 		}
 	}
 	return young, nil
+}
+
+// idRangeQuery reads table's first and last ids. Each in its own
+// subquery: SQLite reads MIN or MAX of the primary key from one end of it
+// only when the query has just one of them, and scanned the whole table for
+// "SELECT MIN(id), MAX(id)" (TestRetentionPlans).
+func idRangeQuery(table string) string {
+	return `SELECT (SELECT MIN(id) FROM ` + table + `), (SELECT MAX(id) FROM ` + table + `)`
+}
+
+// probeQuery reads the first row of table at or after id $1, with its time
+// at: one step of firstYoung's search.
+func probeQuery(table, at string) string {
+	return `SELECT id, ` + at + ` FROM ` + table + ` WHERE id >= $1 ORDER BY id LIMIT 1`
 }
 
 // timeWindow narrows w to table's rows whose time col is in [since, until)
