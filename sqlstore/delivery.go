@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/hookhub/hookhub"
@@ -193,6 +194,39 @@ func appendAttemptArgs(args []any, o hookhub.Outcome) []any {
 		a.ResponseBody, a.Error, boolInt(a.Success))
 }
 
+// stillInFlight is the fence of an outcome: the delivery, whose state
+// column is col, is still in flight. It is written as an expression of the
+// state, not a comparison of the column, so that PostgreSQL's planner cannot
+// read it as the condition of the queue's partial index (deliveries_due).
+// With statistics taken while the queue was nearly empty, the planner chose
+// that index as the cheaper, and read the whole queue for each outcome
+// instead of each delivery by its id: 10 ms instead of 0.05 for a queue of
+// 12,000 (TestOutcomePlans).
+func stillInFlight(col string) string {
+	return `(` + col + ` || '') = 'in_flight'`
+}
+
+// outcomeUpdate is the statement that applies one outcome to delivery $1
+// at time $2: set, and, if tryParam is not 0, the fence: still in flight
+// with the try in parameter tryParam.
+func outcomeUpdate(set string, tryParam int) string {
+	q := `UPDATE deliveries SET ` + set + `, updated_at = $2 WHERE id = $1`
+	if tryParam > 0 {
+		q += ` AND ` + stillInFlight("state") + ` AND attempts = $` + strconv.Itoa(tryParam)
+	}
+	return q
+}
+
+// succeededUpdate is the statement that marks n deliveries succeeded, if
+// still in flight with the try given: $1 is the time, then for each its id,
+// try and status.
+func (s *Store) succeededUpdate(n int) string {
+	return s.bulkValues(`UPDATE deliveries SET state = 'succeeded', last_status = v.column3, last_error = '', updated_at = `+s.param(1)+` FROM (VALUES `,
+		`(CAST(# AS BIGINT), CAST(# AS INTEGER), CAST(# AS INTEGER))`,
+		`) AS v WHERE deliveries.id = v.column1 AND `+stillInFlight("deliveries.state")+` AND deliveries.attempts = v.column2
+		RETURNING deliveries.id, deliveries.attempts`, 2, n)
+}
+
 // applySucceeded applies the successful tries among outcomes (fenced, with
 // their attempts: the bulk of a busy queue) in bulk statements (bulk.go):
 // two for each chunk, instead of two for each outcome. It returns, for each
@@ -230,14 +264,10 @@ func (s *Store) applySucceeded(ctx context.Context, tx *sql.Tx, now time.Time, o
 		// try the outcome is of. A batch may hold a stale outcome and the
 		// current one of a delivery: what applied is told by delivery and
 		// try.
-		update := s.bulkValues(`UPDATE deliveries SET state = 'succeeded', last_status = v.column3, last_error = '', updated_at = `+s.param(1)+` FROM (VALUES `,
-			`(CAST(# AS BIGINT), CAST(# AS INTEGER), CAST(# AS INTEGER))`,
-			`) AS v WHERE deliveries.id = v.column1 AND deliveries.state = 'in_flight' AND deliveries.attempts = v.column2
-			RETURNING deliveries.id, deliveries.attempts`, 2, n)
 		tries, err := collect(ctx, q, func(sc scanner) (try, error) {
 			var t try
 			return t, sc.Scan(&t.id, &t.n)
-		}, update, args...)
+		}, s.succeededUpdate(n), args...)
 		if err != nil {
 			return fmt.Errorf("update deliveries: %w", err)
 		}
@@ -321,13 +351,13 @@ func (s *Store) applyOutcome(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, now
 	default:
 		return false, fmt.Errorf("complete delivery %d: unknown outcome %d", o.DeliveryID, o.Kind)
 	}
-	fence := ""
+	tryParam := 0 // no fence
 	if o.Try > 0 {
 		args = append(args, o.Try)
-		fence = fmt.Sprintf(` AND state = 'in_flight' AND attempts = $%d`, len(args))
+		tryParam = len(args)
 	}
 	// A handful of texts (one per outcome kind, fenced or not): prepared once.
-	res, err := s.hot(s.W, tx).ExecContext(ctx, `UPDATE deliveries SET `+q+`, updated_at = $2 WHERE id = $1`+fence, args...)
+	res, err := s.hot(s.W, tx).ExecContext(ctx, outcomeUpdate(q, tryParam), args...)
 	if err != nil {
 		return false, fmt.Errorf("update delivery: %w", err)
 	}
