@@ -20,12 +20,11 @@ import (
 
 // env is a running API over a fresh SQLite store with two tenants.
 type env struct {
-	url     string
-	handler http.Handler // what the server at url serves
-	svc     *service.Service
-	store   service.Store
-	clock   *hookhubtest.Clock
-	a, b    string // the tenants' all-scope token secrets
+	url   string
+	svc   *service.Service
+	store service.Store
+	clock *hookhubtest.Clock
+	a, b  string // the tenants' all-scope token secrets
 }
 
 type options struct {
@@ -41,8 +40,7 @@ func setup(t testing.TB, opts options) *env {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.svc = service.New(service.Config{Store: db, Egress: egress.Policy{AllowPrivate: opts.allowPrivate}, Now: e.clock.Now, Logger: logger, Catalog: server.Catalog(), AdminToken: opts.adminToken})
 	t.Cleanup(e.svc.Close)
-	e.handler = api.New(e.svc, api.Options{MaxBody: opts.maxBody})
-	srv := httptest.NewServer(e.handler)
+	srv := httptest.NewServer(api.New(e.svc, api.Options{MaxBody: opts.maxBody}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
 	_, e.a = hookhubtest.Tenant(t, e.svc, "tenant a")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"syscall"
 	"testing"
@@ -66,63 +65,4 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// BenchmarkPublishHandler measures one POST /v1/events of the "pad" shape,
-// with an Idempotency-Key as hookhub bench sends, through the API's handler
-// alone: no network, no client, and the request and response writer reused,
-// so that allocs/op and B/op are the server's request path and the
-// publish's transaction. Its CPU profile shows the API's own share.
-func BenchmarkPublishHandler(b *testing.B) {
-	e := setup(b, options{})
-	e.createWebhook(b, e.a)
-	body := []byte(`{"type":"contact.created","entity_type":"contact","entity_id":"42","data":{"seq":1,"sent":1764690000000000000,"pad":"` + strings.Repeat("x", 980) + `"}}`)
-	keys := make([]string, b.N)
-	for i := range keys {
-		keys[i] = fmt.Sprintf("bench-%d", i)
-	}
-	rd := bytes.NewReader(body)
-	req := httptest.NewRequest("POST", "/v1/events", io.NopCloser(rd))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+e.a)
-	w := &reusedWriter{header: http.Header{}}
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		rd.Reset(body)
-		req.Header.Set("Idempotency-Key", keys[i])
-		w.reset()
-		e.handler.ServeHTTP(w, req)
-		if w.status != 202 {
-			b.Fatalf("status %d", w.status)
-		}
-	}
-}
-
-// reusedWriter is a ResponseWriter that remembers only the status, and can
-// be reset to answer again.
-type reusedWriter struct {
-	header http.Header
-	status int
-}
-
-func (w *reusedWriter) reset() {
-	clear(w.header)
-	w.status = 0
-}
-
-func (w *reusedWriter) Header() http.Header { return w.header }
-
-func (w *reusedWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-}
-
-func (w *reusedWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = 200
-	}
-	return len(b), nil
 }

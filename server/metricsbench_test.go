@@ -48,17 +48,7 @@ func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 // publish's transaction. No webhook subscribes, and the server does not
 // run, so nothing is delivered.
 func BenchmarkPublishServer(b *testing.B) {
-	cfg := Defaults()
-	cfg.DB = filepath.Join(b.TempDir(), "hookhub.db")
-	s, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = s.Close() })
-	_, token, err := s.Service().CreateTenant(context.Background(), "acme")
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, token := idle(b)
 	body := []byte(`{"type":"contact.created","entity_type":"contact","entity_id":"42","data":{"seq":1,"sent":1764690000000000000,"pad":"` + strings.Repeat("x", 980) + `"}}`)
 	keys := make([]string, b.N)
 	for i := range keys {
@@ -95,4 +85,23 @@ func (w *statusRecorder) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
 	}
+}
+
+// idle is a server built on SQLite in a temp dir but not running (no
+// listener, no workers), for tests that call its handler, and the token
+// of a tenant of its own.
+func idle(t testing.TB) (*Server, string) {
+	t.Helper()
+	cfg := Defaults()
+	cfg.DB = filepath.Join(t.TempDir(), "hookhub.db")
+	s, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	_, token, err := s.Service().CreateTenant(context.Background(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, token
 }

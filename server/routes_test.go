@@ -1,14 +1,11 @@
 package server
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -25,17 +22,7 @@ import (
 // -update rewrites testdata/publish_routes.golden.
 func TestPublishRoutesAnswers(t *testing.T) {
 	t.Parallel()
-	cfg := Defaults()
-	cfg.DB = filepath.Join(t.TempDir(), "hookhub.db")
-	s, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	_, token, err := s.Service().CreateTenant(context.Background(), "acme")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, token := idle(t)
 	const event, batch = `{"type":"contact.created","data":{"id":1}}`, `{"type":"contact.created","entities":[{"id":1}]}`
 	var got strings.Builder
 	for _, r := range []struct{ method, path, body string }{
