@@ -196,7 +196,7 @@ func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Conte
 		} else {
 			err = hookhub.Errorf(hookhub.EUNAUTHORIZED, "invalid or expired token")
 		}
-		if hookhub.ErrorCode(err) == hookhub.EUNAUTHORIZED && secret != "" {
+		if err != nil && secret != "" && hookhub.ErrorCode(err) == hookhub.EUNAUTHORIZED { // err first: ErrorCode allocates, even for nil
 			if _, aerr := h.svc.AuthenticateAdmin(ctx.Context(), secret); aerr == nil {
 				err = hookhub.Errorf(hookhub.EFORBIDDEN, "an admin token manages tenants only (/v1/tenants); use a tenant's token")
 			}
@@ -208,9 +208,28 @@ func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Conte
 			h.writeProblem(api, ctx, err)
 			return
 		}
-		next(huma.WithValue(ctx, actorKey{}, tok))
+		next(withValue(ctx, actorKey{}, tok))
 	}
 }
+
+// withValue is huma.WithValue for a request that goes on to its handler:
+// the handler and middlewares read the value from ctx.Context(), so unlike
+// huma.WithValue it does not also copy the *http.Request (a few hundred
+// bytes) to put the value in the request's own context.
+func withValue(ctx huma.Context, key, value any) huma.Context {
+	return &valueContext{humaContext: ctx, ctx: context.WithValue(ctx.Context(), key, value)}
+}
+
+// valueContext is a request whose Context holds one more value.
+type valueContext struct {
+	humaContext
+	ctx context.Context
+}
+
+func (c *valueContext) Context() context.Context { return c.ctx }
+
+// Unwrap lets humago.Unwrap reach the request and its writer.
+func (c *valueContext) Unwrap() huma.Context { return c.humaContext }
 
 // checkText finds a path parameter, query parameter or Idempotency-Key that
 // cannot be stored as it came (textcheck), and its location as huma names

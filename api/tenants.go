@@ -61,7 +61,7 @@ func (h *handlers) authenticateAdmin(api huma.API, ctx huma.Context, next func(h
 		h.writeProblem(api, ctx, err)
 		return
 	}
-	next(huma.WithValue(ctx, adminKey{}, a))
+	next(withValue(ctx, adminKey{}, a))
 }
 
 // bearer is the secret of the request's Authorization: Bearer header.

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,6 +22,35 @@ import (
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+
+	// series holds the children of requests and duration found for each
+	// route and status (routeStatus → *routeSeries): looking them up by
+	// label values builds, checks and hashes the values on every request.
+	// It holds as many entries as requests has series.
+	series sync.Map
+}
+
+type routeStatus struct {
+	route  string
+	status int
+}
+
+type routeSeries struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// seriesOf returns the series of a request to route answered with status.
+func (m *httpMetrics) seriesOf(route string, status int) *routeSeries {
+	key := routeStatus{route, status}
+	if s, ok := m.series.Load(key); ok {
+		return s.(*routeSeries)
+	}
+	s, _ := m.series.LoadOrStore(key, &routeSeries{
+		requests: m.requests.WithLabelValues(route, strconv.Itoa(status)),
+		duration: m.duration.WithLabelValues(route),
+	})
+	return s.(*routeSeries)
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
@@ -50,8 +80,9 @@ func (m *httpMetrics) wrap(next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
-		m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		s := m.seriesOf(route, sw.status)
+		s.requests.Inc()
+		s.duration.Observe(time.Since(start).Seconds())
 	})
 }
 

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // TestMetrics takes a tour of the API against a real server on each
@@ -110,4 +113,61 @@ func hookhubLines(page string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestHTTPMetricsSeries pins the request counters and duration counts the
+// wrapper gives: by the route the mux matched ("unmatched" when none) and
+// the status written (200 when the handler wrote none), each request in
+// one series however often its route and status come back. It also checks
+// that a request to a route seen before allocates no more than its status
+// writer.
+func TestHTTPMetricsSeries(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/events", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusAccepted) })
+	mux.HandleFunc("GET /v1/webhooks/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("id") == "1" {
+			_, _ = w.Write([]byte("{}")) // 200 without WriteHeader
+			return
+		}
+		w.WriteHeader(http.StatusNotFound)
+		w.WriteHeader(http.StatusInternalServerError) // ignored: the first status counts
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {}) // 200 without a write
+	reg := prometheus.NewRegistry()
+	h := newHTTPMetrics(reg).wrap(mux)
+	for _, r := range []struct{ method, path string }{
+		{"POST", "/v1/events"}, {"POST", "/v1/events"}, {"POST", "/v1/events"},
+		{"GET", "/v1/webhooks/1"}, {"GET", "/v1/webhooks/2"}, {"GET", "/v1/webhooks/1"},
+		{"GET", "/healthz"}, {"GET", "/nowhere"}, {"DELETE", "/v1/events"},
+	} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(r.method, r.path, nil))
+	}
+	rec := httptest.NewRecorder()
+	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	var got []string
+	for _, l := range strings.Split(rec.Body.String(), "\n") {
+		if strings.HasPrefix(l, "hookhub_http_requests_total") || strings.HasPrefix(l, "hookhub_http_request_duration_seconds_count") {
+			got = append(got, l)
+		}
+	}
+	want := []string{
+		`hookhub_http_request_duration_seconds_count{route="GET /healthz"} 1`,
+		`hookhub_http_request_duration_seconds_count{route="GET /v1/webhooks/{id}"} 3`,
+		`hookhub_http_request_duration_seconds_count{route="POST /v1/events"} 3`,
+		`hookhub_http_request_duration_seconds_count{route="unmatched"} 2`,
+		`hookhub_http_requests_total{code="200",route="GET /healthz"} 1`,
+		`hookhub_http_requests_total{code="200",route="GET /v1/webhooks/{id}"} 2`,
+		`hookhub_http_requests_total{code="202",route="POST /v1/events"} 3`,
+		`hookhub_http_requests_total{code="404",route="GET /v1/webhooks/{id}"} 1`,
+		`hookhub_http_requests_total{code="404",route="unmatched"} 1`,
+		`hookhub_http_requests_total{code="405",route="unmatched"} 1`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("series:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	req, w := httptest.NewRequest("POST", "/v1/events", nil), &discardWriter{header: http.Header{}}
+	if n := testing.AllocsPerRun(100, func() { h.ServeHTTP(w, req) }); n > 1 {
+		t.Errorf("a request allocates %v times in the wrapper, want at most 1 (its status writer)", n)
+	}
 }

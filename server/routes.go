@@ -30,6 +30,11 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	describe(s.doc) // openapi.go: the surfaces below that huma does not serve
 
 	mux.Handle("/v1/", native)
+	// The publish routes by their exact patterns as well: a request the
+	// prefix pattern /v1/ takes costs the mux a second lookup, of the path
+	// with a slash added (for a redirect), and allocations, on the hot path.
+	mux.Handle("POST /v1/events", native)
+	mux.Handle("POST /v1/events/batch", native)
 	mux.Handle("GET /openapi.json", native) // and its YAML and OpenAPI 3.0 forms:
 	mux.Handle("GET /openapi.yaml", native)
 	mux.Handle("GET /openapi-3.0.json", native)

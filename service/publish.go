@@ -99,19 +99,26 @@ func (s *Service) SendTest(ctx context.Context, actor *hookhub.Token, webhookID 
 
 // publishCall is one caller's part of a group commit.
 type publishCall struct {
-	ctx   context.Context
-	reqs  []hookhub.PublishRequest
-	reply chan publishReply // buffered: the committer never waits on a caller
-}
+	ctx  context.Context
+	reqs []hookhub.PublishRequest
 
-type publishReply struct {
+	// The outcome, which the committer sets before it closes done: closing
+	// never waits on a caller, and a channel of struct{} is one allocation
+	// where a buffered channel of the outcome is two.
 	results []hookhub.PublishResult
 	err     error
+	done    chan struct{}
+}
+
+// reply gives the caller its outcome.
+func (c *publishCall) reply(results []hookhub.PublishResult, err error) {
+	c.results, c.err = results, err
+	close(c.done)
 }
 
 // commit hands reqs to the committer and waits for their outcome.
 func (s *Service) commit(ctx context.Context, reqs []hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
-	call := &publishCall{ctx: ctx, reqs: reqs, reply: make(chan publishReply, 1)}
+	call := &publishCall{ctx: ctx, reqs: reqs, done: make(chan struct{})}
 	select {
 	case s.publishes <- call:
 	case <-s.quit:
@@ -120,8 +127,8 @@ func (s *Service) commit(ctx context.Context, reqs []hookhub.PublishRequest) ([]
 		return nil, ctx.Err()
 	}
 	select {
-	case r := <-call.reply:
-		return r.results, r.err
+	case <-call.done:
+		return call.results, call.err
 	case <-ctx.Done():
 		// The batch may still commit; the caller's retry with the same
 		// idempotency key will find it.
@@ -201,7 +208,7 @@ func (s *Service) write(batch []*publishCall) {
 	var reqs []hookhub.PublishRequest
 	for _, c := range batch {
 		if err := c.ctx.Err(); err != nil {
-			c.reply <- publishReply{err: err} // gave up before its turn: not written
+			c.reply(nil, err) // gave up before its turn: not written
 			continue
 		}
 		live = append(live, c)
@@ -230,7 +237,7 @@ func (s *Service) write(batch []*publishCall) {
 		err = fmt.Errorf("publish %d events: %w", len(reqs), err)
 		s.log.Error("group commit failed", "events", len(reqs), "callers", len(live), "err", err)
 		for _, c := range live {
-			c.reply <- publishReply{err: err}
+			c.reply(nil, err)
 		}
 		return
 	}
@@ -241,7 +248,7 @@ func (s *Service) write(batch []*publishCall) {
 		for _, r := range mine {
 			deliveries += r.Deliveries
 		}
-		c.reply <- publishReply{results: mine}
+		c.reply(mine, nil)
 	}
 	if deliveries > len(claims) {
 		s.wake()
