@@ -40,6 +40,32 @@ func TestRetentionPlans(t *testing.T) {
 	}
 }
 
+// TestStatsPlans: a tenant's queue depth is counted from the queue's
+// index, with or without SQLite's statistics, when the tenant's history is
+// most of the table. Without statistics (a new database, or before the
+// next PRAGMA optimize) it read all of the tenant's rows.
+func TestStatsPlans(t *testing.T) {
+	db := openPlans(t, "sqlite", filepath.Join(t.TempDir(), "plans.db"), "../sqlite")
+	if _, err := db.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+		INSERT INTO deliveries (tenant_id, event_id, webhook_id, state, attempts, run_at, last_status, last_error, created_at, updated_at)
+		SELECT 'ten', i, i % 3, CASE WHEN i % 1000 = 0 THEN 'pending' ELSE 'succeeded' END, 1, i, 200, '', i, i FROM n`); err != nil {
+		t.Fatal(err)
+	}
+	// The tenant's own id, as SQLite's statistics may know values.
+	q := strings.ReplaceAll(queueDepthQuery, "$1", "'ten'")
+	for _, stats := range []string{"without statistics", "after ANALYZE"} {
+		if stats == "after ANALYZE" {
+			if _, err := db.Exec(`ANALYZE`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		plan := strings.Join(explain(t, db, `EXPLAIN QUERY PLAN `, q, 3), "; ")
+		if !strings.Contains(plan, "deliveries_due") {
+			t.Errorf("%s: %s\ndoes not read the queue's index: %s", stats, queueDepthQuery, plan)
+		}
+	}
+}
+
 // TestOutcomePlans: an outcome's update reads its deliveries by id on
 // PostgreSQL even when the statistics were taken with an empty queue, and
 // the queue has grown since (autovacuum analyzes when it will). The
