@@ -17,6 +17,9 @@ import (
 // Formatter turns a claimed delivery into the body and headers of its
 // webhook's wire format. attempt is the try number, 1 for the first.
 // Adapters provide one for their product; Standard is the native one.
+// The body and header returned are the engine's: it sends them and keeps
+// them in the attempt's log without copying, so Format returns new ones
+// each time and does not keep them.
 type Formatter interface {
 	Format(w *hookhub.Webhook, c *hookhub.Claim, now time.Time) (body []byte, header http.Header, err error)
 }

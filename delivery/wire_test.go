@@ -13,12 +13,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -249,4 +252,36 @@ func (c *recordingConn) String() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.buf.String()
+}
+
+// TestJarCookiesNotLogged checks that a client with a cookie jar, which
+// adds cookies to the request it sends, does not add them to the header the
+// attempt logs (which post shares with the request when it can).
+func TestJarCookiesNotLogged(t *testing.T) {
+	t.Parallel()
+	var got atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Header.Get("Cookie"))
+	}))
+	defer srv.Close()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(srv.URL)
+	jar.SetCookies(u, []*http.Cookie{{Name: "c", Value: "1"}})
+	client := loopbackClient()
+	client.Jar = jar
+	eng := delivery.New(delivery.Config{Client: client, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	w := wireWebhook(srv.URL, newSecret(t))
+	a := eng.Try(context.Background(), w, &hookhub.Event{ID: 1, Type: "contact.created", Data: json.RawMessage(`{}`)})
+	if !a.Success {
+		t.Fatalf("try failed: %s", a.Error)
+	}
+	if got.Load() != "c=1" {
+		t.Errorf("receiver got cookie %q, want the jar's c=1", got.Load())
+	}
+	if c, ok := a.RequestHeaders["Cookie"]; ok {
+		t.Errorf("attempt logged Cookie %q", c)
+	}
 }
