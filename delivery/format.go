@@ -59,12 +59,26 @@ func (f *Standard) Build(w *hookhub.Webhook, c *hookhub.Claim) ([]byte, http.Hea
 		return nil, nil, err
 	}
 	h := make(http.Header, 6+len(w.Headers))
+	vals := make(headerValues, 0, len(w.Headers)+2)
 	for k, v := range w.Headers {
-		h.Set(k, v)
+		vals.set(h, http.CanonicalHeaderKey(k), v)
 	}
-	h.Set("Content-Type", "application/json")
-	h.Set("User-Agent", UserAgent)
+	vals.set(h, "Content-Type", "application/json")
+	vals.set(h, "User-Agent", UserAgent)
 	return body, h, nil
+}
+
+// headerValues hands out the one-value slices of headers from a single
+// array, so that setting n headers costs one allocation rather than n.
+type headerValues []string
+
+// set is h.Set(key, value) for a key already in canonical form. The slice
+// it stores has no room to grow, so that an Add to one header cannot
+// overwrite the next one's value.
+func (vals *headerValues) set(h http.Header, key, value string) {
+	*vals = append(*vals, value)
+	n := len(*vals)
+	h[key] = (*vals)[n-1 : n : n]
 }
 
 // Sign adds the signature headers of body to h.
@@ -124,9 +138,9 @@ func StandardBody(w *hookhub.Webhook, e *hookhub.Event) ([]byte, error) {
 	var b bytes.Buffer
 	b.Grow(len(e.Data) + len(w.Properties) + 96)
 	b.WriteString(`{"type":`)
-	b.WriteString(strconv.Quote(e.Type))
+	b.Write(strconv.AppendQuote(b.AvailableBuffer(), e.Type)) // in place: no string made
 	b.WriteString(`,"timestamp":"`)
-	b.WriteString(e.CreatedAt.UTC().Format(time.RFC3339Nano))
+	b.Write(e.CreatedAt.UTC().AppendFormat(b.AvailableBuffer(), time.RFC3339Nano))
 	b.WriteString(`","data":`)
 	b.Write(e.Data)
 	if err := MergeProperties(&b, w.Properties, "type", "timestamp", "data"); err != nil {
