@@ -143,11 +143,57 @@ func StandardBody(w *hookhub.Webhook, e *hookhub.Event) ([]byte, error) {
 	b.Write(e.CreatedAt.UTC().AppendFormat(b.AvailableBuffer(), time.RFC3339Nano))
 	b.WriteString(`","data":`)
 	b.Write(e.Data)
-	if err := MergeProperties(&b, w.Properties, "type", "timestamp", "data"); err != nil {
+	if err := standardProperties.merge(&b, w.Properties); err != nil {
 		return nil, err
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// standardProperties keeps webhooks' properties as StandardBody merges
+// them: decoding and sorting them for every request cost more than the
+// rest of the body.
+var standardProperties propertiesCache
+
+// propertiesCache maps properties, as stored, to their members as
+// MergeProperties writes them for the standard format.
+type propertiesCache struct {
+	mu sync.RWMutex
+	m  map[string][]byte
+}
+
+// Bounds of the cache: past maxCachedProperties it starts again empty, and
+// properties longer than maxCachedPropertiesLen are merged each time.
+const (
+	maxCachedProperties    = 1024
+	maxCachedPropertiesLen = 4 << 10
+)
+
+// merge is MergeProperties(b, props, "type", "timestamp", "data").
+func (c *propertiesCache) merge(b *bytes.Buffer, props json.RawMessage) error {
+	if len(props) == 0 {
+		return nil
+	}
+	c.mu.RLock()
+	members, ok := c.m[string(props)]
+	c.mu.RUnlock()
+	if !ok {
+		var mb bytes.Buffer
+		if err := MergeProperties(&mb, props, "type", "timestamp", "data"); err != nil {
+			return err
+		}
+		members = mb.Bytes()
+		if len(props) <= maxCachedPropertiesLen {
+			c.mu.Lock()
+			if c.m == nil || len(c.m) >= maxCachedProperties {
+				c.m = make(map[string][]byte)
+			}
+			c.m[string(props)] = members
+			c.mu.Unlock()
+		}
+	}
+	b.Write(members)
+	return nil
 }
 
 // MergeProperties appends the members of the JSON object props to an object
