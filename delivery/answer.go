@@ -17,7 +17,7 @@ import (
 func hideCredentials(h http.Header) http.Header {
 	n := 0
 	for k := range h {
-		if secrets.CredentialHeader(k) {
+		if credential(k) {
 			n++
 		}
 	}
@@ -26,7 +26,7 @@ func hideCredentials(h http.Header) http.Header {
 	}
 	out := make(http.Header, len(h))
 	for k, vs := range h {
-		if !secrets.CredentialHeader(k) {
+		if !credential(k) {
 			out[k] = vs
 			continue
 		}
@@ -37,6 +37,17 @@ func hideCredentials(h http.Header) http.Header {
 		out[k] = hidden
 	}
 	return out
+}
+
+// credential is secrets.CredentialHeader, answered without folding the
+// name for the headers every request carries and most answers do.
+func credential(name string) bool {
+	switch name {
+	case "Content-Type", "User-Agent", "Webhook-Id", "Webhook-Timestamp", "Webhook-Signature",
+		"Content-Length", "Date", "Server", "Connection", "Cache-Control", "Vary":
+		return false
+	}
+	return secrets.CredentialHeader(name)
 }
 
 // answerBufs holds the buffers answers are read into, so that reading one

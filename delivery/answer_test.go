@@ -39,6 +39,18 @@ func TestHideCredentials(t *testing.T) {
 	}
 }
 
+// TestCredential checks that the names credential knows are not
+// credentials to secrets.CredentialHeader either.
+func TestCredential(t *testing.T) {
+	for _, name := range []string{"Content-Type", "User-Agent", "Webhook-Id", "Webhook-Timestamp", "Webhook-Signature",
+		"Content-Length", "Date", "Server", "Connection", "Cache-Control", "Vary",
+		"Authorization", "X-Api-Key", "Set-Cookie", "X-Custom"} {
+		if got, want := credential(name), secrets.CredentialHeader(name); got != want {
+			t.Errorf("credential(%q) = %v, secrets.CredentialHeader says %v", name, got, want)
+		}
+	}
+}
+
 // TestReadAnswer compares readAnswer with reading the answer as post did
 // before: io.ReadAll of the first MaxResponseBody bytes, then up to 64 KiB
 // more discarded.
