@@ -19,7 +19,7 @@ import (
 // reading answers into growing buffers) shows. The bounds leave a little
 // room above today's counts.
 func TestSendPathAllocs(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("allocation counts")
 	}
 	w := &hookhub.Webhook{ID: 1, URL: "https://example.com/hook",

@@ -50,10 +50,6 @@ func TestWire(t *testing.T) {
 	eng := delivery.New(delivery.Config{Client: loopbackClient(), Now: func() time.Time { return now },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 
-	type result struct {
-		raw string
-		a   *hookhub.Attempt
-	}
 	cases := []struct {
 		name  string
 		reply func(w http.ResponseWriter)
