@@ -3,6 +3,9 @@ package delivery_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -92,4 +95,39 @@ func BenchmarkDeliverLoopback(b *testing.B) {
 	if got := rc.count(); got < b.N {
 		b.Fatalf("receiver got %d requests, want %d", got, b.N)
 	}
+}
+
+// BenchmarkTryStub is BenchmarkTry/plain without the network and the
+// receiver: the client's transport answers at once, so what is left is
+// the engine's own cost per try (format, sign, build the request, read the
+// answer, fill the attempt) and http.Client's.
+func BenchmarkTryStub(b *testing.B) {
+	eng := delivery.New(delivery.Config{Client: &http.Client{Transport: stubTransport{}}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ev := &hookhub.Event{ID: 42, Type: "contact.created", CreatedAt: time.Now(),
+		Data: json.RawMessage(`{"id":42,"name":"Ada Lovelace","email":"ada@example.com","tags":["vip"]}`)}
+	w := &hookhub.Webhook{ID: 1, TenantID: "t", URL: "https://example.com/hook", Events: []string{"*"}, Secret: newSecret(b),
+		Headers: map[string]string{"X-Custom": "yes"}}
+	w.ApplyDefaults()
+	b.ReportAllocs()
+	for b.Loop() {
+		if a := eng.Try(context.Background(), w, ev); !a.Success {
+			b.Fatalf("try failed: %s", a.Error)
+		}
+	}
+}
+
+// stubTransport answers every request with 200 "ok", as a receiver on
+// net/http would.
+type stubTransport struct{}
+
+func (stubTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+		req.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}, "Content-Length": {"2"}, "Date": {"Wed, 04 Mar 2026 05:06:07 GMT"}},
+		Body:   io.NopCloser(strings.NewReader("ok")), ContentLength: 2, Request: req,
+	}, nil
 }

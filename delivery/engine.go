@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -14,7 +13,6 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/jsrun"
-	"github.com/hookhub/hookhub/secrets"
 )
 
 // Config is what an Engine needs.
@@ -316,12 +314,15 @@ func (e *Engine) send(ctx context.Context, w *hookhub.Webhook, c *hookhub.Claim,
 }
 
 // post sends body to a.URL with w's timeout, fills a with the request
-// and the answer, and returns the receiver's Retry-After.
+// and the answer, and returns the receiver's Retry-After. It takes body
+// and header over: the attempt keeps them, so the caller must not change
+// them afterwards.
 func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attempt, method string, body []byte, header http.Header) time.Duration {
 	// The attempt keeps the request with its credentials hidden: it is
 	// a log, shown in every API and the console (the store hides them
-	// too).
-	a.RequestHeaders, a.RequestBody = secrets.HideHeaders(header), body
+	// too). header and body are post's from here on and nothing writes
+	// to them, so the request and the log share them.
+	a.RequestHeaders, a.RequestBody = hideCredentials(header), body
 	rctx, cancel := context.WithTimeout(ctx, w.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, method, a.URL, bytes.NewReader(body))
@@ -329,7 +330,10 @@ func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attemp
 		a.Error = "build request: " + err.Error()
 		return 0
 	}
-	req.Header = header.Clone()
+	req.Header = header
+	if e.cfg.Client.Jar != nil {
+		req.Header = header.Clone() // the client adds the jar's cookies to it
+	}
 	resp, err := e.cfg.Client.Do(req)
 	if err != nil {
 		a.Duration = e.cfg.Now().Sub(a.StartedAt)
@@ -338,10 +342,10 @@ func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attemp
 		return 0
 	}
 	defer resp.Body.Close()
-	a.ResponseBody, _ = io.ReadAll(io.LimitReader(resp.Body, hookhub.MaxResponseBody))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
+	a.ResponseBody = readAnswer(resp.Body)
 	a.Duration = e.cfg.Now().Sub(a.StartedAt)
-	a.Status, a.ResponseHeaders = resp.StatusCode, secrets.HideHeaders(resp.Header)
+	// resp.Header is this request's alone: the log may keep it.
+	a.Status, a.ResponseHeaders = resp.StatusCode, hideCredentials(resp.Header)
 	a.Success = w.Succeeded(resp.StatusCode)
 	if !a.Success {
 		a.Error = fmt.Sprintf("receiver answered %d", resp.StatusCode)
@@ -363,7 +367,7 @@ func (e *Engine) Try(ctx context.Context, w *hookhub.Webhook, ev *hookhub.Event)
 // Tilby's SUBSCRIBED request).
 func (e *Engine) Post(ctx context.Context, w *hookhub.Webhook, body []byte, header http.Header) *hookhub.Attempt {
 	a := &hookhub.Attempt{TenantID: w.TenantID, WebhookID: w.ID, Number: 1, URL: w.URL, StartedAt: e.cfg.Now()}
-	e.post(ctx, w, a, http.MethodPost, body, header)
+	e.post(ctx, w, a, http.MethodPost, body, header.Clone()) // the caller's header stays the caller's
 	return a
 }
 

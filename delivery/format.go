@@ -17,6 +17,9 @@ import (
 // Formatter turns a claimed delivery into the body and headers of its
 // webhook's wire format. attempt is the try number, 1 for the first.
 // Adapters provide one for their product; Standard is the native one.
+// The body and header returned are the engine's: it sends them and keeps
+// them in the attempt's log without copying, so Format returns new ones
+// each time and does not keep them.
 type Formatter interface {
 	Format(w *hookhub.Webhook, c *hookhub.Claim, now time.Time) (body []byte, header http.Header, err error)
 }
@@ -56,12 +59,26 @@ func (f *Standard) Build(w *hookhub.Webhook, c *hookhub.Claim) ([]byte, http.Hea
 		return nil, nil, err
 	}
 	h := make(http.Header, 6+len(w.Headers))
+	vals := make(headerValues, 0, len(w.Headers)+2)
 	for k, v := range w.Headers {
-		h.Set(k, v)
+		vals.set(h, http.CanonicalHeaderKey(k), v)
 	}
-	h.Set("Content-Type", "application/json")
-	h.Set("User-Agent", UserAgent)
+	vals.set(h, "Content-Type", "application/json")
+	vals.set(h, "User-Agent", UserAgent)
 	return body, h, nil
+}
+
+// headerValues hands out the one-value slices of headers from a single
+// array, so that setting n headers costs one allocation rather than n.
+type headerValues []string
+
+// set is h.Set(key, value) for a key already in canonical form. The slice
+// it stores has no room to grow, so that an Add to one header cannot
+// overwrite the next one's value.
+func (vals *headerValues) set(h http.Header, key, value string) {
+	*vals = append(*vals, value)
+	n := len(*vals)
+	h[key] = (*vals)[n-1 : n : n]
 }
 
 // Sign adds the signature headers of body to h.
@@ -121,16 +138,62 @@ func StandardBody(w *hookhub.Webhook, e *hookhub.Event) ([]byte, error) {
 	var b bytes.Buffer
 	b.Grow(len(e.Data) + len(w.Properties) + 96)
 	b.WriteString(`{"type":`)
-	b.WriteString(strconv.Quote(e.Type))
+	b.Write(strconv.AppendQuote(b.AvailableBuffer(), e.Type)) // in place: no string made
 	b.WriteString(`,"timestamp":"`)
-	b.WriteString(e.CreatedAt.UTC().Format(time.RFC3339Nano))
+	b.Write(e.CreatedAt.UTC().AppendFormat(b.AvailableBuffer(), time.RFC3339Nano))
 	b.WriteString(`","data":`)
 	b.Write(e.Data)
-	if err := MergeProperties(&b, w.Properties, "type", "timestamp", "data"); err != nil {
+	if err := standardProperties.merge(&b, w.Properties); err != nil {
 		return nil, err
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// standardProperties keeps webhooks' properties as StandardBody merges
+// them: decoding and sorting them for every request cost more than the
+// rest of the body.
+var standardProperties propertiesCache
+
+// propertiesCache maps properties, as stored, to their members as
+// MergeProperties writes them for the standard format.
+type propertiesCache struct {
+	mu sync.RWMutex
+	m  map[string][]byte
+}
+
+// Bounds of the cache: past maxCachedProperties it starts again empty, and
+// properties longer than maxCachedPropertiesLen are merged each time.
+const (
+	maxCachedProperties    = 1024
+	maxCachedPropertiesLen = 4 << 10
+)
+
+// merge is MergeProperties(b, props, "type", "timestamp", "data").
+func (c *propertiesCache) merge(b *bytes.Buffer, props json.RawMessage) error {
+	if len(props) == 0 {
+		return nil
+	}
+	c.mu.RLock()
+	members, ok := c.m[string(props)]
+	c.mu.RUnlock()
+	if !ok {
+		var mb bytes.Buffer
+		if err := MergeProperties(&mb, props, "type", "timestamp", "data"); err != nil {
+			return err
+		}
+		members = mb.Bytes()
+		if len(props) <= maxCachedPropertiesLen {
+			c.mu.Lock()
+			if c.m == nil || len(c.m) >= maxCachedProperties {
+				c.m = make(map[string][]byte)
+			}
+			c.m[string(props)] = members
+			c.mu.Unlock()
+		}
+	}
+	b.Write(members)
+	return nil
 }
 
 // MergeProperties appends the members of the JSON object props to an object

@@ -1,8 +1,6 @@
 package delivery
 
 import (
-	"strconv"
-
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/hookhub/hookhub"
@@ -59,7 +57,7 @@ func (m *Metrics) observe(a *hookhub.Attempt) {
 	outcome, class := "success", "none"
 	switch {
 	case a.Status >= 100 && a.Status < 600:
-		class = strconv.Itoa(a.Status/100) + "xx"
+		class = statusClasses[a.Status/100-1]
 		if !a.Success {
 			outcome = "failure"
 		}
@@ -68,6 +66,10 @@ func (m *Metrics) observe(a *hookhub.Attempt) {
 	}
 	m.attempts.WithLabelValues(outcome, class).Inc()
 }
+
+// statusClasses are the status_class labels of statuses 100 to 599, made
+// once rather than for every attempt.
+var statusClasses = [...]string{"1xx", "2xx", "3xx", "4xx", "5xx"}
 
 func (m *Metrics) claimed(n int) {
 	if m != nil && n > 0 {

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -260,6 +261,31 @@ func TestHeaders(t *testing.T) {
 		if got := h.Values(name); len(got) != 1 || got[0] != want {
 			t.Errorf("header %s = %q, want [%q]", name, got, want)
 		}
+	}
+}
+
+// TestHeadersAsSet checks that Headers leaves h as h.Set would: the same
+// keys and values, values replaced rather than added to, and each value
+// its own, so that adding to one header changes no other.
+func TestHeadersAsSet(t *testing.T) {
+	t.Parallel()
+	ts := time.Unix(vectorTimestamp, 0)
+	got := http.Header{"Webhook-Id": {"old", "older"}, "X-Other": {"x"}}
+	want := got.Clone()
+	signature.Headers(got, vectorMsgID, ts, vectorSignature)
+	want.Set("webhook-id", vectorMsgID)
+	want.Set("webhook-timestamp", "1614265330")
+	want.Set("webhook-signature", vectorSignature)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Headers made %v, want %v", got, want)
+	}
+	got.Add("webhook-id", "added")
+	got.Add("webhook-timestamp", "added")
+	if v := got.Values("webhook-timestamp"); !reflect.DeepEqual(v, []string{"1614265330", "added"}) {
+		t.Errorf("webhook-timestamp %q after adding to it and to webhook-id", v)
+	}
+	if v := got.Values("webhook-signature"); !reflect.DeepEqual(v, []string{vectorSignature}) {
+		t.Errorf("webhook-signature %q after adding to the others", v)
 	}
 }
 
