@@ -77,30 +77,29 @@ func Invalid(field, format string, args ...any) *Error {
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
 // for any other error, and "" for nil.
+//
+// It does not allocate (errors.As would, for its target): callers test
+// errors with it on every request.
 func ErrorCode(err error) Code {
-	var e *Error
-	switch {
-	case err == nil:
+	if err == nil {
 		return ""
-	case errors.As(err, &e):
-		return e.Code
-	default:
-		return EINTERNAL
 	}
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Code
+	}
+	return EINTERNAL
 }
 
 // ErrorMessage returns the message a user may see: the *Error's message, or
 // a generic sentence for internal errors, whose detail belongs in the log.
 func ErrorMessage(err error) string {
-	var e *Error
-	switch {
-	case err == nil:
+	if err == nil {
 		return ""
-	case errors.As(err, &e):
-		return e.Message
-	default:
-		return "internal error"
 	}
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Message
+	}
+	return "internal error"
 }
 
 // Problems collects field errors while a request is checked.

@@ -2,7 +2,6 @@ package hookhub
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -55,8 +54,6 @@ var builtin = []EventType{
 	{Name: "visitor.updated", Description: "A visitor's details changed."},
 }
 
-var eventTypeName = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)*$`)
-
 // CheckEventTypeName returns a reason when name is not a valid type name.
 func CheckEventTypeName(name string) string {
 	switch {
@@ -64,10 +61,30 @@ func CheckEventTypeName(name string) string {
 		return "must not be empty"
 	case len(name) > 128:
 		return "must be at most 128 characters"
-	case !eventTypeName.MatchString(name):
+	case !isDottedWords(name):
 		return "must be lower-case words joined by dots, like contact.created"
 	}
 	return ""
+}
+
+// isDottedWords reports whether s matches ^[a-z0-9_]+(\.[a-z0-9_]+)*$:
+// words of lower-case letters, digits and underscores joined by single
+// dots. It takes the place of that regexp, which cost a twentieth of a
+// publish request's CPU in the API; the tests hold the two to the same
+// answers.
+func isDottedWords(s string) bool {
+	inWord := false // the last byte was a word's
+	for i := range len(s) {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '_':
+			inWord = true
+		case c == '.' && inWord:
+			inWord = false
+		default:
+			return false
+		}
+	}
+	return inWord
 }
 
 // CheckEventPattern returns a reason when p is not a valid subscription

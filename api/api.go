@@ -196,7 +196,7 @@ func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Conte
 		} else {
 			err = hookhub.Errorf(hookhub.EUNAUTHORIZED, "invalid or expired token")
 		}
-		if err != nil && secret != "" && hookhub.ErrorCode(err) == hookhub.EUNAUTHORIZED { // err first: ErrorCode allocates, even for nil
+		if err != nil && secret != "" && hookhub.ErrorCode(err) == hookhub.EUNAUTHORIZED {
 			if _, aerr := h.svc.AuthenticateAdmin(ctx.Context(), secret); aerr == nil {
 				err = hookhub.Errorf(hookhub.EFORBIDDEN, "an admin token manages tenants only (/v1/tenants); use a tenant's token")
 			}

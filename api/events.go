@@ -20,7 +20,9 @@ func (h *handlers) publish(ctx context.Context, in *struct {
 	if e.IdempotencyKey == "" {
 		e.IdempotencyKey = in.IdempotencyKey
 	}
-	res, err := h.svc.Publish(ctx, actor(ctx), e)
+	// checkBody passed: the body is valid JSON (json.Valid in
+	// decodeQuick, or encoding/json in checkBody), and so is the data in it.
+	res, err := h.svc.PublishDecoded(ctx, actor(ctx), e)
 	if err != nil {
 		return nil, err
 	}

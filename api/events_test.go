@@ -454,3 +454,26 @@ func mustDecode(t *testing.T, b []byte, v any) {
 		t.Fatalf("decode %s: %v", b, err)
 	}
 }
+
+// TestPublishMalformedData: the handler publishes without the service
+// reading the data again (PublishDecoded), so the API itself must refuse
+// every body whose data is not JSON, in the quick check's common shape or
+// not, before anything is stored.
+func TestPublishMalformedData(t *testing.T) {
+	t.Parallel()
+	e := setup(t, options{})
+	for _, data := range []string{`{"a":}`, `[1,]`, `tru`, `01`, `1.`, `"\x"`, `{]`, `{"a" 1}`, `{"a":1`, `-`, `nul`} {
+		for _, body := range []string{
+			`{"type":"contact.created","data":` + data + `}`,
+			`{"type":"contact.created","entity_id":null,"data":` + data + `}`, // not the quick shape
+		} {
+			status, h, b := e.do(t, "POST", "/v1/events", e.a, body)
+			wantProblem(t, status, h, b, 400, "body")
+		}
+	}
+	var events list[eventOut]
+	e.must(t, 200, "GET", "/v1/events", e.a, nil, &events)
+	if len(events.Data) != 0 {
+		t.Errorf("stored %d events: %+v", len(events.Data), events.Data)
+	}
+}

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
 )
 
 // quickEnv is the API's registry and the publish routes' body schemas, as
@@ -190,4 +193,47 @@ func publishData() map[string]string {
 		"pad":    `{"seq":1,"sent":1764690000000000000,"pad":"` + strings.Repeat("x", 980) + `"}`,
 		"record": rec.String(),
 	}
+}
+
+// FuzzPublishData checks what the publish handler relies on when it
+// publishes with PublishDecoded, which does not read the data again: any
+// body h.checkBody lets through, by the quick check or by huma's, holds
+// data that is valid JSON, or none.
+//
+//	go test ./api -run '^$' -fuzz FuzzPublishData -fuzztime 60s -parallel 1
+func FuzzPublishData(f *testing.F) {
+	h := &handlers{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	h.routes(humago.New(http.NewServeMux(), config()))
+	for _, s := range []string{
+		`{"type":"contact.created","data":{"id":1}}`,
+		`{"type":"contact.created","data":[1,"]",{"a":"}"}],"entity_id":"x"}`,
+		`{"type":"contact.created","data":{"a":}}`,
+		`{"type":"contact.created","data":[1,]}`,
+		`{"type":"contact.created","data":tru}`,
+		`{"type":"contact.created","data":01}`,
+		`{"type":"contact.created","data":1.}`,
+		`{"type":"contact.created","data":"\x"}`,
+		`{"type":"contact.created","data":{]}`,
+		`{"type":"contact.created","data":{"a" 1}}`,
+		`{"type":"contact.created","data":{"a":1}`,
+		`{"type":"contact.created","data":"a}`,
+		`{"type":"contact.created","data":-}`,
+		`{"type":"contact.created","data":nul}`,
+		`{"type":"contact.created","data":null,"extra":{"a":}}`,
+		`{"type":"contact.created","data":1,"Data":{"a":}}`,
+		`{"type":"contact.created","data":"\u0000"}`,
+		"{\"type\":\"contact.created\",\"data\":\"\xff\"}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var in eventPublishJSON
+		decodeQuick(body, &in)
+		if h.checkBody(context.Background(), &in) != nil {
+			return
+		}
+		if e := in.event(); len(e.Data) > 0 && !json.Valid(e.Data) {
+			t.Fatalf("the handler takes %q, whose data %q is not JSON", body, e.Data)
+		}
+	})
 }

@@ -1,8 +1,10 @@
 package service_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -301,4 +303,56 @@ func TestRetryAndRecover(t *testing.T) {
 	if ms, err := svc.ListMail(ctx, b.a, hookhub.Page{}); err != nil || len(ms) != 0 {
 		t.Errorf("mail = %v, %v", ms, err)
 	}
+}
+
+// TestPublishChecksData: Publish refuses data that is not JSON before
+// anything reaches the store, and PublishDecoded (for data a JSON decoder
+// checked) makes every other check Publish makes, with the same answers.
+func TestPublishChecksData(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, b := setup(t, options{})
+	bad := []string{`{"a":`, `{"a":}`, `[1,]`, `tru`, `nul`, `01`, `1.`, `-`, `"x`, `"\x"`, `{]`, `[}`, `{"a" 1}`, `{} {}`, "\xff", `{"a":1}x`}
+	for _, data := range bad {
+		_, err := svc.Publish(ctx, b.a, &hookhub.Event{Type: "contact.created", Data: []byte(data)})
+		wantCode(t, err, hookhub.EINVALID, "data")
+		_, err = svc.Publish(ctx, b.a, event("contact.created"), &hookhub.Event{Type: "contact.created", Data: []byte(data)})
+		wantCode(t, err, hookhub.EINVALID, "events[1].data")
+	}
+	b.store.mu.Lock()
+	commits := len(b.store.sizes)
+	b.store.mu.Unlock()
+	if commits != 0 {
+		t.Fatalf("%d commits for events whose data is not JSON", commits)
+	}
+	if es, err := svc.ListEvents(ctx, b.a, hookhub.EventFilter{}); err != nil || len(es) != 0 {
+		t.Fatalf("events stored: %d, %v", len(es), err)
+	}
+
+	big := append(append([]byte(`"`), bytes.Repeat([]byte("x"), hookhub.MaxEventData)...), '"')
+	for _, tt := range []struct {
+		name  string
+		event *hookhub.Event
+		field string
+	}{
+		{"no data", &hookhub.Event{Type: "contact.created"}, "data"},
+		{"data too large", &hookhub.Event{Type: "contact.created", Data: big}, "data"},
+		{"bad type", &hookhub.Event{Type: "Contact Created", Data: []byte(`1`)}, "type"},
+		{"unknown type", &hookhub.Event{Type: "order.shipped", Data: []byte(`1`)}, "type"},
+		{"bad app", &hookhub.Event{Type: "contact.created", AppID: "bad app id!", Data: []byte(`1`)}, "app_id"},
+		{"long key", &hookhub.Event{Type: "contact.created", IdempotencyKey: strings.Repeat("k", 256), Data: []byte(`1`)}, "idempotency_key"},
+	} {
+		_, want := svc.Publish(ctx, b.a, tt.event)
+		wantCode(t, want, hookhub.EINVALID, tt.field)
+		_, got := svc.PublishDecoded(ctx, b.a, tt.event)
+		if got == nil || got.Error() != want.Error() {
+			t.Errorf("%s: PublishDecoded: %v, want %v", tt.name, got, want)
+		}
+	}
+	if _, err := svc.PublishDecoded(ctx, b.b, event("contact.created")); err != nil {
+		t.Fatal(err)
+	}
+	reader := withScopes(t, svc, b.a, hookhub.ScopeWebhooksRead)
+	_, err := svc.PublishDecoded(ctx, reader, event("contact.created"))
+	wantCode(t, err, hookhub.EFORBIDDEN, "")
 }

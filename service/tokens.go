@@ -11,17 +11,20 @@ import (
 )
 
 // Authenticate finds the token whose secret this is. Unknown, revoked and
-// expired tokens are all EUNAUTHORIZED with the same message.
+// expired tokens are all EUNAUTHORIZED with the same message. The token
+// may be shared with other callers (tokenCache): it is not to be changed.
 func (s *Service) Authenticate(ctx context.Context, secret string) (*hookhub.Token, error) {
 	secret = strings.TrimSpace(secret)
 	if secret == "" {
 		return nil, errInvalidToken()
 	}
-	hash := hookhub.HashToken(secret)
-	t, ok := s.tokens.get(hash)
+	sum := hookhub.TokenHash(secret) // on the stack: a cached token costs no allocation
+	t, ok := s.tokens.get(sum[:])
 	if !ok {
 		var err error
-		t, err = s.store.TokenByHash(ctx, hash)
+		// A copy for the store, which would otherwise move sum to
+		// the heap on every call, cached or not.
+		t, err = s.store.TokenByHash(ctx, slices.Clone(sum[:]))
 		if hookhub.ErrorCode(err) == hookhub.ENOTFOUND {
 			return nil, errInvalidToken()
 		}

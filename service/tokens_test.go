@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -249,5 +250,35 @@ func TestCreateTenant(t *testing.T) {
 	}
 	if tok.TenantID != ten.ID || len(tok.Scopes) != len(hookhub.AllScopes) {
 		t.Errorf("first token = %+v", tok)
+	}
+}
+
+// A token found in the cache costs no allocation: the API authenticates
+// every request.
+func TestAuthenticateCachedAllocs(t *testing.T) {
+	ctx := context.Background()
+	svc, b := setup(t, options{})
+	_, secret, err := svc.CreateToken(ctx, b.a, "bench", []hookhub.Scope{hookhub.ScopeEventsPublish}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := svc.Authenticate(ctx, secret) // fills the cache
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := testing.AllocsPerRun(100, func() {
+		if _, err := svc.Authenticate(ctx, secret); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if n != 0 {
+		t.Errorf("Authenticate of a cached token allocates %v times, want 0", n)
+	}
+	again, err := svc.Authenticate(ctx, " "+secret+"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again, first) {
+		t.Errorf("from the cache: %+v, want %+v", again, first)
 	}
 }
