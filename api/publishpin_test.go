@@ -1,15 +1,13 @@
 package api_test
 
 import (
-	"flag"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden answers in testdata")
+	"github.com/hookhub/hookhub/hookhubtest/golden"
+)
 
 // pinnedRequest is one request whose whole answer is pinned.
 type pinnedRequest struct {
@@ -124,29 +122,5 @@ func TestPublishAnswersPinned(t *testing.T) {
 		status, h, b := send(t, req)
 		fmt.Fprintf(&got, "== %s\n%d %s\n%s\n", r.name, status, h.Get("Content-Type"), strings.TrimSuffix(string(b), "\n"))
 	}
-	const golden = "testdata/publish_answers.golden"
-	if *update {
-		if err := os.WriteFile(golden, []byte(got.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.String() != string(want) {
-		gotL, wantL := strings.Split(got.String(), "\n"), strings.Split(string(want), "\n")
-		for i := range max(len(gotL), len(wantL)) {
-			var g, w string
-			if i < len(gotL) {
-				g = gotL[i]
-			}
-			if i < len(wantL) {
-				w = wantL[i]
-			}
-			if g != w {
-				t.Errorf("line %d:\n got  %s\n want %s", i+1, g, w)
-			}
-		}
-	}
+	golden.Compare(t, "testdata/publish_answers.golden", got.String())
 }

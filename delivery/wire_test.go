@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,7 +15,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -27,10 +25,9 @@ import (
 
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/delivery"
+	"github.com/hookhub/hookhub/hookhubtest/golden"
 	"github.com/hookhub/hookhub/signature"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of TestWire")
 
 // TestWire pins what a receiver gets, byte for byte as it came over the
 // connection, and every field of the attempt the engine hands to the
@@ -141,22 +138,7 @@ func TestWire(t *testing.T) {
 			tc.name, strings.ReplaceAll(got[0], host, "RECEIVER"), strings.ReplaceAll(dumpAttempt(a), host, "RECEIVER"))
 	}
 
-	golden := filepath.Join("testdata", "wire.golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, []byte(out.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.String() != string(want) {
-		t.Errorf("requests or attempts differ from %s:\n%s", golden, out.String())
-	}
+	golden.Compare(t, filepath.Join("testdata", "wire.golden"), out.String())
 }
 
 func wireWebhook(url, secret string) *hookhub.Webhook {

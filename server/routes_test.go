@@ -1,14 +1,14 @@
 package server
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hookhub/hookhub/hookhubtest/golden"
 )
 
 // TestPublishRoutesAnswers pins the whole answer (status, headers and
@@ -75,19 +75,5 @@ func TestPublishRoutesAnswers(t *testing.T) {
 			fmt.Fprintln(&got, l)
 		}
 	}
-	const golden = "testdata/publish_routes.golden"
-	if *update {
-		if err := os.WriteFile(golden, []byte(got.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.String() != string(want) {
-		t.Errorf("answers:\n%s\nwant (%s):\n%s", got.String(), golden, want)
-	}
+	golden.Compare(t, "testdata/publish_routes.golden", got.String())
 }
-
-var update = flag.Bool("update", false, "rewrite the golden answers in testdata")
