@@ -108,6 +108,10 @@ var Dialect = sqlstore.Dialect{
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"
 	},
+	IsDeadlock: func(err error) bool {
+		var e *pgconn.PgError
+		return errors.As(err, &e) && e.Code == "40P01"
+	},
 	NotifyDue:  `SELECT pg_notify('` + channel + `', '')`,
 	IsFault:    isFault,
 	LockTenant: `SELECT id FROM tenants WHERE id = $1 FOR UPDATE`,

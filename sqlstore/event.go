@@ -75,18 +75,33 @@ func (s *Store) Publish(ctx context.Context, now time.Time, reqs ...hookhub.Publ
 
 // PublishLeased stores events and their deliveries in one transaction, and
 // leases up to lease.Max of the pending ones to the caller.
+//
+// Two publishes at once of the same idempotency keys in other orders each
+// wait on a key the other inserted first; PostgreSQL breaks the deadlock by
+// failing one, which runs again (at most publishDeadlockTries times in
+// all) and finds the other's events as duplicates.
 func (s *Store) PublishLeased(ctx context.Context, now time.Time, lease hookhub.Lease, reqs ...hookhub.PublishRequest) ([]hookhub.PublishResult, error) {
 	var results []hookhub.PublishResult
-	err := s.groupTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		results, err = s.publishTx(ctx, tx, now, lease, reqs)
-		return err
-	})
+	var err error
+	for try := 1; ; try++ {
+		err = s.groupTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			results, err = s.publishTx(ctx, tx, now, lease, reqs)
+			return err
+		})
+		if err == nil || try == publishDeadlockTries || s.Dialect.IsDeadlock == nil || !s.Dialect.IsDeadlock(err) {
+			break
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return results, nil
 }
+
+// publishDeadlockTries is how many times a publish runs when the database
+// fails it to break deadlocks.
+const publishDeadlockTries = 3
 
 // publishTx is Publish inside the caller's transaction, so that a change to
 // a record and the events it raises commit together. Its rows are written

@@ -25,6 +25,10 @@ type Dialect struct {
 	ClaimMail string
 	// IsUniqueViolation reports whether err is a unique-constraint error.
 	IsUniqueViolation func(err error) bool
+	// IsDeadlock, when set, reports whether err is the database breaking a
+	// deadlock by failing this transaction (PostgreSQL's 40P01): the
+	// transaction may be run again. SQLite, with one writer, has none.
+	IsDeadlock func(err error) bool
 	// LockTenant, when not empty, locks a tenant ($1) for the rest of the
 	// transaction, so that counting its webhooks and creating one is not
 	// interleaved with another create (PostgreSQL's SELECT … FOR UPDATE).

@@ -2,9 +2,11 @@ package storetest
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -447,6 +449,55 @@ func testPublishBatchMatches(t *testing.T, s Store) {
 	for _, r := range rs {
 		if ds := deliveriesOf(t, s, ten.ID, r.Event.ID); len(ds) != 1 {
 			t.Errorf("event %d published twice in one call: %d deliveries, want 1", r.Event.ID, len(ds))
+		}
+	}
+}
+
+// testPublishKeysCrossed: two publishes at once of the same idempotency
+// keys in opposite orders (a client retrying a batch while the first try
+// still runs, say) both succeed, and each key is one event: the first
+// writer's, which the other gets back as a duplicate. On PostgreSQL each
+// waits on a key the other inserted first, a deadlock the database breaks
+// by failing one of them.
+func testPublishKeysCrossed(t *testing.T, s Store) {
+	ctx := t.Context()
+	ten := newTenant(t, s)
+	newWebhook(t, s, ten.ID, nil)
+	const rounds, keys = 8, 64
+	for round := range rounds {
+		var results [2][]hookhub.PublishResult
+		var errs [2]error
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for side := range 2 {
+			reqs := make([]hookhub.PublishRequest, keys)
+			for i := range reqs {
+				k := i
+				if side == 1 {
+					k = keys - 1 - i
+				}
+				e := newEvent(ten.ID, "contact.created", now)
+				e.IdempotencyKey = fmt.Sprintf("r%d-k%d", round, k)
+				reqs[i].Event = e
+			}
+			wg.Go(func() {
+				<-start
+				results[side], errs[side] = s.Publish(ctx, now, reqs...)
+			})
+		}
+		close(start)
+		wg.Wait()
+		for side, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: publish %d: %v", round, side, err)
+			}
+		}
+		for i := range keys {
+			a, b := results[0][i], results[1][keys-1-i] // the same key
+			if a.Event.ID != b.Event.ID || a.Duplicate == b.Duplicate {
+				t.Errorf("round %d, key %d: events %d (duplicate %v) and %d (duplicate %v); want one event, new to one of them",
+					round, i, a.Event.ID, a.Duplicate, b.Event.ID, b.Duplicate)
+			}
 		}
 	}
 }

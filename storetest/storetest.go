@@ -69,6 +69,7 @@ var tests = []struct {
 	{"PublishFanOut", testPublishFanOut},
 	{"PublishIdempotency", testPublishIdempotency},
 	{"PublishBatchMatches", testPublishBatchMatches},
+	{"PublishKeysCrossed", testPublishKeysCrossed},
 	{"PublishToWebhook", testPublishToWebhook},
 	{"PublishTenants", testPublishTenants},
 	{"PublishLeased", testPublishLeased}, {"PublishLeasedTakeBack", testPublishLeasedTakeBack}, {"WebhookVersion", testWebhookVersion}, // handoff.go
