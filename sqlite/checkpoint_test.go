@@ -63,3 +63,31 @@ func TestCloseTwice(t *testing.T) {
 	}
 	_ = db.Close() // must not panic
 }
+
+// TestOptimizesWhileOpen: the planner's statistics follow the tables while
+// the database is open, not only as they were when it opened (empty, here).
+func TestOptimizesWhileOpen(t *testing.T) {
+	db, err := sqlite.Open(t.Context(), sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: make([]byte, 32),
+		OptimizeEvery: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer db.Close()
+	ten := &hookhub.Tenant{ID: hookhub.NewID("ten"), Name: "t", CreatedAt: time.Now()}
+	if err := db.CreateTenant(t.Context(), ten); err != nil {
+		t.Fatalf("CreateTenant: %v", err)
+	}
+	reqs := make([]hookhub.PublishRequest, 500)
+	for i := range reqs {
+		reqs[i].Event = &hookhub.Event{TenantID: ten.ID, Type: "contact.created", Data: json.RawMessage(`{}`)}
+	}
+	if _, err := db.Publish(t.Context(), time.Now(), reqs...); err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	hookhubtest.Eventually(t, "statistics for the events' index count the published events", func() bool {
+		var stat string
+		err := db.R.QueryRowContext(t.Context(), `SELECT stat FROM sqlite_stat1 WHERE idx = 'events_tenant'`).Scan(&stat)
+		n, _, _ := strings.Cut(stat, " ")
+		return err == nil && n == "500"
+	})
+}

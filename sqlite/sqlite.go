@@ -34,6 +34,10 @@ type Config struct {
 	// sqlstore.Store.SetNode). SQLite has one node: its leases are taken
 	// back whatever the name.
 	Node string
+	// OptimizeEvery is how often SQLite's statistics for the query planner
+	// are brought up to date (PRAGMA optimize) while the database is open;
+	// 0 is every hour.
+	OptimizeEvery time.Duration
 }
 
 // DB is the SQLite store.
@@ -137,7 +141,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite: open the checkpointer: %w", err)
 	}
-	db := &DB{Store: &sqlstore.Store{W: w, R: r, Dialect: Dialect, Sealer: box, Faults: faults}, checkpoints: startCheckpoints(c)}
+	db := &DB{Store: &sqlstore.Store{W: w, R: r, Dialect: Dialect, Sealer: box, Faults: faults}, checkpoints: startCheckpoints(c, cfg.OptimizeEvery)}
 	db.SetNode(cfg.Node)
 	if err := db.Upgrade(ctx); err != nil {
 		db.Close()
