@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -37,10 +36,6 @@ func TestSendPathAllocs(t *testing.T) {
 		}
 	}); n > 9 {
 		t.Errorf("Standard.Format: %v allocations, want at most 9", n)
-	}
-	h := http.Header{"Content-Type": {"application/json"}, "User-Agent": {"x"}, "X-Custom": {"yes"}, "Webhook-Id": {"msg_1"}}
-	if n := testing.AllocsPerRun(100, func() { hideCredentials(h) }); n != 0 {
-		t.Errorf("hideCredentials without credentials: %v allocations, want 0", n)
 	}
 	answer := strings.Repeat("a", 100)
 	if n := testing.AllocsPerRun(100, func() { readAnswer(strings.NewReader(answer)) }); n > 2 {

@@ -13,6 +13,7 @@ import (
 	"github.com/hookhub/hookhub"
 	"github.com/hookhub/hookhub/egress"
 	"github.com/hookhub/hookhub/jsrun"
+	"github.com/hookhub/hookhub/secrets"
 )
 
 // Config is what an Engine needs.
@@ -322,7 +323,7 @@ func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attemp
 	// a log, shown in every API and the console (the store hides them
 	// too). header and body are post's from here on and nothing writes
 	// to them, so the request and the log share them.
-	a.RequestHeaders, a.RequestBody = hideCredentials(header), body
+	a.RequestHeaders, a.RequestBody = secrets.HideHeadersShared(header), body
 	rctx, cancel := context.WithTimeout(ctx, w.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, method, a.URL, bytes.NewReader(body))
@@ -345,7 +346,7 @@ func (e *Engine) post(ctx context.Context, w *hookhub.Webhook, a *hookhub.Attemp
 	a.ResponseBody = readAnswer(resp.Body)
 	a.Duration = e.cfg.Now().Sub(a.StartedAt)
 	// resp.Header is this request's alone: the log may keep it.
-	a.Status, a.ResponseHeaders = resp.StatusCode, hideCredentials(resp.Header)
+	a.Status, a.ResponseHeaders = resp.StatusCode, secrets.HideHeadersShared(resp.Header)
 	a.Success = w.Succeeded(resp.StatusCode)
 	if !a.Success {
 		a.Error = fmt.Sprintf("receiver answered %d", resp.StatusCode)

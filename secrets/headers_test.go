@@ -106,3 +106,44 @@ func TestCredentialHeaderAllocates(t *testing.T) {
 		t.Errorf("CredentialHeader(%q) = false, want true", long)
 	}
 }
+
+// TestHideHeadersShared checks that HideHeadersShared shows what
+// HideHeaders shows, without changing its argument, and returns a header
+// without credentials itself, without allocating.
+func TestHideHeadersShared(t *testing.T) {
+	for _, h := range []http.Header{
+		nil,
+		{},
+		{"Content-Type": {"application/json"}, "X-Reply": {"a", "b"}},
+		{"Authorization": {"Bearer abc"}, "Content-Type": {"application/json"}, "X-Api-Key": {"k1", ""}},
+		{"Set-Cookie": {"a=1", "b=2"}, "Date": {"today"}},
+		{"authorization": {"Basic"}, "Client_Secret": {"s"}, "X-Empty": {}},
+	} {
+		before := h.Clone()
+		got, want := HideHeadersShared(h), HideHeaders(h)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("HideHeadersShared(%v) = %v, want %v", h, got, want)
+		}
+		if !reflect.DeepEqual(h, before) {
+			t.Errorf("HideHeadersShared changed its argument to %v", h)
+		}
+	}
+	h := http.Header{"Content-Type": {"application/json"}, "User-Agent": {"x"}, "X-Custom": {"yes"}, "Webhook-Id": {"msg_1"}}
+	if reflect.ValueOf(HideHeadersShared(h)).Pointer() != reflect.ValueOf(h).Pointer() {
+		t.Error("a header without credentials was copied")
+	}
+	if n := testing.AllocsPerRun(100, func() { HideHeadersShared(h) }); n != 0 {
+		t.Errorf("HideHeadersShared without credentials: %v allocations, want 0", n)
+	}
+}
+
+// TestCommonHeaders checks that the names CredentialHeader answers at once
+// are not credentials by its rules either.
+func TestCommonHeaders(t *testing.T) {
+	for _, name := range []string{"Content-Type", "User-Agent", "Webhook-Id", "Webhook-Timestamp", "Webhook-Signature",
+		"Content-Length", "Date", "Server", "Connection", "Cache-Control", "Vary"} {
+		if CredentialHeader(name) || foldedCredential(name) {
+			t.Errorf("%q: CredentialHeader %v, by the rules %v; want false", name, CredentialHeader(name), foldedCredential(name))
+		}
+	}
+}
