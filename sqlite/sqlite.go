@@ -94,7 +94,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		v.Add("_pragma", "busy_timeout(10000)")
 		v.Add("_pragma", "journal_mode(WAL)")
 		v.Add("_pragma", "synchronous("+sync+")")
-		v.Add("_pragma", "cache_size(-16000)")
+		// 8 MB of pages per connection: the writer's hot pages (the
+		// right-hand edge of each index) and more; the operating system
+		// caches the file behind it. 16 MB did not make a burst faster,
+		// and cost 14 MB of a node's memory.
+		v.Add("_pragma", "cache_size(-8000)")
 		v.Add("_pragma", "temp_store(MEMORY)")
 		// Commits do not checkpoint: the checkpointer does, beside them.
 		v.Add("_pragma", "wal_autocheckpoint(0)")
@@ -135,7 +139,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
-	c, err := open(dsn(""))
+	// The checkpointer copies the log's pages without its cache; only
+	// PRAGMA optimize (a sample of each index) reads through it.
+	c, err := open(dsn("cache_size(-2000)"))
 	if err != nil {
 		w.Close()
 		r.Close()

@@ -26,6 +26,7 @@ import (
 	"syscall"
 	_ "time/tzdata" // SuperOffice's SO-TimeZone zones, also where the system has no zoneinfo
 
+	"github.com/hookhub/hookhub/gctune"
 	"github.com/hookhub/hookhub/server"
 	"github.com/hookhub/hookhub/service"
 )
@@ -220,12 +221,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := logger(stderr, getenv)
+	// A node keeps little alive and allocates fast: collect every 24 MB
+	// allocated rather than every few (gctune), unless GOGC or GOMEMLIMIT
+	// says otherwise.
+	defer gctune.Start(gcHeadroom).Stop()
 	s, err := server.New(ctx, c, log)
 	if err != nil {
 		return err
 	}
 	return s.Run(ctx)
 }
+
+// gcHeadroom is how far the heap may grow beyond what is alive before the
+// collector runs: in a burst, 14 collections instead of 69 and 8 % less
+// CPU for 4 MB more memory at its peak (README, Speed).
+const gcHeadroom = 24 << 20
 
 const tenantCreateUsage = `usage: hookhub tenant create --name NAME [flags]
 
