@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -90,4 +91,28 @@ func TestOptimizesWhileOpen(t *testing.T) {
 		n, _, _ := strings.Cut(stat, " ")
 		return err == nil && n == "500"
 	})
+}
+
+// TestPageCaches checks each connection's page cache: the writer's large,
+// the readers' smaller (a node's memory is mostly theirs after the lists
+// are read).
+func TestPageCaches(t *testing.T) {
+	db, err := sqlite.Open(t.Context(), sqlite.Config{Path: filepath.Join(t.TempDir(), "hookhub.db"), Key: make([]byte, 32)})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer db.Close()
+	for _, c := range []struct {
+		name string
+		db   *sql.DB
+		want int
+	}{{"writer", db.W, -16000}, {"reader", db.R, -8000}} {
+		var got int
+		if err := c.db.QueryRowContext(t.Context(), `PRAGMA cache_size`).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got != c.want {
+			t.Errorf("%s: cache_size %d, want %d", c.name, got, c.want)
+		}
+	}
 }
