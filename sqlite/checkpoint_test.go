@@ -106,7 +106,7 @@ func TestPageCaches(t *testing.T) {
 		name string
 		db   *sql.DB
 		want int
-	}{{"writer", db.W, -16000}, {"reader", db.R, -8000}} {
+	}{{"writer", db.W, -16000}, {"reader", db.R, -4000}} {
 		var got int
 		if err := c.db.QueryRowContext(t.Context(), `PRAGMA cache_size`).Scan(&got); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
