@@ -10,8 +10,12 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hookhub/hookhub/hookhubtest"
 )
 
 // clientEnv is a running hookhub with an admin token, and the environment
@@ -229,4 +233,98 @@ func TestCLIErrors(t *testing.T) {
 	if _, err := empty.try("webhooks", "list"); err == nil || !strings.Contains(err.Error(), "hookhub login") {
 		t.Errorf("webhooks list with no server = %v, want a hint at login", err)
 	}
+}
+
+// signalWriter closes seen the first time what is written holds want.
+type signalWriter struct {
+	mu   sync.Mutex
+	buf  strings.Builder
+	want string
+	seen chan struct{}
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	had := strings.Contains(w.buf.String(), w.want)
+	w.buf.Write(p)
+	if !had && strings.Contains(w.buf.String(), w.want) {
+		close(w.seen)
+	}
+	return len(p), nil
+}
+
+// TestCLIRetryWaitsForTry: the API refuses to retry a delivery while a try
+// of it is under way; "hookhub deliveries retry" waits for that try to end
+// and retries then (--wait 0: the API's refusal at once).
+func TestCLIRetryWaitsForTry(t *testing.T) {
+	t.Parallel()
+	e := newClientEnv(t)
+	release := make(chan struct{})
+	var calls atomic.Int32
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if calls.Add(1) == 1 {
+			<-release // the first try stays under way until the test says
+		}
+	}))
+	var once sync.Once
+	stop := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(func() { stop(); rcv.Close() })
+
+	var nt struct{ Token string }
+	e.cmdJSON(t, &nt, "tenants", "create", "--name", "acme")
+	e.env["HOOKHUB_TOKEN"] = nt.Token
+	var w struct{ ID int64 }
+	e.cmdJSON(t, &w, "webhooks", "create", "--url", rcv.URL+"/hook", "--events", "contact.*")
+	var sent struct{ ID int64 }
+	e.cmdJSON(t, &sent, "events", "send", "--type", "contact.created", "--data", `{"id": 42}`)
+	var ds struct {
+		Data []struct {
+			ID    int64
+			State string
+		}
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		e.cmdJSON(t, &ds, "deliveries", "list", "--event", fmt.Sprint(sent.ID))
+		if len(ds.Data) == 1 && ds.Data[0].State == "in_flight" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("deliveries list = %+v, want one in flight", ds)
+		}
+	}
+	did := fmt.Sprint(ds.Data[0].ID)
+
+	if _, err := e.try("deliveries", "retry", did, "--wait", "0"); err == nil || !strings.Contains(err.Error(), "409") {
+		t.Fatalf("deliveries retry --wait 0 of a delivery in flight = %v, want the API's 409", err)
+	}
+
+	stderr := &signalWriter{want: "is being sent right now", seen: make(chan struct{})}
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(context.Background(), []string{"deliveries", "retry", did}, getenv(e.env), &out, stderr)
+	}()
+	select {
+	case <-stderr.seen: // it was refused, and waits
+	case err := <-done:
+		t.Fatalf("deliveries retry returned (%v, %q) while the try was under way", err, out.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("deliveries retry neither said it waits nor returned")
+	}
+	stop() // the try ends
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("deliveries retry after the try ended: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("deliveries retry still waits after the try ended")
+	}
+	var d struct{ State string }
+	if err := json.Unmarshal(out.Bytes(), &d); err != nil || (d.State != "pending" && d.State != "in_flight" && d.State != "succeeded") {
+		t.Fatalf("deliveries retry printed %q (%v), want the delivery made due", out.String(), err)
+	}
+	hookhubtest.Eventually(t, "the delivery sent again", func() bool { return calls.Load() >= 2 })
 }

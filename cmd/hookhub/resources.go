@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -307,10 +308,65 @@ func deliveriesGet(ctx context.Context, x *cli, name string, args []string) erro
 }
 
 func deliveriesRetry(ctx context.Context, x *cli, name string, args []string) error {
-	return oneByID(ctx, x, name, "usage: hookhub deliveries retry ID [flags]", args, nil, func(c *client.Client, id int64) (any, func() table, error) {
-		d, err := c.RetryDelivery(ctx, id)
+	wait := 30 * time.Second
+	usage := "usage: hookhub deliveries retry ID [flags]\n\nMakes a delivery due now. One being sent right now is retried when that try ends."
+	return oneByID(ctx, x, name, usage, args, func(fs *flag.FlagSet) {
+		fs.DurationVar(&wait, "wait", wait, "how long to wait for a try under way to end before retrying (0: fail at once, as the API does)")
+	}, func(c *client.Client, id int64) (any, func() table, error) {
+		d, err := retryDelivery(ctx, c, id, wait, x.stderr)
 		return d, deliveryTable(deref(d)), err
 	})
+}
+
+// retryPoll is how often retryDelivery looks whether a try has ended.
+const retryPoll = 100 * time.Millisecond
+
+// retryDelivery retries delivery id. The API refuses (409) one being sent
+// right now; a user asking from a shell wants it sent again all the same,
+// so this waits up to wait for that try to end and asks again, saying so
+// on stderr. Any other refusal, or one that outlasts wait, is returned.
+func retryDelivery(ctx context.Context, c *client.Client, id int64, wait time.Duration, stderr io.Writer) (*client.Delivery, error) {
+	deadline := time.Now().Add(wait)
+	said, again := false, true
+	for {
+		d, err := c.RetryDelivery(ctx, id)
+		var e *client.Error
+		if err == nil || wait <= 0 || !errors.As(err, &e) || e.Status != http.StatusConflict {
+			return d, err
+		}
+		cur, gerr := c.GetDelivery(ctx, id)
+		if gerr != nil {
+			return d, err
+		}
+		if cur.State != "in_flight" {
+			// The try may have ended between the two calls: ask once
+			// more. A conflict of another kind (its webhook deleted)
+			// comes back the same, and is the answer.
+			if again {
+				again = false
+				continue
+			}
+			return d, err
+		}
+		again = true
+		if !said {
+			fmt.Fprintf(stderr, "hookhub: delivery %d is being sent right now; retrying when that try ends (up to --wait %s)\n", id, wait)
+			said = true
+		}
+		for cur.State == "in_flight" {
+			if time.Now().After(deadline) {
+				return d, err
+			}
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(retryPoll):
+			}
+			if cur, gerr = c.GetDelivery(ctx, id); gerr != nil {
+				return nil, gerr
+			}
+		}
+	}
 }
 
 func deliveriesAttempts(ctx context.Context, x *cli, name string, args []string) error {
