@@ -25,6 +25,9 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	r := &run{cfg: c, clock: newClock(), runID: randomHex(6), lists: true}
 	rep, err := r.run(ctx)
 	r.close()
+	if rep != nil {
+		rep.setCPUFigures()
+	}
 	if err != nil || !c.Ceiling {
 		return rep, err
 	}

@@ -42,11 +42,17 @@ type Report struct {
 	Drained        bool    `json:"drained"`  // and no delivery was left pending or in flight
 	ElapsedSeconds float64 `json:"elapsed_s"`
 
-	PeakRSS           int64        `json:"peak_rss_bytes"` // sum over nodes
-	CPUSeconds        float64      `json:"cpu_s"`          // sum over nodes, from ready to stop
-	HarnessCPUSeconds float64      `json:"harness_cpu_s"`  // the benchmark's own: publishers and receiver
-	NodeReports       []NodeReport `json:"node_reports,omitempty"`
-	Killed            string       `json:"killed,omitempty"` // the node killed mid-run
+	PeakRSS           int64   `json:"peak_rss_bytes"` // sum over nodes
+	CPUSeconds        float64 `json:"cpu_s"`          // sum over nodes, from ready to stop
+	HarnessCPUSeconds float64 `json:"harness_cpu_s"`  // the benchmark's own: publishers and receiver
+	// CPUPerDelivery is the nodes' CPU per delivery, in microseconds, and
+	// CPUToHarness the nodes' CPU over the harness's, which serves the
+	// same deliveries: a figure that moves less than deliveries/s with
+	// what else the machine runs (setCPUFigures).
+	CPUPerDelivery float64      `json:"cpu_per_delivery_us,omitempty"`
+	CPUToHarness   float64      `json:"cpu_to_harness,omitempty"`
+	NodeReports    []NodeReport `json:"node_reports,omitempty"`
+	Killed         string       `json:"killed,omitempty"` // the node killed mid-run
 
 	// Ceiling is the same load's figures on the in-process server that
 	// stores nothing (Config.Ceiling); its cpu_s is what it spent beyond
@@ -144,6 +150,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		line("CPU seconds", "%.2f (%s)", r.CPUSeconds, strings.Join(cpu, ", "))
 	}
 	line("harness CPU seconds", "%.2f", r.HarnessCPUSeconds)
+	if r.CPUToHarness > 0 {
+		line("CPU per delivery", "%.0f µs, %.2f × the harness's (its senders and receiver)", r.CPUPerDelivery, r.CPUToHarness)
+	}
 	if r.Preload > 0 {
 		line("preloaded", "%d finished deliveries, events and attempts of another tenant", r.Preload)
 	}
@@ -190,6 +199,16 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// setCPUFigures sets CPUPerDelivery and CPUToHarness, where the nodes'
+// CPU is known and something was delivered.
+func (r *Report) setCPUFigures() {
+	if r.Database == "target" || !usageKnown || r.Deliveries == 0 || r.CPUSeconds <= 0 || r.HarnessCPUSeconds <= 0 {
+		return
+	}
+	r.CPUPerDelivery = r.CPUSeconds * 1e6 / float64(r.Deliveries)
+	r.CPUToHarness = r.CPUSeconds / r.HarnessCPUSeconds
 }
 
 func mb(bytes int64) float64 { return float64(bytes) / (1 << 20) }
