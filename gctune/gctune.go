@@ -2,14 +2,14 @@
 // heap is small.
 //
 // Go's collector runs whenever the heap has grown by GOGC percent (100) of
-// what was live after the last collection. A hookhub node keeps little
-// alive (7 MB in a burst of 20,000 deliveries) and allocates quickly, so
-// with the default it collected every 8 MB allocated: 69 times in that
-// burst, 5–15 % of its CPU. Start raises the percentage after each collection so
-// that the next one comes when the heap has grown by at least a fixed
-// headroom: the memory a node uses grows by about that headroom, and not
-// with its live heap, which keeps Go's own behaviour once it is larger
-// than the headroom.
+// what was live after the last collection (with the goroutines' stacks and
+// the globals). A hookhub node keeps little alive (7 MB in a burst of
+// 20,000 deliveries) and allocates quickly, so with the default it
+// collected every 8 MB allocated: 69 times in that burst, 5–15 % of its
+// CPU. Start raises the percentage after each collection so that the next
+// one comes when the heap has grown by at least a fixed headroom: the
+// memory a node uses grows by about that headroom, and not with its live
+// heap, which keeps Go's own behaviour once it is larger than the headroom.
 package gctune
 
 import (
@@ -18,7 +18,6 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
-	"sync/atomic"
 )
 
 // heapMinimum is the runtime's smallest heap target at GOGC=100: it scales
@@ -26,13 +25,18 @@ import (
 // let the heap grow far beyond the headroom before the first collection.
 const heapMinimum = 4 << 20
 
+// running is the process's tuner: the percentage is the process's, so
+// there is at most one.
+var running struct {
+	sync.Mutex
+	t *Tuner
+}
+
 // Tuner sets the collector's percentage after each collection; see Start.
 type Tuner struct {
 	headroom uint64
-	mu       sync.Mutex // serializes tune with Stop
-	stopped  atomic.Bool
-	before   int // the percentage before Start, put back by Stop
-	percent  int // the percentage last set
+	before   int  // the percentage before Start, put back by Stop
+	stopped  bool // under running's lock
 	sample   []metrics.Sample
 }
 
@@ -47,18 +51,29 @@ type sentinel struct {
 // Start makes each collection come when the heap has grown by at least
 // headroom bytes beyond what the last one left alive, or by 100 % if that
 // is more (Go's default), until Stop. It does nothing, and returns nil, if
-// GOGC or GOMEMLIMIT is set: the operator has chosen.
+// GOGC or GOMEMLIMIT is set (the operator has chosen), or if a tuner runs
+// already in this process.
 func Start(headroom uint64) *Tuner {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return nil
 	}
+	running.Lock()
+	defer running.Unlock()
+	if running.t != nil {
+		return nil
+	}
 	t := &Tuner{
 		headroom: headroom,
-		sample:   []metrics.Sample{{Name: "/gc/heap/live:bytes"}},
+		sample: []metrics.Sample{
+			{Name: "/gc/heap/live:bytes"},
+			{Name: "/gc/scan/stack:bytes"},
+			{Name: "/gc/scan/globals:bytes"},
+			{Name: "/gc/gogc:percent"},
+		},
 	}
+	running.t = t
 	t.before = debug.SetGCPercent(100)
-	t.percent = 100
-	t.tune()
+	t.tuneLocked()
 	t.arm()
 	return t
 }
@@ -72,30 +87,35 @@ func (t *Tuner) arm() {
 	}, t)
 }
 
-// tune sets the percentage from the live heap, and reports whether t is
-// still running.
+// tune sets the percentage from what the last collection left, and reports
+// whether t is still running.
 func (t *Tuner) tune() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.stopped.Load() {
+	running.Lock()
+	defer running.Unlock()
+	if t.stopped {
 		return false
 	}
-	metrics.Read(t.sample)
-	p := Percent(t.sample[0].Value.Uint64(), t.headroom)
-	if p != t.percent {
-		debug.SetGCPercent(p)
-		t.percent = p
-	}
+	t.tuneLocked()
 	return true
 }
 
+func (t *Tuner) tuneLocked() {
+	metrics.Read(t.sample)
+	// The runtime's goal is live + (live + stacks + globals) × GOGC/100.
+	base := t.sample[0].Value.Uint64() + t.sample[1].Value.Uint64() + t.sample[2].Value.Uint64()
+	if p := Percent(base, t.headroom); p != int(t.sample[3].Value.Uint64()) {
+		debug.SetGCPercent(p)
+	}
+}
+
 // Percent is the GOGC percentage that makes the next collection come after
-// headroom bytes beyond live, or 100 % of live if that is more.
-func Percent(live, headroom uint64) int {
-	limit := (live + headroom) * 100 / heapMinimum // keeps the minimum within the headroom
+// headroom bytes beyond base (what the percentage is of: the live heap,
+// the stacks and the globals), or 100 % of base if that is more.
+func Percent(base, headroom uint64) int {
+	limit := (base + headroom) * 100 / heapMinimum // keeps the minimum within the headroom
 	p := limit
-	if live > 0 {
-		p = min(headroom*100/live, limit)
+	if base > 0 {
+		p = min(headroom*100/base, limit)
 	}
 	return int(max(100, p))
 }
@@ -105,9 +125,12 @@ func (t *Tuner) Stop() {
 	if t == nil {
 		return
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if !t.stopped.Swap(true) {
-		debug.SetGCPercent(t.before)
+	running.Lock()
+	defer running.Unlock()
+	if t.stopped {
+		return
 	}
+	t.stopped = true
+	running.t = nil
+	debug.SetGCPercent(t.before)
 }

@@ -16,11 +16,11 @@ func TestPercent(t *testing.T) {
 		live, headroom uint64
 		want           int
 	}{
-		{7 * mb, 24 * mb, 342},  // the burst's live heap: the next collection 24 MB on
-		{40 * mb, 24 * mb, 100}, // more live than the headroom: Go's default
-		{24 * mb, 24 * mb, 100},
-		{1 * mb, 24 * mb, 625}, // bounded so that the runtime's minimum stays within the headroom
-		{0, 24 * mb, 600},      // before the first collection
+		{7 * mb, 16 * mb, 228},  // a burst's live heap: the next collection 16 MB on
+		{40 * mb, 16 * mb, 100}, // more live than the headroom: Go's default
+		{16 * mb, 16 * mb, 100},
+		{1 * mb, 16 * mb, 425}, // bounded so that the runtime's minimum stays within the headroom
+		{0, 16 * mb, 400},      // before the first collection
 		{0, 1 * mb, 100},
 	} {
 		if got := gctune.Percent(c.live, c.headroom); got != c.want {
@@ -73,13 +73,24 @@ func TestStartFollowsLiveHeap(t *testing.T) {
 	keep = nil
 	waitPercent(t, "above 100 once the 64 MB are gone", func(p int) bool { return p > 100 })
 
+	// One tuner per process: the percentage is the process's.
+	if other := gctune.Start(8 << 20); other != nil {
+		other.Stop()
+		t.Error("a second Start ran beside the first")
+	}
+
+	// Set from elsewhere while it runs, the percentage is set again at
+	// the next collection.
+	debug.SetGCPercent(150)
+	waitPercent(t, "the tuner's again after 150 was set", func(p int) bool { return p != 150 })
+
 	tu.Stop()
 	if p := percent(); p != 100 {
 		t.Errorf("after Stop, percentage %d, want 100 back", p)
 	}
 	// Stopped: collections no longer change it.
 	debug.SetGCPercent(150)
-	for range 3 {
+	for range 5 {
 		runtime.GC()
 		time.Sleep(time.Millisecond)
 	}
@@ -87,6 +98,11 @@ func TestStartFollowsLiveHeap(t *testing.T) {
 		t.Errorf("a stopped tuner changed the percentage to %d", p)
 	}
 	tu.Stop() // twice is harmless
+	if again := gctune.Start(32 << 20); again == nil {
+		t.Error("Start after Stop did not start")
+	} else {
+		again.Stop()
+	}
 }
 
 func TestOperatorChooses(t *testing.T) {
