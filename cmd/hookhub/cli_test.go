@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hookhub/hookhub/client"
 	"github.com/hookhub/hookhub/hookhubtest"
 )
 
@@ -276,7 +277,7 @@ func TestCLIRetryWaitsForTry(t *testing.T) {
 	e.cmdJSON(t, &nt, "tenants", "create", "--name", "acme")
 	e.env["HOOKHUB_TOKEN"] = nt.Token
 	var w struct{ ID int64 }
-	e.cmdJSON(t, &w, "webhooks", "create", "--url", rcv.URL+"/hook", "--events", "contact.*")
+	e.cmdJSON(t, &w, "webhooks", "create", "--url", rcv.URL+"/hook", "--events", "contact.*", "--timeout-ms", "60000")
 	var sent struct{ ID int64 }
 	e.cmdJSON(t, &sent, "events", "send", "--type", "contact.created", "--data", `{"id": 42}`)
 	var ds struct {
@@ -327,4 +328,86 @@ func TestCLIRetryWaitsForTry(t *testing.T) {
 		t.Fatalf("deliveries retry printed %q (%v), want the delivery made due", out.String(), err)
 	}
 	hookhubtest.Eventually(t, "the delivery sent again", func() bool { return calls.Load() >= 2 })
+}
+
+// fakeRetryAPI answers a delivery's retry with 409 and its state as the
+// test says, and counts the calls.
+type fakeRetryAPI struct {
+	mu           sync.Mutex
+	posts, gets  int
+	refuse       func(post int) bool // answer the post-th retry 409
+	state        string
+	conflictText string
+}
+
+func (f *fakeRetryAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/v1/deliveries/7/retry":
+		f.posts++
+		if f.refuse(f.posts) {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusConflict)
+			fmt.Fprintf(w, `{"title":"Conflict","status":409,"detail":%q}`, f.conflictText)
+			return
+		}
+		fmt.Fprint(w, `{"id":7,"state":"pending"}`)
+	case r.Method == http.MethodGet && r.URL.Path == "/v1/deliveries/7":
+		f.gets++
+		fmt.Fprintf(w, `{"id":7,"state":%q}`, f.state)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// retryDelivery's ends: a conflict of another kind is answered after one
+// more ask; one in flight is asked again until it is taken, or --wait runs
+// out, or the context ends.
+func TestRetryDeliveryEnds(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name      string
+		api       *fakeRetryAPI
+		wait      time.Duration
+		cancel    bool
+		wantErr   string
+		wantPosts func(int) bool
+	}{
+		{"webhook deleted", &fakeRetryAPI{refuse: func(int) bool { return true }, state: "failed", conflictText: "delivery 7: its webhook was deleted"},
+			30 * time.Second, false, "its webhook was deleted", func(n int) bool { return n == 2 }},
+		{"taken at the third ask", &fakeRetryAPI{refuse: func(n int) bool { return n < 3 }, state: "in_flight", conflictText: "delivery 7 is being sent right now"},
+			30 * time.Second, false, "", func(n int) bool { return n == 3 }},
+		{"wait runs out", &fakeRetryAPI{refuse: func(int) bool { return true }, state: "in_flight", conflictText: "delivery 7 is being sent right now"},
+			250 * time.Millisecond, false, "being sent right now", func(n int) bool { return n >= 2 }},
+		{"no wait", &fakeRetryAPI{refuse: func(int) bool { return true }, state: "in_flight", conflictText: "delivery 7 is being sent right now"},
+			0, false, "being sent right now", func(n int) bool { return n == 1 }},
+		{"context ends", &fakeRetryAPI{refuse: func(int) bool { return true }, state: "in_flight", conflictText: "delivery 7 is being sent right now"},
+			time.Hour, true, "context canceled", func(n int) bool { return n >= 1 }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(tt.api)
+			t.Cleanup(srv.Close)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tt.cancel {
+				time.AfterFunc(300*time.Millisecond, cancel)
+			}
+			var stderr bytes.Buffer
+			d, err := retryDelivery(ctx, client.New(srv.URL, "tok"), 7, tt.wait, &stderr)
+			switch {
+			case tt.wantErr == "" && (err != nil || d == nil || d.State != "pending"):
+				t.Errorf("retryDelivery = %+v, %v; want the delivery made due", d, err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("retryDelivery error = %v, want one with %q", err, tt.wantErr)
+			}
+			tt.api.mu.Lock()
+			defer tt.api.mu.Unlock()
+			if !tt.wantPosts(tt.api.posts) {
+				t.Errorf("%d retries asked", tt.api.posts)
+			}
+		})
+	}
 }

@@ -323,8 +323,9 @@ const retryPoll = 100 * time.Millisecond
 
 // retryDelivery retries delivery id. The API refuses (409) one being sent
 // right now; a user asking from a shell wants it sent again all the same,
-// so this waits up to wait for that try to end and asks again, saying so
-// on stderr. Any other refusal, or one that outlasts wait, is returned.
+// so this asks again every retryPoll, for up to wait, while the delivery is
+// in flight, saying so on stderr. Any other refusal, or one that outlasts
+// wait, is returned.
 func retryDelivery(ctx context.Context, c *client.Client, id int64, wait time.Duration, stderr io.Writer) (*client.Delivery, error) {
 	deadline := time.Now().Add(wait)
 	said, again := false, true
@@ -349,22 +350,20 @@ func retryDelivery(ctx context.Context, c *client.Client, id int64, wait time.Du
 			return d, err
 		}
 		again = true
+		if time.Now().After(deadline) {
+			return d, err
+		}
 		if !said {
 			fmt.Fprintf(stderr, "hookhub: delivery %d is being sent right now; retrying when that try ends (up to --wait %s)\n", id, wait)
 			said = true
 		}
-		for cur.State == "in_flight" {
-			if time.Now().After(deadline) {
-				return d, err
-			}
-			select {
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			case <-time.After(retryPoll):
-			}
-			if cur, gerr = c.GetDelivery(ctx, id); gerr != nil {
-				return nil, gerr
-			}
+		// Asked again rather than waited on its state: a try whose node
+		// died stays in flight until its lease runs out, and the API
+		// takes the retry then.
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(retryPoll):
 		}
 	}
 }
