@@ -29,3 +29,16 @@ func TestCPUFigures(t *testing.T) {
 		}
 	}
 }
+
+// Memory is reported in megabytes of 10^6 bytes, as its goals are said.
+func TestPeakRSSUnit(t *testing.T) {
+	t.Parallel()
+	rep := &Report{Mode: "burst", Database: "sqlite", PeakRSS: 98_000_000, NodeReports: []NodeReport{{Name: "node-1", PeakRSS: 98_000_000}}}
+	var b strings.Builder
+	if err := rep.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	if usageKnown && !strings.Contains(b.String(), "98.0 MB (node-1 98.0 MB)") {
+		t.Errorf("report's peak RSS is not in MB of 10^6 bytes:\n%s", b.String())
+	}
+}
