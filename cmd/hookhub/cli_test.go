@@ -55,6 +55,27 @@ func (e *clientEnv) try(args ...string) (string, error) {
 	return out.String(), err
 }
 
+// waitDelivery waits, through "deliveries list", until the event's one
+// delivery is in state, and returns its id.
+func (e *clientEnv) waitDelivery(t *testing.T, eventID int64, state string) string {
+	t.Helper()
+	var ds struct {
+		Data []struct {
+			ID    int64  `json:"id"`
+			State string `json:"state"`
+		}
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		e.cmdJSON(t, &ds, "deliveries", "list", "--event", fmt.Sprint(eventID))
+		if len(ds.Data) == 1 && ds.Data[0].State == state {
+			return fmt.Sprint(ds.Data[0].ID)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("deliveries list = %+v, want one %s", ds, state)
+		}
+	}
+}
+
 // cmdJSON runs a command and decodes its JSON output into v.
 func (e *clientEnv) cmdJSON(t *testing.T, v any, args ...string) {
 	t.Helper()
@@ -124,22 +145,7 @@ func TestCLITour(t *testing.T) {
 		t.Errorf("events get = %+v, events list = %+v", ev, evs)
 	}
 
-	var ds struct {
-		Data []struct {
-			ID    int64  `json:"id"`
-			State string `json:"state"`
-		}
-	}
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		e.cmdJSON(t, &ds, "deliveries", "list", "--event", fmt.Sprint(sent.ID))
-		if len(ds.Data) == 1 && ds.Data[0].State == "succeeded" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("deliveries list = %+v, want one succeeded", ds)
-		}
-	}
-	did := fmt.Sprint(ds.Data[0].ID)
+	did := e.waitDelivery(t, sent.ID, "succeeded")
 	var as struct {
 		Data []struct {
 			Response struct{ Status int } `json:"response"`
@@ -280,22 +286,7 @@ func TestCLIRetryWaitsForTry(t *testing.T) {
 	e.cmdJSON(t, &w, "webhooks", "create", "--url", rcv.URL+"/hook", "--events", "contact.*", "--timeout-ms", "60000")
 	var sent struct{ ID int64 }
 	e.cmdJSON(t, &sent, "events", "send", "--type", "contact.created", "--data", `{"id": 42}`)
-	var ds struct {
-		Data []struct {
-			ID    int64
-			State string
-		}
-	}
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		e.cmdJSON(t, &ds, "deliveries", "list", "--event", fmt.Sprint(sent.ID))
-		if len(ds.Data) == 1 && ds.Data[0].State == "in_flight" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("deliveries list = %+v, want one in flight", ds)
-		}
-	}
-	did := fmt.Sprint(ds.Data[0].ID)
+	did := e.waitDelivery(t, sent.ID, "in_flight")
 
 	if _, err := e.try("deliveries", "retry", did, "--wait", "0"); err == nil || !strings.Contains(err.Error(), "409") {
 		t.Fatalf("deliveries retry --wait 0 of a delivery in flight = %v, want the API's 409", err)
