@@ -76,6 +76,14 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &e) && e.Status == http.StatusNotFound
 }
 
+// IsConflict reports whether err is a 409 of the API: the request does
+// not fit the state of what it names (a delivery being sent right now, a
+// name taken).
+func IsConflict(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusConflict
+}
+
 // do sends one request: in, when not nil, as a JSON body; the answer is
 // decoded into out when out is not nil.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {

@@ -208,6 +208,10 @@ func TestTokensAndEventTypes(t *testing.T) {
 	if err := e.tenant.DeleteEventType(ctx, "invoice.paid"); !client.IsNotFound(err) {
 		t.Errorf("DeleteEventType(again) = %v, want 404", err)
 	}
+	// A built-in name cannot be defined again: the API's 409.
+	if _, err := e.tenant.PutEventType(ctx, client.EventType{Name: "contact.created"}); !client.IsConflict(err) || client.IsNotFound(err) {
+		t.Errorf("PutEventType(a built-in name) = %v, want 409", err)
+	}
 }
 
 // TestTenants: the admin API through the client.

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -331,8 +330,7 @@ func retryDelivery(ctx context.Context, c *client.Client, id int64, wait time.Du
 	said, again := false, true
 	for {
 		d, err := c.RetryDelivery(ctx, id)
-		var e *client.Error
-		if err == nil || wait <= 0 || !errors.As(err, &e) || e.Status != http.StatusConflict {
+		if err == nil || wait <= 0 || !client.IsConflict(err) {
 			return d, err
 		}
 		cur, gerr := c.GetDelivery(ctx, id)
