@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -187,6 +188,45 @@ func TestGroupCommit(t *testing.T) {
 		}
 	}
 	t.Logf("%d callers committed in %d batches", callers, len(b.store.sizes))
+}
+
+// TestGroupCommitOneCore: on one processor too, callers that publish at
+// the same time share commits. The committer, handed a call, ran before
+// the other callers already runnable could hand over theirs, so each commit
+// held one event: a third of the deliveries a second of two processors,
+// on one (README, Speed).
+func TestGroupCommitOneCore(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	ctx := context.Background()
+	svc, b := setup(t, options{})
+	createWebhook(t, svc, b.a, &hookhub.Webhook{Events: []string{"*"}})
+	const callers, each = 16, 20
+	var wg sync.WaitGroup
+	errs := make(chan error, callers)
+	for range callers {
+		wg.Go(func() {
+			for range each {
+				if _, err := svc.Publish(ctx, b.a, event("contact.created")); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	b.store.mu.Lock()
+	defer b.store.mu.Unlock()
+	commits := len(b.store.sizes)
+	t.Logf("%d events from %d callers at once: %d commits", callers*each, callers, commits)
+	// The first calls of each caller come one at a time; after that, a
+	// commit takes every caller that is waiting, up to all of them.
+	if perCommit := float64(callers*each) / float64(commits); perCommit < 4 {
+		t.Errorf("%d events from %d callers at once took %d commits, %.1f each; want 4 or more each", callers*each, callers, commits, perCommit)
+	}
 }
 
 func TestPublishAfterClose(t *testing.T) {
