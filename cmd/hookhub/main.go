@@ -239,8 +239,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // memory in a burst and saved 3 % of the CPU per delivery; 16 MB saved
 // about 5 % but took a node past 100 MB. PostgreSQL keeps its caches in
 // its own processes, and a node on it collected three times as much of
-// its CPU (12 %): 40 MB saved 4-14 % of its CPU per delivery against
-// 12 MB, for a peak of 83-86 MB; 48 MB saved no more.
+// its CPU (12 %): 40 MB saved about 8 % of its CPU per delivery against
+// 12 MB (seven alternated runs), for a peak of 84-86 MB; 48 MB saved no
+// more.
 func gcHeadroom(db string) uint64 {
 	if server.IsPostgres(db) {
 		return 40 << 20
