@@ -167,9 +167,10 @@ func (s *Service) commit(ctx context.Context, reqs []hookhub.PublishRequest) ([]
 // other call already waiting, until the batch holds MaxBatch events, and
 // writes them all with one Store.Publish. A call that would overflow the
 // batch starts the next one. Under load, batches grow by themselves: while
-// one commits, the next callers queue up; the callers that are ready to run
-// hand over their calls before the committer takes them; and when the last
-// batch had more than two calls, it waits up to publishLinger for more.
+// one commits, the next callers queue up; when calls come back to back
+// (backToBack), the callers that are ready to run hand over their calls
+// before the committer takes them; and when the last batch had more than
+// two calls, it waits up to publishLinger for more.
 func (s *Service) commitLoop() {
 	defer close(s.done)
 	var next *publishCall // a call taken but left for the next batch
@@ -191,8 +192,9 @@ func (s *Service) commitLoop() {
 		// back, let those hand over their calls first. Without this, on
 		// one processor, each commit held one event and a burst delivered
 		// a third as much (README, Speed). With nothing else to run, it
-		// returns at once; at a steady rate, the committer does not yield
-		// its turn to whatever else runs.
+		// returns at once; on one busy processor it may wait behind every
+		// runnable goroutine, not only publishers, which is bounded and
+		// cheaper than a commit each. At a steady rate it does not yield.
 		if time.Since(wrote) < backToBack {
 			runtime.Gosched()
 		}

@@ -50,6 +50,16 @@ func TestServeTunesGC(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	for _, db := range []string{"sqlite", "postgres"} {
 		t.Run(db, func(t *testing.T) {
+			// Each database's DSN, and the other's: its headroom must give
+			// another percentage, or the test could not tell them apart.
+			dsn, other := "", filepath.Join(t.TempDir(), "hookhub.db")
+			env := map[string]string{}
+			if db == "postgres" {
+				dsn = pgtest.NewDatabase(t)
+				env["HOOKHUB_ENCRYPTION_KEY"] = fmt.Sprintf("%x", secrets.GenerateKey())
+			} else {
+				dsn, other = other, "postgres://elsewhere/hookhub"
+			}
 			if p := gcPercent(); p != 100 {
 				t.Fatalf("percentage %d before serve, want Go's 100", p)
 			}
@@ -59,12 +69,8 @@ func TestServeTunesGC(t *testing.T) {
 			}
 			addr := l.Addr().String()
 			l.Close()
-			env := map[string]string{"HOOKHUB_DB": filepath.Join(t.TempDir(), "hookhub.db"), "HOOKHUB_ADDR": addr}
-			if db == "postgres" {
-				env["HOOKHUB_DB"] = pgtest.NewDatabase(t)
-				env["HOOKHUB_ENCRYPTION_KEY"] = fmt.Sprintf("%x", secrets.GenerateKey())
-			}
-			headroom := gcHeadroom(env["HOOKHUB_DB"])
+			env["HOOKHUB_DB"], env["HOOKHUB_ADDR"] = dsn, addr
+			headroom := gcHeadroom(dsn)
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- serve(ctx, nil, getenv(env), io.Discard, io.Discard) }()
@@ -72,23 +78,24 @@ func TestServeTunesGC(t *testing.T) {
 			// headroom over what that collection left.
 			deadline := time.Now().Add(15 * time.Second)
 			var got, want int
+			var base uint64
 			for {
 				runtime.GC()
 				time.Sleep(10 * time.Millisecond)
-				got, want = gcPercent(), gctune.Percent(gcBase(), headroom)
+				base = gcBase()
+				got, want = gcPercent(), gctune.Percent(base, headroom)
 				if serving(addr) && got == want {
 					break
 				}
 				if time.Now().After(deadline) {
 					cancel()
 					<-done
-					t.Fatalf("percentage %d while serve runs, want %d (%d MB of headroom over %d MB)", got, want, headroom>>20, gcBase()>>20)
+					t.Fatalf("percentage %d while serve runs, want %d (%d MB of headroom over %d MB)", got, want, headroom>>20, base>>20)
 				}
 			}
-			// The test discriminates: the other database's headroom gives
-			// another percentage over this heap.
-			if other := gctune.Percent(gcBase(), 52<<20-headroom); other == want {
-				t.Errorf("12 and 40 MB of headroom give the same percentage, %d, over %d MB: the test cannot tell them apart", want, gcBase()>>20)
+			if gctune.Percent(base, gcHeadroom(other)) == want {
+				t.Errorf("%d and %d MB of headroom give the same percentage, %d, over %d MB: the test cannot tell them apart",
+					headroom>>20, gcHeadroom(other)>>20, want, base>>20)
 			}
 			cancel()
 			if err := <-done; err != nil {
