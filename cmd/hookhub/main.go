@@ -238,10 +238,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // on two cores, outside Go's heap: 12 MB of headroom cost 5-6 MB of peak
 // memory in a burst and saved 3 % of the CPU per delivery; 16 MB saved
 // about 5 % but took a node past 100 MB. PostgreSQL keeps its caches in
-// its own processes, and a node on it collected three times as much of
-// its CPU (12 %): 40 MB saved about 8 % of its CPU per delivery against
-// 12 MB (seven alternated runs), for a peak of 84-86 MB; 48 MB saved no
-// more.
+// its own processes, and a node on it spent four times as much of its
+// CPU collecting (12 %): 40 MB saved 5-10 % of its CPU per delivery
+// against 12 MB (seven alternated runs), for a peak of 84-86 MB; 48 MB
+// saved no more.
 func gcHeadroom(db string) uint64 {
 	if server.IsPostgres(db) {
 		return 40 << 20
